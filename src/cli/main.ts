@@ -1,0 +1,30 @@
+import { Command, CommanderError } from 'commander';
+import { ScError } from '../core/errors.ts';
+import { addSimRun } from './sim-run.ts';
+
+/** Exit status of a usage error (bad flag, bad value). */
+const EXIT_USAGE = 2;
+
+/** Runs the `scattercast` command with `argv` (without node and script); resolves to the exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  const program = new Command('scattercast')
+    .description('Scattercast: an application-layer broadcast overlay (Gossamer mesh, path-vector routing, source trees)')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  const sim = program.command('sim').description('simulate Gossamer over Internet topologies').exitOverride();
+  addSimRun(sim, out);
+  for (const c of sim.commands) c.exitOverride();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (err instanceof ScError) {
+      process.stderr.write(`scattercast: ${err.message} (${err.code})\n`);
+      return err.code === 'ERR_USAGE' || err.code === 'ERR_CONFIG_INVALID' ? EXIT_USAGE : 1;
+    }
+    throw err;
+  }
+}

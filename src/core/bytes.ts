@@ -1,0 +1,358 @@
+/**
+ * Byte-level building blocks for the hand-written wire codec.
+ *
+ * Conventions: fixed-width integers and f64 are big-endian (network order); `varuint` is unsigned
+ * LEB128 of at most 8 bytes (values 0..2^53-1) and the reader accepts only its minimal form; `bool`
+ * is one byte, 0 or 1, nothing else; `string` is a varuint byte length followed by UTF-8.
+ * Together these make every value's encoding canonical: one value, one byte string.
+ */
+
+/** Malformed input met by a ByteReader: `reason` says what was wrong and where. */
+export class DecodeError extends Error {
+  readonly reason: string;
+
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'DecodeError';
+    this.reason = reason;
+  }
+}
+
+/** Largest value `varuint` carries: 2^53-1, the largest integer a double holds exactly. */
+export const MAX_VARUINT = Number.MAX_SAFE_INTEGER;
+
+/** Strict decoder: rejects invalid UTF-8 (overlong forms, surrogates, truncated sequences) and keeps a leading BOM. */
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** ASCII strings at most this long are built by hand; longer ones go through the TextDecoder. */
+const SMALL_ASCII = 12;
+
+// Scratch space to move doubles in and out of bytes without a DataView per buffer.
+const f64Scratch = new Float64Array(1);
+const f64Bytes = new Uint8Array(f64Scratch.buffer);
+const littleEndianHost = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** A growable byte buffer. Reuse one across messages with `reset()`. */
+export class ByteWriter {
+  private buf: Uint8Array;
+  private pos = 0;
+
+  constructor(initialCapacity = 256) {
+    this.buf = new Uint8Array(Math.max(16, initialCapacity));
+  }
+
+  /** Bytes written so far. */
+  get length(): number {
+    return this.pos;
+  }
+
+  /** Forgets everything written; keeps the buffer for the next message. */
+  reset(): void {
+    this.pos = 0;
+  }
+
+  /** A copy of the bytes written so far (the writer keeps its own buffer). */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+
+  u8(v: number): void {
+    if ((v & 0xff) !== v) throw new RangeError(`u8 out of range: ${v}`);
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+  }
+
+  u16(v: number): void {
+    if ((v & 0xffff) !== v) throw new RangeError(`u16 out of range: ${v}`);
+    this.ensure(2);
+    const buf = this.buf;
+    buf[this.pos] = v >>> 8;
+    buf[this.pos + 1] = v & 0xff;
+    this.pos += 2;
+  }
+
+  u32(v: number): void {
+    if (v >>> 0 !== v) throw new RangeError(`u32 out of range: ${v}`);
+    this.ensure(4);
+    const buf = this.buf;
+    const p = this.pos;
+    buf[p] = v >>> 24;
+    buf[p + 1] = (v >>> 16) & 0xff;
+    buf[p + 2] = (v >>> 8) & 0xff;
+    buf[p + 3] = v & 0xff;
+    this.pos = p + 4;
+  }
+
+  /** Unsigned LEB128, 1..8 bytes; `v` must be an integer in 0..2^53-1. */
+  varuint(v: number): void {
+    if (v >= 0 && v < 0x80 && (v | 0) === v) {
+      this.ensure(1);
+      this.buf[this.pos++] = v;
+      return;
+    }
+    if (!Number.isInteger(v) || v < 0 || v > MAX_VARUINT) throw new RangeError(`varuint out of range: ${v}`);
+    this.ensure(8);
+    const buf = this.buf;
+    let p = this.pos;
+    while (v >= 0x80) {
+      // `& 0x7f` goes through ToInt32, which keeps the low bits of any safe integer.
+      buf[p++] = (v & 0x7f) | 0x80;
+      v = Math.floor(v / 128);
+    }
+    buf[p++] = v;
+    this.pos = p;
+  }
+
+  /** IEEE 754 binary64, big-endian, every bit kept (NaN payloads and -0 included). */
+  f64(v: number): void {
+    this.ensure(8);
+    f64Scratch[0] = v;
+    const buf = this.buf;
+    const p = this.pos;
+    if (littleEndianHost) {
+      for (let i = 0; i < 8; i++) buf[p + i] = f64Bytes[7 - i]!;
+    } else {
+      for (let i = 0; i < 8; i++) buf[p + i] = f64Bytes[i]!;
+    }
+    this.pos = p + 8;
+  }
+
+  bool(v: boolean): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v ? 1 : 0;
+  }
+
+  /** A varuint length, then the raw bytes. */
+  bytes(b: Uint8Array): void {
+    this.varuint(b.length);
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  /**
+   * A varuint UTF-8 byte length, then the UTF-8 bytes. Returns the byte length.
+   * Throws a RangeError on a lone surrogate, which has no UTF-8 form (a TextEncoder would silently
+   * replace it with U+FFFD and the string would not survive the round trip). After a throw the
+   * writer's content is unspecified: reset() it.
+   */
+  string(s: string): number {
+    const n = s.length;
+    if (n * 3 <= 0x7f) {
+      // At most 3 bytes per UTF-16 unit, so the length fits one varuint byte: write it afterwards.
+      this.ensure(1 + n * 3);
+      const lenPos = this.pos++;
+      const len = this.utf8(s);
+      this.buf[lenPos] = len;
+      return len;
+    }
+    const len = utf8Length(s);
+    this.varuint(len);
+    this.ensure(len);
+    this.utf8(s);
+    return len;
+  }
+
+  /** Writes `s` as UTF-8 at the current position; the caller has ensured 3 bytes per UTF-16 unit. */
+  private utf8(s: string): number {
+    const buf = this.buf;
+    const start = this.pos;
+    let p = start;
+    const n = s.length;
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0x80) {
+        buf[p++] = c;
+      } else if (c < 0x800) {
+        buf[p++] = 0xc0 | (c >> 6);
+        buf[p++] = 0x80 | (c & 0x3f);
+      } else if (c < 0xd800 || c >= 0xe000) {
+        buf[p++] = 0xe0 | (c >> 12);
+        buf[p++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[p++] = 0x80 | (c & 0x3f);
+      } else {
+        const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+        if (c >= 0xdc00 || d < 0xdc00 || d >= 0xe000) throw new RangeError(`lone surrogate at index ${i}`);
+        i++;
+        const cp = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
+        buf[p++] = 0xf0 | (cp >> 18);
+        buf[p++] = 0x80 | ((cp >> 12) & 0x3f);
+        buf[p++] = 0x80 | ((cp >> 6) & 0x3f);
+        buf[p++] = 0x80 | (cp & 0x3f);
+      }
+    }
+    this.pos = p;
+    return p - start;
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n > this.buf.length) this.grow(n);
+  }
+
+  private grow(n: number): void {
+    let cap = this.buf.length * 2;
+    while (cap < this.pos + n) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+}
+
+/** UTF-8 byte length of `s`; throws a RangeError on a lone surrogate. */
+export function utf8Length(s: string): number {
+  let len = 0;
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) len += 1;
+    else if (c < 0x800) len += 2;
+    else if (c < 0xd800 || c >= 0xe000) len += 3;
+    else {
+      const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
+      if (c >= 0xdc00 || d < 0xdc00 || d >= 0xe000) throw new RangeError(`lone surrogate at index ${i}`);
+      i++;
+      len += 4;
+    }
+  }
+  return len;
+}
+
+/** Reads what a ByteWriter wrote. Every read checks bounds and throws a DecodeError on bad input. */
+export class ByteReader {
+  private readonly buf: Uint8Array;
+  private pos = 0;
+
+  /** Reads `bytes` in place (no copy); any byteOffset into a larger buffer is fine. */
+  constructor(bytes: Uint8Array) {
+    this.buf = bytes;
+  }
+
+  /** Bytes not read yet. */
+  get remaining(): number {
+    return this.buf.length - this.pos;
+  }
+
+  /** Bytes read so far. */
+  get offset(): number {
+    return this.pos;
+  }
+
+  u8(): number {
+    if (this.pos >= this.buf.length) throw this.truncated('u8', 1);
+    return this.buf[this.pos++]!;
+  }
+
+  u16(): number {
+    if (this.buf.length - this.pos < 2) throw this.truncated('u16', 2);
+    const buf = this.buf;
+    const p = this.pos;
+    this.pos = p + 2;
+    return (buf[p]! << 8) | buf[p + 1]!;
+  }
+
+  u32(): number {
+    if (this.buf.length - this.pos < 4) throw this.truncated('u32', 4);
+    const buf = this.buf;
+    const p = this.pos;
+    this.pos = p + 4;
+    return ((buf[p]! << 24) | (buf[p + 1]! << 16) | (buf[p + 2]! << 8) | buf[p + 3]!) >>> 0;
+  }
+
+  /** Unsigned LEB128 in its minimal form, at most 2^53-1. */
+  varuint(): number {
+    const buf = this.buf;
+    const start = this.pos;
+    let p = start;
+    if (p >= buf.length) throw this.truncated('varuint', 1);
+    let b = buf[p++]!;
+    if (b < 0x80) {
+      this.pos = p;
+      return b;
+    }
+    let value = b & 0x7f;
+    let scale = 0x80;
+    for (let i = 1; ; i++) {
+      if (p >= buf.length) throw this.truncated('varuint', p - start + 1);
+      b = buf[p++]!;
+      // The 8th byte carries bits 49..55: only 49..52 are allowed, and it must be the last.
+      if (i === 7 && b > 0x0f) throw new DecodeError(`varuint at offset ${start} exceeds 2^53-1`);
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        if (b === 0) throw new DecodeError(`varuint at offset ${start} is not minimally encoded`);
+        this.pos = p;
+        return value;
+      }
+      scale *= 0x80;
+    }
+  }
+
+  /** IEEE 754 binary64, big-endian. Any bit pattern is returned as is: range checks are the caller's. */
+  f64(): number {
+    if (this.buf.length - this.pos < 8) throw this.truncated('f64', 8);
+    const buf = this.buf;
+    const p = this.pos;
+    if (littleEndianHost) {
+      for (let i = 0; i < 8; i++) f64Bytes[7 - i] = buf[p + i]!;
+    } else {
+      for (let i = 0; i < 8; i++) f64Bytes[i] = buf[p + i]!;
+    }
+    this.pos = p + 8;
+    return f64Scratch[0]!;
+  }
+
+  /** One byte, 0 (false) or 1 (true); any other value is rejected. */
+  bool(): boolean {
+    if (this.pos >= this.buf.length) throw this.truncated('bool', 1);
+    const b = this.buf[this.pos]!;
+    if (b > 1) throw new DecodeError(`bool at offset ${this.pos} is ${b}, not 0 or 1`);
+    this.pos++;
+    return b === 1;
+  }
+
+  /** A varuint length (at most `maxBytes`) and that many raw bytes, copied out. */
+  bytes(maxBytes: number, what = 'bytes'): Uint8Array {
+    const start = this.pos;
+    const len = this.varuint();
+    if (len > maxBytes) throw new DecodeError(`${what} at offset ${start}: ${len} bytes exceed limit ${maxBytes}`);
+    if (this.buf.length - this.pos < len) throw this.truncated(what, len);
+    const out = this.buf.slice(this.pos, this.pos + len);
+    this.pos += len;
+    return out;
+  }
+
+  /** A varuint byte length (at most `maxBytes`) and that many bytes of valid UTF-8. */
+  string(maxBytes: number = MAX_VARUINT, what = 'string'): string {
+    const start = this.pos;
+    const len = this.varuint();
+    if (len > maxBytes) throw new DecodeError(`${what} at offset ${start}: ${len} bytes exceed limit ${maxBytes}`);
+    if (this.buf.length - this.pos < len) throw this.truncated(what, len);
+    const buf = this.buf;
+    const from = this.pos;
+    const to = from + len;
+    let s: string | undefined;
+    if (len <= SMALL_ASCII) {
+      s = '';
+      for (let i = from; i < to; i++) {
+        const b = buf[i]!;
+        if (b >= 0x80) {
+          s = undefined;
+          break;
+        }
+        s += String.fromCharCode(b);
+      }
+    }
+    if (s === undefined) {
+      try {
+        s = utf8Decoder.decode(buf.subarray(from, to));
+      } catch {
+        throw new DecodeError(`${what} at offset ${start}: invalid UTF-8`);
+      }
+    }
+    this.pos = to;
+    return s;
+  }
+
+  private truncated(what: string, need: number): DecodeError {
+    return new DecodeError(`truncated: ${what} at offset ${this.pos} needs ${need} bytes, ${this.remaining} left`);
+  }
+}

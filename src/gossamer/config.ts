@@ -1,0 +1,119 @@
+import { ErrorCode, ScError } from '../core/errors.ts';
+import type { Millis } from '../core/time.ts';
+
+/** Every tunable of a Gossamer node, with units in the names. Defaults follow the paper (section 6.1). */
+export interface GossamerConfig {
+  /** k1: most mesh edges this SCX may insert towards others. Default 3. */
+  readonly k1: number;
+  /** k2: most mesh edges this SCX accepts from others; must exceed k1. Default 4. */
+  readonly k2: number;
+  /** Period of a Gossamer round (one DISCOVERY and one REQUEST_STATUS probe), ms. Default 5000. */
+  readonly roundIntervalMs: Millis;
+  /** Most SCX ids in one DISCOVERY or DISCOVERY_RESPONSE list (the paper's bound on gamma). Default 30. */
+  readonly discoveryBound: number;
+  /** Most bytes of the membership digest (a Bloom filter) sent with each DISCOVERY, so answers carry news; 0: none. Default 1024. */
+  readonly discoveryDigestMaxBytes: number;
+  /** Extra DISCOVERY exchanges per round, made at once while an answer brings at least bound/2 new SCXs. Default 3. */
+  readonly discoveryFollowUps: number;
+  /** Hysteresis per known source: H = this x max(1, known sources). Default 0.15. */
+  readonly hysteresisPerSource: number;
+  /** The optimiser takes a candidate only if routing through it beats our route to some source (no churn over backup edges). Default true. */
+  readonly requireRouteGain: boolean;
+  /** What "beats" means above, and for evicting an idle inbound edge: our route cost cut by at least this fraction. Default 0.2. */
+  readonly routeGainFraction: number;
+  /** Probe members in shuffled cycles (each once before any twice) rather than at random. Default true. */
+  readonly probeInCycles: boolean;
+  /** At k2, still accept a CONNECT by dropping an inbound edge that carries no distribution tree. Default true. */
+  readonly evictIdleInbound: boolean;
+  /** Period of full routing-table updates to each neighbour, ms; changes are also sent at once. Default 30000. */
+  readonly routeUpdateIntervalMs: Millis;
+  /** Period of the liveness tick: keepalives on quiet edges, timeouts, expiries, ms. Default 1000. */
+  readonly keepaliveIntervalMs: Millis;
+  /** A neighbour silent this long is declared failed, ms. Default 3500. */
+  readonly neighbourTimeoutMs: Millis;
+  /** An unanswered REQUEST_STATUS, DISCOVERY or CONNECT is given up after this long, ms. Default 3000. */
+  readonly requestTimeoutMs: Millis;
+  /** A known SCX that misses this many requests in a row is forgotten (gossip may bring it back). Default 3. */
+  readonly maxMissedRequests: number;
+  /** How long an SCX stays marked dead after a LEAVE, unless it is heard from directly first, ms. Default 120000. */
+  readonly deadMemoryMs: Millis;
+  /** Period of the elected generator's HEARTBEAT flood and of the rendezvous election pings, ms. Default 5000. */
+  readonly heartbeatIntervalMs: Millis;
+  /** No HEARTBEAT for this long means this SCX is cut off from the generator, ms. Default 15000. */
+  readonly heartbeatTimeoutMs: Millis;
+  /** A cut-off SCX waits a random time in [0, this] before it heals, so that not all heal at once, ms. Default 10000. */
+  readonly healDampingMs: Millis;
+  /** Most CONNECT attempts in one heal, following the alternatives of each refusal. Default 8. */
+  readonly healMaxAttempts: number;
+  /** A re-measured link cost changes routes only if it moved by more than this fraction. Default 0.05. */
+  readonly linkCostChangeFraction: number;
+}
+
+/** The paper's parameters. */
+export const DEFAULT_GOSSAMER_CONFIG: GossamerConfig = Object.freeze({
+  k1: 3,
+  k2: 4,
+  roundIntervalMs: 5000,
+  discoveryBound: 30,
+  discoveryFollowUps: 3,
+  discoveryDigestMaxBytes: 1024,
+  hysteresisPerSource: 0.15,
+  evictIdleInbound: true,
+  probeInCycles: true,
+  requireRouteGain: true,
+  routeGainFraction: 0.2,
+  routeUpdateIntervalMs: 30000,
+  keepaliveIntervalMs: 1000,
+  neighbourTimeoutMs: 3500,
+  requestTimeoutMs: 3000,
+  maxMissedRequests: 3,
+  deadMemoryMs: 120000,
+  heartbeatIntervalMs: 5000,
+  heartbeatTimeoutMs: 15000,
+  healDampingMs: 10000,
+  healMaxAttempts: 8,
+  linkCostChangeFraction: 0.05,
+});
+
+const POSITIVE_INTEGERS = ['k1', 'k2', 'discoveryBound', 'maxMissedRequests', 'healMaxAttempts'] as const;
+const POSITIVE_DURATIONS = [
+  'roundIntervalMs',
+  'routeUpdateIntervalMs',
+  'keepaliveIntervalMs',
+  'neighbourTimeoutMs',
+  'requestTimeoutMs',
+  'deadMemoryMs',
+  'heartbeatIntervalMs',
+  'heartbeatTimeoutMs',
+] as const;
+
+/** Merges overrides onto the defaults and validates; throws ScError(ERR_CONFIG_INVALID) on a bad value. */
+export function gossamerConfig(overrides: Partial<GossamerConfig> = {}): GossamerConfig {
+  const c: GossamerConfig = { ...DEFAULT_GOSSAMER_CONFIG, ...overrides };
+  const bad = (msg: string): never => {
+    throw new ScError(ErrorCode.CONFIG_INVALID, msg);
+  };
+  for (const key of POSITIVE_INTEGERS) {
+    if (!Number.isInteger(c[key]) || c[key] < 1) bad(`${key} must be a positive integer, got ${c[key]}`);
+  }
+  for (const key of POSITIVE_DURATIONS) {
+    if (!Number.isFinite(c[key]) || c[key] <= 0) bad(`${key} must be a positive number of ms, got ${c[key]}`);
+  }
+  if (!Number.isInteger(c.discoveryFollowUps) || c.discoveryFollowUps < 0) {
+    bad(`discoveryFollowUps must be an integer >= 0, got ${c.discoveryFollowUps}`);
+  }
+  if (!Number.isInteger(c.discoveryDigestMaxBytes) || c.discoveryDigestMaxBytes < 0 || c.discoveryDigestMaxBytes > 4096) {
+    bad(`discoveryDigestMaxBytes must be an integer in 0..4096, got ${c.discoveryDigestMaxBytes}`);
+  }
+  if (c.k2 <= c.k1) bad(`degree <k1,k2> needs k2 > k1, got <${c.k1},${c.k2}>`);
+  if (!(c.hysteresisPerSource >= 0) || !Number.isFinite(c.hysteresisPerSource)) {
+    bad(`hysteresisPerSource must be a finite number >= 0, got ${c.hysteresisPerSource}`);
+  }
+  if (!(c.healDampingMs >= 0) || !Number.isFinite(c.healDampingMs)) bad(`healDampingMs must be >= 0, got ${c.healDampingMs}`);
+  if (!(c.routeGainFraction >= 0 && c.routeGainFraction < 1)) bad(`routeGainFraction must be in [0, 1), got ${c.routeGainFraction}`);
+  if (!(c.linkCostChangeFraction >= 0)) bad(`linkCostChangeFraction must be >= 0, got ${c.linkCostChangeFraction}`);
+  if (c.neighbourTimeoutMs <= c.keepaliveIntervalMs) {
+    bad(`neighbourTimeoutMs (${c.neighbourTimeoutMs}) must exceed keepaliveIntervalMs (${c.keepaliveIntervalMs})`);
+  }
+  return Object.freeze(c);
+}

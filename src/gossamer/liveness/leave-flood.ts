@@ -1,0 +1,39 @@
+import type { NodeContext } from '../node-context.ts';
+import { MessageType, type Leave, type ScxId } from '../wire/messages.ts';
+import { FloodCache } from './flood-cache.ts';
+
+/**
+ * SCX leaves and failures (section 4.2.2): a time-stamped LEAVE flooded over the mesh, duplicates suppressed by
+ * (scx, origin, timestamp). Issued by an SCX that leaves, or by a neighbour that detected its silent death.
+ */
+export class LeaveFlood {
+  private readonly seen = new FloodCache();
+
+  /** Floods a LEAVE for `scx` (this SCX, or a dead neighbour) to every neighbour but `except`. */
+  announce(ctx: NodeContext, scx: ScxId, except?: ScxId): void {
+    const msg: Leave = { type: MessageType.LEAVE, scx, timestampMs: ctx.now, origin: ctx.self };
+    this.seen.firstSight(key(msg), ctx.now, ctx.config.deadMemoryMs);
+    ctx.sendAll(ctx.neighbours.ids().filter((id) => id !== except && id !== scx), msg);
+  }
+
+  /** A LEAVE arrived: the first copy marks the SCX dead and goes on to the other neighbours. */
+  onLeave(ctx: NodeContext, from: ScxId, msg: Leave): void {
+    if (!this.seen.firstSight(key(msg), ctx.now, ctx.config.deadMemoryMs)) return;
+    if (msg.scx === ctx.self) return; // Reported dead while alive: our next direct contact revives us.
+    const reason = msg.origin === msg.scx ? 'left' : 'failed';
+    ctx.sendAll(
+      ctx.neighbours.ids().filter((id) => id !== from && id !== msg.scx),
+      msg,
+    );
+    ctx.markDead(msg.scx, reason);
+  }
+
+  /** Forgets old duplicate keys. */
+  expire(ctx: NodeContext): void {
+    this.seen.expire(ctx.now);
+  }
+}
+
+function key(msg: Leave): string {
+  return `${msg.scx}|${msg.origin}|${msg.timestampMs}`;
+}

@@ -1,0 +1,84 @@
+import type { Millis } from '../../core/time.ts';
+import type { NodeContext } from '../node-context.ts';
+import { buildDigest, digestReader } from './digest.ts';
+import { MessageType, type Discovery as DiscoveryMsg, type DiscoveryResponse, type ScxId } from '../wire/messages.ts';
+
+const NO_DIGEST = new Uint8Array(0);
+
+/**
+ * Membership discovery (section 4.1), a bounded Name Dropper: each round, send a bounded random list gamma(X)
+ * to one random known SCX and merge the list it answers with. Bootstraps from the session's rendezvous SCXs,
+ * and goes on among known members if every rendezvous is gone.
+ */
+export class Discovery {
+  /** Outstanding DISCOVERY per peer: when it was sent. */
+  private readonly pending = new Map<ScxId, Millis>();
+  /** Extra exchanges made since the last round. */
+  private followUps = 0;
+
+  constructor(private readonly rendezvous: readonly ScxId[]) {}
+
+  /** One discovery round. */
+  round(ctx: NodeContext): void {
+    this.followUps = 0;
+    this.exchange(ctx);
+  }
+
+  private exchange(ctx: NodeContext): void {
+    const target = this.pickTarget(ctx);
+    if (target === undefined) return;
+    this.pending.set(target, ctx.now);
+    const maxBytes = ctx.config.discoveryDigestMaxBytes;
+    const digest = maxBytes > 0 ? buildDigest(ctx.membership.members(), maxBytes, ctx.rng.nextUint32()) : NO_DIGEST;
+    ctx.send(target, { type: MessageType.DISCOVERY, known: ctx.membership.sample(ctx.rng, ctx.config.discoveryBound), digest });
+  }
+
+  /** A peer gossiped to us: merge its list and answer with ours. */
+  onDiscovery(ctx: NodeContext, from: ScxId, msg: DiscoveryMsg): void {
+    this.merge(ctx, msg.known);
+    // The sender knows what it just sent us, itself, and (if it sent a digest) what the digest holds:
+    // answer with SCXs it may not know.
+    const told = new Set(msg.known);
+    told.add(from);
+    const inDigest = digestReader(msg.digest);
+    ctx.send(from, {
+      type: MessageType.DISCOVERY_RESPONSE,
+      known: ctx.membership.sample(ctx.rng, ctx.config.discoveryBound, (id) => told.has(id) || inDigest(id)),
+    });
+  }
+
+  /** The answer to our DISCOVERY. */
+  onResponse(ctx: NodeContext, from: ScxId, msg: DiscoveryResponse): void {
+    if (!this.pending.delete(from)) return;
+    const learned = this.merge(ctx, msg.known);
+    // Still learning fast (half the answer was news): gossip again now rather than a round later.
+    if (learned * 4 >= ctx.config.discoveryBound && this.followUps < ctx.config.discoveryFollowUps) {
+      this.followUps++;
+      this.exchange(ctx);
+    }
+  }
+
+  /** Counts unanswered DISCOVERYs as misses, so dead members are forgotten. */
+  expire(ctx: NodeContext): void {
+    for (const [peer, sentAt] of this.pending) {
+      if (ctx.now - sentAt < ctx.config.requestTimeoutMs) continue;
+      this.pending.delete(peer);
+      if (!ctx.neighbours.has(peer)) ctx.membership.missedRequest(peer, ctx.config.maxMissedRequests);
+    }
+  }
+
+  /** Merges a gossiped list; returns how many SCXs were new. */
+  private merge(ctx: NodeContext, ids: readonly ScxId[]): number {
+    let learned = 0;
+    for (const id of ids) if (ctx.membership.learn(id)) learned++;
+    return learned;
+  }
+
+  /** A random known SCX; while nothing is known, a rendezvous SCX (other than this one). */
+  private pickTarget(ctx: NodeContext): ScxId | undefined {
+    const known = ctx.membership.pick(ctx.rng, (id) => this.pending.has(id));
+    if (known !== undefined) return known;
+    const others = this.rendezvous.filter((r) => r !== ctx.self && !ctx.membership.isDead(r));
+    return ctx.rng.pick(others);
+  }
+}

@@ -1,0 +1,333 @@
+import { Random } from '../core/random.ts';
+import type { Millis } from '../core/time.ts';
+import { gossamerConfig, type GossamerConfig } from './config.ts';
+import type { GossamerEvent, NeighbourDownReason } from './events.ts';
+import { LinkCosts } from './link-costs.ts';
+import { HeartbeatWatch } from './liveness/heartbeat.ts';
+import { LeaveFlood } from './liveness/leave-flood.ts';
+import { Discovery } from './membership/discovery.ts';
+import { Membership } from './membership/membership.ts';
+import { MeshManager } from './mesh/mesh-manager.ts';
+import { Neighbours } from './mesh/neighbours.ts';
+import type { NodeContext } from './node-context.ts';
+import { RouteTable, type Route } from './routing/route-table.ts';
+import { Router } from './routing/router.ts';
+import { TimerTable } from './timers.ts';
+import { decodeMessage, encodeMessage } from './wire/codec.ts';
+import { MessageType, type Message, type ScxId } from './wire/messages.ts';
+
+/** Options of one Gossamer node. */
+export interface GossamerNodeOptions {
+  /** This SCX's address in the session. */
+  readonly id: ScxId;
+  /** The session's rendezvous SCXs, from its announcement. */
+  readonly rendezvous: readonly ScxId[];
+  /** Seed of this node's own PRNG (every random choice it makes). */
+  readonly seed: number;
+  /** Overrides of the protocol parameters. */
+  readonly config?: Partial<GossamerConfig>;
+}
+
+/** A control message ready to go: raw bytes for the driver to send to `to`. */
+export interface Transmit {
+  readonly to: ScxId;
+  readonly data: Uint8Array;
+}
+
+/** Counters of one node, for metrics. */
+export interface NodeStats {
+  messagesSent: number;
+  bytesSent: number;
+  messagesReceived: number;
+  bytesReceived: number;
+  /** Messages dropped because they failed to decode. */
+  malformed: number;
+}
+
+type TimerKind = 'round' | 'routes' | 'tick' | 'beat' | 'heal';
+
+/**
+ * One SCX's Gossamer protocol for one session, sans-IO: the caller hands it time and input and takes its output
+ * away as data. It never touches sockets, timers, the wall clock or Math.random, so the simulator and the daemon
+ * drive the very same object.
+ */
+export class GossamerNode implements NodeContext {
+  readonly self: ScxId;
+  readonly config: GossamerConfig;
+  readonly rng: Random;
+  readonly membership: Membership;
+  readonly neighbours = new Neighbours();
+  readonly routes: RouteTable;
+  readonly linkCosts = new LinkCosts();
+  readonly stats: NodeStats = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0, malformed: 0 };
+  now: Millis = 0;
+
+  private readonly timers = new TimerTable<TimerKind>();
+  private readonly discovery: Discovery;
+  private readonly mesh = new MeshManager();
+  private readonly router = new Router();
+  private readonly leaves = new LeaveFlood();
+  private readonly heartbeat: HeartbeatWatch;
+  private readonly transmits: Transmit[] = [];
+  private transmitHead = 0;
+  private readonly events: GossamerEvent[] = [];
+  private eventHead = 0;
+  private state: 'idle' | 'running' | 'left' = 'idle';
+
+  constructor(options: GossamerNodeOptions) {
+    this.self = options.id;
+    this.config = gossamerConfig(options.config);
+    this.rng = new Random(options.seed);
+    this.membership = new Membership(this.self);
+    this.routes = new RouteTable(this.self);
+    this.discovery = new Discovery(options.rendezvous);
+    this.heartbeat = new HeartbeatWatch(this.self, options.rendezvous);
+    for (const r of options.rendezvous) this.membership.learn(r);
+  }
+
+  /** Joins the session: the first round runs at once. */
+  start(now: Millis): void {
+    if (this.state !== 'idle') return;
+    this.now = now;
+    this.state = 'running';
+    this.heartbeat.start(now);
+    this.timers.set('round', now);
+    this.timers.set('routes', now + this.config.routeUpdateIntervalMs);
+    this.timers.set('tick', now + this.config.keepaliveIntervalMs);
+    if (this.heartbeat.isRendezvous) this.timers.set('beat', now);
+  }
+
+  /** This SCX's source announced its intent to send: advertise a zero-length route to ourselves. */
+  becomeSource(now: Millis): void {
+    this.setSource(now, true);
+  }
+
+  /** The source stopped: withdraw our route. */
+  stopSource(now: Millis): void {
+    this.setSource(now, false);
+  }
+
+  /** Leaves the session: floods LEAVE over the mesh, then goes quiet. */
+  leave(now: Millis): void {
+    if (this.state !== 'running') return;
+    this.now = now;
+    this.leaves.announce(this, this.self);
+    this.state = 'left';
+    this.timers.clearAll();
+  }
+
+  /** A control message arrived from `from`. Malformed input is dropped and counted, never thrown. */
+  handleMessage(now: Millis, from: ScxId, data: Uint8Array): void {
+    if (this.state !== 'running') return;
+    this.now = now;
+    this.stats.messagesReceived++;
+    this.stats.bytesReceived += data.length;
+    const decoded = decodeMessage(data);
+    if (!decoded.ok) {
+      this.stats.malformed++;
+      this.emit({ type: 'message-dropped', from, code: decoded.code, reason: decoded.reason });
+      return;
+    }
+    if (from === this.self) return;
+    if (this.membership.heardFrom(from)) this.router.recompute(this);
+    const n = this.neighbours.get(from);
+    if (n) n.lastHeardMs = now;
+    this.dispatch(from, decoded.message);
+  }
+
+  /** Runs every timer due at `now`. */
+  handleTimeout(now: Millis): void {
+    if (this.state !== 'running') return;
+    this.now = now;
+    for (const kind of this.timers.expire(now)) this.fire(kind);
+  }
+
+  /** The probe module measured the latency to `peer`, ms. */
+  setLinkCost(peer: ScxId, ms: number): void {
+    if (!(ms >= 0) || !Number.isFinite(ms)) return;
+    if (this.linkCosts.setProbed(peer, ms, this.config.linkCostChangeFraction) && this.neighbours.has(peer)) {
+      this.router.recompute(this);
+    }
+  }
+
+  /** The next message to send, if any. */
+  pollTransmit(): Transmit | undefined {
+    if (this.transmitHead >= this.transmits.length) return undefined;
+    const t = this.transmits[this.transmitHead++];
+    if (this.transmitHead === this.transmits.length) this.transmits.length = this.transmitHead = 0;
+    return t;
+  }
+
+  /** The next event, if any. */
+  pollEvent(): GossamerEvent | undefined {
+    if (this.eventHead >= this.events.length) return undefined;
+    const e = this.events[this.eventHead++];
+    if (this.eventHead === this.events.length) this.events.length = this.eventHead = 0;
+    return e;
+  }
+
+  /** When `handleTimeout` must next be called; undefined when nothing is pending. */
+  nextDeadline(): Millis | undefined {
+    return this.timers.next();
+  }
+
+  /** The neighbour data from `source` arrives through (undefined: none, or we are the source). */
+  upstream(source: ScxId): ScxId | undefined {
+    return this.routes.route(source)?.upstream;
+  }
+
+  /** The neighbours that take `source`'s data from us: the source's reverse-shortest-path tree below us. */
+  downstream(source: ScxId): ScxId[] {
+    return this.routes.downstream(source);
+  }
+
+  /** Our best route to `source`. */
+  route(source: ScxId): Route | undefined {
+    return this.routes.route(source);
+  }
+
+  /** Whether the node has joined and not left. */
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  // --- NodeContext: actions shared by the parts ---
+
+  send(to: ScxId, msg: Message): void {
+    this.push(to, encodeMessage(msg));
+  }
+
+  sendAll(to: readonly ScxId[], msg: Message): void {
+    if (to.length === 0) return;
+    const data = encodeMessage(msg);
+    for (const peer of to) this.push(peer, data);
+  }
+
+  emit(event: GossamerEvent): void {
+    this.events.push(event);
+  }
+
+  addNeighbour(id: ScxId, direction: 'out' | 'in'): void {
+    if (this.neighbours.has(id)) return;
+    this.neighbours.add(id, direction, this.now);
+    this.emit({ type: 'neighbour-up', peer: id, direction });
+    this.wantLinkCost(id);
+    this.router.neighbourAdded(this, id);
+  }
+
+  removeNeighbour(id: ScxId, reason: NeighbourDownReason, notify: boolean): void {
+    if (!this.neighbours.remove(id)) return;
+    if (notify) this.send(id, { type: MessageType.DISCONNECT });
+    this.emit({ type: 'neighbour-down', peer: id, reason });
+    this.router.neighbourRemoved(this, id);
+  }
+
+  markDead(id: ScxId, reason: 'left' | 'failed'): void {
+    if (!this.membership.markDead(id, this.now, this.config.deadMemoryMs)) return;
+    this.emit({ type: 'scx-dead', scx: id, reason });
+    this.mesh.forget(id);
+    this.linkCosts.forget(id);
+    if (this.neighbours.has(id)) this.removeNeighbour(id, reason === 'left' ? 'left' : 'failed', false);
+    else this.router.recompute(this);
+  }
+
+  wantLinkCost(peer: ScxId): void {
+    if (this.linkCosts.firstRequest(peer)) this.emit({ type: 'link-cost-wanted', peer });
+  }
+
+  // --- internals ---
+
+  private push(to: ScxId, data: Uint8Array): void {
+    this.transmits.push({ to, data });
+    this.stats.messagesSent++;
+    this.stats.bytesSent += data.length;
+    const n = this.neighbours.get(to);
+    if (n) n.lastSentMs = this.now;
+  }
+
+  private setSource(now: Millis, on: boolean): void {
+    if (this.routes.isSource === on) return;
+    this.now = now;
+    this.routes.setSelfSource(on);
+    this.router.recompute(this);
+  }
+
+  private dispatch(from: ScxId, msg: Message): void {
+    switch (msg.type) {
+      case MessageType.DISCOVERY:
+        return this.discovery.onDiscovery(this, from, msg);
+      case MessageType.DISCOVERY_RESPONSE:
+        return this.discovery.onResponse(this, from, msg);
+      case MessageType.REQUEST_STATUS:
+        return this.mesh.onRequestStatus(this, from, msg);
+      case MessageType.STATUS:
+        return this.mesh.onStatus(this, from, msg);
+      case MessageType.CONNECT:
+        return this.mesh.onConnect(this, from, msg);
+      case MessageType.CONNECT_ACK:
+        return this.mesh.onConnectAck(this, from, msg);
+      case MessageType.DISCONNECT:
+        return this.removeNeighbour(from, 'disconnected', false);
+      case MessageType.ROUTE_UPDATE:
+        return this.router.onUpdate(this, from, msg);
+      case MessageType.LEAVE:
+        return this.leaves.onLeave(this, from, msg);
+      case MessageType.HEARTBEAT:
+        return this.heartbeat.onHeartbeat(this, from, msg);
+      case MessageType.KEEPALIVE:
+        return;
+      case MessageType.ELECTION_PING:
+        this.heartbeat.rendezvousHeard(from, this.now);
+        return this.send(from, { type: MessageType.ELECTION_PONG, nonce: msg.nonce });
+      case MessageType.ELECTION_PONG:
+        return this.heartbeat.rendezvousHeard(from, this.now);
+    }
+  }
+
+  private fire(kind: TimerKind): void {
+    const c = this.config;
+    switch (kind) {
+      case 'round':
+        this.discovery.round(this);
+        this.mesh.round(this);
+        return this.timers.set('round', this.now + c.roundIntervalMs);
+      case 'routes':
+        this.router.periodic(this);
+        return this.timers.set('routes', this.now + c.routeUpdateIntervalMs);
+      case 'tick':
+        this.tick();
+        return this.timers.set('tick', this.now + c.keepaliveIntervalMs);
+      case 'beat':
+        this.heartbeat.beat(this);
+        return this.timers.set('beat', this.now + c.heartbeatIntervalMs);
+      case 'heal': {
+        const target = this.heartbeat.healDue(this);
+        if (target !== undefined) this.mesh.heal(this, target);
+        return;
+      }
+    }
+  }
+
+  /** Liveness tick: failed neighbours, keepalives on quiet edges, request and memory expiry, heartbeat watch. */
+  private tick(): void {
+    const c = this.config;
+    const failed: ScxId[] = [];
+    const quiet: ScxId[] = [];
+    for (const n of this.neighbours.all()) {
+      if (this.now - n.lastHeardMs > c.neighbourTimeoutMs) failed.push(n.id);
+      else if (this.now - n.lastSentMs >= c.keepaliveIntervalMs) quiet.push(n.id);
+    }
+    for (const id of failed) {
+      this.markDead(id, 'failed');
+      this.leaves.announce(this, id);
+    }
+    this.sendAll(quiet, { type: MessageType.KEEPALIVE });
+    this.discovery.expire(this);
+    this.mesh.expire(this);
+    this.leaves.expire(this);
+    if (this.membership.expireDead(this.now).length > 0) this.router.recompute(this);
+    this.heartbeat.watch(this);
+    const healAt = this.heartbeat.healDeadline;
+    if (healAt !== undefined && this.timers.get('heal') === undefined) this.timers.set('heal', healAt);
+  }
+}

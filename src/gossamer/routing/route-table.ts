@@ -1,0 +1,152 @@
+import type { RouteAdvert, ScxId } from '../wire/messages.ts';
+
+/** This SCX's best route to one source: `path` runs from this SCX to the source, both included. */
+export interface Route {
+  readonly source: ScxId;
+  readonly costMs: number;
+  readonly path: readonly ScxId[];
+  /** The neighbour data from `source` arrives through; undefined when this SCX is the source. */
+  readonly upstream: ScxId | undefined;
+}
+
+/** What one recomputation changed. */
+export interface RouteChanges {
+  /** Sources whose best route is new or different (cost, path or upstream). */
+  readonly changed: Array<{ source: ScxId; before: Route | undefined; after: Route | undefined }>;
+}
+
+/**
+ * Path-vector routing state (section 4.3): the routes each neighbour advertised (Adj-RIB-In) and the best
+ * route per source chosen from them. Only sources advertise, so the table holds one entry per source SCX.
+ * Every entry carries its full path, so a route through this SCX or through a dead SCX is refused.
+ */
+export class RouteTable {
+  private readonly ribIn = new Map<ScxId, Map<ScxId, RouteAdvert>>();
+  private readonly best = new Map<ScxId, Route>();
+  private selfSource = false;
+
+  constructor(private readonly self: ScxId) {}
+
+  /** Whether this SCX advertises itself as a source. */
+  get isSource(): boolean {
+    return this.selfSource;
+  }
+
+  /** Sets whether this SCX is a source (a zero-length route to itself). */
+  setSelfSource(on: boolean): void {
+    this.selfSource = on;
+  }
+
+  /** The best route to `source`. */
+  route(source: ScxId): Route | undefined {
+    return this.best.get(source);
+  }
+
+  /** Every best route. */
+  routes(): IterableIterator<Route> {
+    return this.best.values();
+  }
+
+  /** Number of sources with a route, this SCX included when it is a source. */
+  get size(): number {
+    return this.best.size;
+  }
+
+  /** The routes `neighbour` last advertised to us. */
+  advertised(neighbour: ScxId): ReadonlyMap<ScxId, RouteAdvert> | undefined {
+    return this.ribIn.get(neighbour);
+  }
+
+  /** Records an update from `neighbour`; a full update replaces all it advertised before. */
+  applyUpdate(neighbour: ScxId, full: boolean, routes: readonly RouteAdvert[], withdrawn: readonly ScxId[]): void {
+    let rib = this.ribIn.get(neighbour);
+    if (!rib || full) {
+      rib = new Map();
+      this.ribIn.set(neighbour, rib);
+    }
+    for (const source of withdrawn) rib.delete(source);
+    for (const r of routes) rib.set(r.source, r);
+  }
+
+  /** Forgets everything `neighbour` advertised (the edge went away). */
+  dropNeighbour(neighbour: ScxId): void {
+    this.ribIn.delete(neighbour);
+  }
+
+  /**
+   * Recomputes every best route. `linkCostMs(n)` is the measured latency to neighbour n (undefined: not yet
+   * measured, so unusable); `usable(id)` says whether an SCX may appear on a path (false for dead SCXs).
+   */
+  recompute(linkCostMs: (n: ScxId) => number | undefined, usable: (id: ScxId) => boolean): RouteChanges {
+    const next = new Map<ScxId, Route>();
+    if (this.selfSource) next.set(this.self, { source: this.self, costMs: 0, path: [this.self], upstream: undefined });
+    for (const [neighbour, rib] of this.ribIn) {
+      const link = linkCostMs(neighbour);
+      if (link === undefined) continue;
+      for (const advert of rib.values()) {
+        if (advert.source === this.self) continue;
+        const costMs = link + advert.costMs;
+        const current = next.get(advert.source);
+        if (current && !better(costMs, advert.path.length + 1, neighbour, current)) continue;
+        if (!validPath(advert, neighbour, this.self, usable)) continue;
+        next.set(advert.source, { source: advert.source, costMs, path: [this.self, ...advert.path], upstream: neighbour });
+      }
+    }
+    const changed: RouteChanges['changed'] = [];
+    for (const [source, after] of next) {
+      const before = this.best.get(source);
+      if (!before || !sameRoute(before, after)) changed.push({ source, before, after });
+    }
+    for (const [source, before] of this.best) if (!next.has(source)) changed.push({ source, before, after: undefined });
+    this.best.clear();
+    for (const [source, r] of next) this.best.set(source, r);
+    return { changed };
+  }
+
+  /** DVMRP's downstream set: the neighbours whose best route to `source` runs through this SCX. */
+  downstream(source: ScxId): ScxId[] {
+    const out: ScxId[] = [];
+    for (const [neighbour, rib] of this.ribIn) {
+      const advert = rib.get(source);
+      if (advert && advert.path[1] === this.self) out.push(neighbour);
+    }
+    return out.sort();
+  }
+
+  /** Sources any neighbour advertised or this SCX routes to (for downstream bookkeeping). */
+  sourcesSeen(): Set<ScxId> {
+    const all = new Set<ScxId>(this.best.keys());
+    for (const rib of this.ribIn.values()) for (const s of rib.keys()) all.add(s);
+    return all;
+  }
+
+  /** The advert for our best route to `source`, as sent to neighbours. */
+  advertOf(route: Route): RouteAdvert {
+    return { source: route.source, costMs: route.costMs, path: route.path };
+  }
+}
+
+/** Lower cost wins; then the shorter path; then the smaller upstream id, so every run is deterministic. */
+function better(costMs: number, hops: number, upstream: ScxId, current: Route): boolean {
+  if (costMs !== current.costMs) return costMs < current.costMs;
+  if (hops !== current.path.length) return hops < current.path.length;
+  return current.upstream !== undefined && upstream < current.upstream;
+}
+
+/** A usable advert runs from the neighbour to the source, visits no SCX twice, and avoids us and dead SCXs. */
+function validPath(advert: RouteAdvert, neighbour: ScxId, self: ScxId, usable: (id: ScxId) => boolean): boolean {
+  const path = advert.path;
+  if (path[0] !== neighbour || path[path.length - 1] !== advert.source) return false;
+  const seen = new Set<ScxId>();
+  for (const hop of path) {
+    if (hop === self || seen.has(hop) || !usable(hop)) return false;
+    seen.add(hop);
+  }
+  return true;
+}
+
+function sameRoute(a: Route, b: Route): boolean {
+  if (a.costMs !== b.costMs || a.upstream !== b.upstream || a.path.length !== b.path.length) return false;
+  for (let i = 0; i < a.path.length; i++) if (a.path[i] !== b.path[i]) return false;
+  return true;
+}

@@ -1,0 +1,362 @@
+/**
+ * Binary codec of the Gossamer control messages.
+ *
+ * Every message is `[version u8][type u8][body]`. Body fields use the conventions of core/bytes.ts:
+ * big-endian u32 and f64, minimal LEB128 varuint counts, bools as 0/1 bytes, and ids as a varuint
+ * UTF-8 byte length (1..MAX_SCX_ID_BYTES) followed by the UTF-8 bytes. Lists are a varuint count
+ * followed by the entries. A route is `id source, f64 costMs, varuint n, n × id path`.
+ *
+ * The encoding is canonical: a byte string that decodes re-encodes to exactly the same bytes.
+ *
+ * `encodeMessage` throws an ScError when handed a message it must not send (its code is the one
+ * `decodeMessage` would report for the bytes); `decodeMessage` never throws.
+ */
+
+import { ByteReader, ByteWriter, DecodeError } from '../../core/bytes.ts';
+import { ErrorCode, ScError } from '../../core/errors.ts';
+import {
+  MAX_ALTERNATIVES,
+  MAX_DIGEST_BYTES,
+  MAX_KNOWN_ENTRIES,
+  MAX_MESSAGE_BYTES,
+  MAX_PATH_LENGTH,
+  MAX_ROUTES_PER_MESSAGE,
+  MAX_SCX_ID_BYTES,
+  MAX_WITHDRAWN_PER_MESSAGE,
+} from './limits.ts';
+import {
+  ConnectIntent,
+  MessageType,
+  type ConnectIntentValue,
+  type Message,
+  type RouteAdvert,
+  type ScxId,
+} from './messages.ts';
+
+/** The CONNECT intents a peer may send. */
+const CONNECT_INTENTS: ReadonlySet<number> = new Set(Object.values(ConnectIntent));
+
+/** Version byte that opens every message. */
+export const WIRE_VERSION = 1;
+
+/** Why a byte string was not accepted as a message. */
+export type DecodeErrorCode =
+  | typeof ErrorCode.MESSAGE_MALFORMED
+  | typeof ErrorCode.MESSAGE_TOO_LARGE
+  | typeof ErrorCode.MESSAGE_VERSION;
+
+/** The outcome of `decodeMessage`: the message, or a stable code and a human-readable reason. */
+export type DecodeResult =
+  | { ok: true; message: Message }
+  | { ok: false; code: DecodeErrorCode; reason: string };
+
+/* ------------------------------------------------------------------------------------------ */
+/* Encoding                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+/** One writer reused by every call: encoding is synchronous, and `finish()` hands out a copy. */
+const writer = new ByteWriter(4096);
+
+function misuse(code: string, reason: string): ScError {
+  return new ScError(code, `cannot encode message: ${reason}`);
+}
+
+function checkSize(w: ByteWriter): void {
+  if (w.length > MAX_MESSAGE_BYTES) {
+    throw misuse(ErrorCode.MESSAGE_TOO_LARGE, `more than ${MAX_MESSAGE_BYTES} bytes`);
+  }
+}
+
+function writeBool(w: ByteWriter, v: boolean, what: string): void {
+  if (v !== true && v !== false) throw misuse(ErrorCode.MESSAGE_MALFORMED, `${what} is not a boolean`);
+  w.bool(v);
+}
+
+function writeU32(w: ByteWriter, v: number, what: string): void {
+  if (typeof v !== 'number' || v >>> 0 !== v) {
+    throw misuse(ErrorCode.MESSAGE_MALFORMED, `${what} ${String(v)} is not an integer in 0..2^32-1`);
+  }
+  w.u32(v);
+}
+
+/** Costs and timestamps: finite and non-negative, written as full-precision f64. */
+function writeNonNegative(w: ByteWriter, v: number, what: string): void {
+  if (typeof v !== 'number' || !(v >= 0) || v === Infinity) {
+    throw misuse(ErrorCode.MESSAGE_MALFORMED, `${what} ${String(v)} is not a finite non-negative number`);
+  }
+  w.f64(v);
+}
+
+function writeId(w: ByteWriter, id: ScxId, what: string): void {
+  if (typeof id !== 'string' || id.length === 0) {
+    throw misuse(ErrorCode.MESSAGE_MALFORMED, `${what} is not a non-empty string`);
+  }
+  let len: number;
+  try {
+    len = w.string(id);
+  } catch {
+    throw misuse(ErrorCode.MESSAGE_MALFORMED, `${what} is not well-formed UTF-16 (lone surrogate)`);
+  }
+  if (len > MAX_SCX_ID_BYTES) {
+    throw misuse(ErrorCode.MESSAGE_MALFORMED, `${what} is ${len} UTF-8 bytes, limit ${MAX_SCX_ID_BYTES}`);
+  }
+}
+
+function writeIdList(w: ByteWriter, ids: readonly ScxId[], max: number, what: string): void {
+  const n = ids.length;
+  if (!(n <= max)) throw misuse(ErrorCode.MESSAGE_MALFORMED, `${what} has ${n} entries, limit ${max}`);
+  w.varuint(n);
+  for (let i = 0; i < n; i++) {
+    writeId(w, ids[i]!, what);
+    checkSize(w);
+  }
+}
+
+function writeRoutes(w: ByteWriter, routes: readonly RouteAdvert[]): void {
+  const n = routes.length;
+  if (!(n <= MAX_ROUTES_PER_MESSAGE)) {
+    throw misuse(ErrorCode.MESSAGE_MALFORMED, `${n} routes, limit ${MAX_ROUTES_PER_MESSAGE}`);
+  }
+  w.varuint(n);
+  for (let i = 0; i < n; i++) {
+    const route = routes[i]!;
+    writeId(w, route.source, 'route source');
+    writeNonNegative(w, route.costMs, 'route cost');
+    writeIdList(w, route.path, MAX_PATH_LENGTH, 'route path');
+    checkSize(w);
+  }
+}
+
+/**
+ * Encodes `msg` as `[WIRE_VERSION][type][body]`. Throws an ScError (code ERR_MESSAGE_MALFORMED or
+ * ERR_MESSAGE_TOO_LARGE) for a message the decoder would reject: an empty or over-long id, a list
+ * past its limit, a negative or non-finite cost or timestamp, a nonce or seq outside u32, a string
+ * with a lone surrogate, an unknown type, or more than MAX_MESSAGE_BYTES in all.
+ */
+export function encodeMessage(msg: Message): Uint8Array {
+  const w = writer;
+  w.reset();
+  try {
+    w.u8(WIRE_VERSION);
+    switch (msg.type) {
+      case MessageType.DISCOVERY:
+        w.u8(msg.type);
+        writeIdList(w, msg.known, MAX_KNOWN_ENTRIES, 'known');
+        if (!(msg.digest instanceof Uint8Array) || msg.digest.length > MAX_DIGEST_BYTES) {
+          throw misuse(ErrorCode.MESSAGE_MALFORMED, `digest must be a Uint8Array of at most ${MAX_DIGEST_BYTES} bytes`);
+        }
+        w.bytes(msg.digest);
+        break;
+      case MessageType.DISCOVERY_RESPONSE:
+        w.u8(msg.type);
+        writeIdList(w, msg.known, MAX_KNOWN_ENTRIES, 'known');
+        break;
+      case MessageType.REQUEST_STATUS:
+      case MessageType.ELECTION_PING:
+      case MessageType.ELECTION_PONG:
+        w.u8(msg.type);
+        writeU32(w, msg.nonce, 'nonce');
+        break;
+      case MessageType.STATUS:
+        w.u8(msg.type);
+        writeU32(w, msg.nonce, 'nonce');
+        writeBool(w, msg.canAccept, 'canAccept');
+        writeBool(w, msg.canEvict, 'canEvict');
+        writeRoutes(w, msg.routes);
+        break;
+      case MessageType.CONNECT:
+        w.u8(msg.type);
+        if (!CONNECT_INTENTS.has(msg.intent)) {
+          throw misuse(ErrorCode.MESSAGE_MALFORMED, `CONNECT intent ${String(msg.intent)} is not one of ConnectIntent`);
+        }
+        w.u8(msg.intent);
+        break;
+      case MessageType.CONNECT_ACK:
+        w.u8(msg.type);
+        writeBool(w, msg.accepted, 'accepted');
+        writeIdList(w, msg.alternatives, MAX_ALTERNATIVES, 'alternatives');
+        break;
+      case MessageType.DISCONNECT:
+      case MessageType.KEEPALIVE:
+        w.u8(msg.type);
+        break;
+      case MessageType.ROUTE_UPDATE:
+        w.u8(msg.type);
+        writeBool(w, msg.full, 'full');
+        writeRoutes(w, msg.routes);
+        writeIdList(w, msg.withdrawn, MAX_WITHDRAWN_PER_MESSAGE, 'withdrawn');
+        break;
+      case MessageType.LEAVE:
+        w.u8(msg.type);
+        writeId(w, msg.scx, 'scx');
+        writeNonNegative(w, msg.timestampMs, 'timestamp');
+        writeId(w, msg.origin, 'origin');
+        break;
+      case MessageType.HEARTBEAT:
+        w.u8(msg.type);
+        writeId(w, msg.generator, 'generator');
+        writeU32(w, msg.seq, 'seq');
+        break;
+      default:
+        throw misuse(ErrorCode.MESSAGE_MALFORMED, `unknown message type ${String((msg as { type: unknown }).type)}`);
+    }
+  } catch (err) {
+    if (err instanceof ScError) throw err;
+    // A field of the wrong runtime type (the compiler normally prevents it): still an ScError.
+    throw misuse(ErrorCode.MESSAGE_MALFORMED, err instanceof Error ? err.message : 'invalid field');
+  }
+  checkSize(w);
+  return w.finish();
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Decoding                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+function readId(r: ByteReader, what: string): ScxId {
+  const start = r.offset;
+  const id = r.string(MAX_SCX_ID_BYTES, what);
+  if (id.length === 0) throw new DecodeError(`${what} at offset ${start} is empty`);
+  return id;
+}
+
+/** Smallest encoded id: one length byte and one byte of UTF-8. */
+const MIN_ID_BYTES = 2;
+
+function readIdList(r: ByteReader, max: number, what: string): ScxId[] {
+  const start = r.offset;
+  const n = r.varuint();
+  if (n > max) throw new DecodeError(`${what} at offset ${start}: ${n} entries exceed limit ${max}`);
+  if (n * MIN_ID_BYTES > r.remaining) {
+    throw new DecodeError(`truncated: ${what} at offset ${start} announces ${n} entries, ${r.remaining} bytes left`);
+  }
+  const ids: ScxId[] = [];
+  for (let i = 0; i < n; i++) ids.push(readId(r, what));
+  return ids;
+}
+
+function readNonNegative(r: ByteReader, what: string): number {
+  const start = r.offset;
+  const v = r.f64();
+  if (!(v >= 0) || v === Infinity) {
+    throw new DecodeError(`${what} at offset ${start} is ${v}, not a finite non-negative number`);
+  }
+  return v;
+}
+
+/** Smallest encoded route: an id, an f64 and an empty path's count byte. */
+const MIN_ROUTE_BYTES = MIN_ID_BYTES + 8 + 1;
+
+function readRoutes(r: ByteReader): RouteAdvert[] {
+  const start = r.offset;
+  const n = r.varuint();
+  if (n > MAX_ROUTES_PER_MESSAGE) {
+    throw new DecodeError(`routes at offset ${start}: ${n} entries exceed limit ${MAX_ROUTES_PER_MESSAGE}`);
+  }
+  if (n * MIN_ROUTE_BYTES > r.remaining) {
+    throw new DecodeError(`truncated: routes at offset ${start} announce ${n} entries, ${r.remaining} bytes left`);
+  }
+  const routes: RouteAdvert[] = [];
+  for (let i = 0; i < n; i++) {
+    const source = readId(r, 'route source');
+    const costMs = readNonNegative(r, 'route cost');
+    const path = readIdList(r, MAX_PATH_LENGTH, 'route path');
+    routes.push({ source, costMs, path });
+  }
+  return routes;
+}
+
+function readBody(r: ByteReader, type: number): Message {
+  switch (type) {
+    case MessageType.DISCOVERY:
+      return {
+        type: MessageType.DISCOVERY,
+        known: readIdList(r, MAX_KNOWN_ENTRIES, 'known'),
+        digest: r.bytes(MAX_DIGEST_BYTES, 'digest'),
+      };
+    case MessageType.DISCOVERY_RESPONSE:
+      return { type: MessageType.DISCOVERY_RESPONSE, known: readIdList(r, MAX_KNOWN_ENTRIES, 'known') };
+    case MessageType.REQUEST_STATUS:
+      return { type: MessageType.REQUEST_STATUS, nonce: r.u32() };
+    case MessageType.STATUS: {
+      const nonce = r.u32();
+      const canAccept = r.bool();
+      const canEvict = r.bool();
+      const routes = readRoutes(r);
+      return { type: MessageType.STATUS, nonce, canAccept, canEvict, routes };
+    }
+    case MessageType.CONNECT:
+      const intent = r.u8();
+      if (!CONNECT_INTENTS.has(intent)) throw new DecodeError(`unknown CONNECT intent ${intent}`);
+      return { type: MessageType.CONNECT, intent: intent as ConnectIntentValue };
+    case MessageType.CONNECT_ACK: {
+      const accepted = r.bool();
+      const alternatives = readIdList(r, MAX_ALTERNATIVES, 'alternatives');
+      return { type: MessageType.CONNECT_ACK, accepted, alternatives };
+    }
+    case MessageType.DISCONNECT:
+      return { type: MessageType.DISCONNECT };
+    case MessageType.ROUTE_UPDATE: {
+      const full = r.bool();
+      const routes = readRoutes(r);
+      const withdrawn = readIdList(r, MAX_WITHDRAWN_PER_MESSAGE, 'withdrawn');
+      return { type: MessageType.ROUTE_UPDATE, full, routes, withdrawn };
+    }
+    case MessageType.LEAVE: {
+      const scx = readId(r, 'scx');
+      const timestampMs = readNonNegative(r, 'timestamp');
+      const origin = readId(r, 'origin');
+      return { type: MessageType.LEAVE, scx, timestampMs, origin };
+    }
+    case MessageType.HEARTBEAT: {
+      const generator = readId(r, 'generator');
+      const seq = r.u32();
+      return { type: MessageType.HEARTBEAT, generator, seq };
+    }
+    case MessageType.KEEPALIVE:
+      return { type: MessageType.KEEPALIVE };
+    case MessageType.ELECTION_PING:
+      return { type: MessageType.ELECTION_PING, nonce: r.u32() };
+    case MessageType.ELECTION_PONG:
+      return { type: MessageType.ELECTION_PONG, nonce: r.u32() };
+    default:
+      throw new DecodeError(`unknown message type ${type}`);
+  }
+}
+
+function fail(code: DecodeErrorCode, reason: string): DecodeResult {
+  return { ok: false, code, reason };
+}
+
+/**
+ * Decodes one message from exactly `bytes`. Never throws: any input that is not exactly one
+ * well-formed message within the limits gives `ok: false` with ERR_MESSAGE_TOO_LARGE (more than
+ * MAX_MESSAGE_BYTES), ERR_MESSAGE_VERSION (first byte is not WIRE_VERSION) or ERR_MESSAGE_MALFORMED
+ * (everything else: unknown type, truncation, trailing bytes, limits, empty ids, bad UTF-8, bad
+ * numbers, non-canonical varuints or bools).
+ */
+export function decodeMessage(bytes: Uint8Array): DecodeResult {
+  try {
+    if (!(bytes instanceof Uint8Array)) return fail(ErrorCode.MESSAGE_MALFORMED, 'input is not a Uint8Array');
+    if (bytes.length > MAX_MESSAGE_BYTES) {
+      return fail(ErrorCode.MESSAGE_TOO_LARGE, `${bytes.length} bytes exceed limit ${MAX_MESSAGE_BYTES}`);
+    }
+    if (bytes.length === 0) return fail(ErrorCode.MESSAGE_MALFORMED, 'empty message');
+    const version = bytes[0]!;
+    if (version !== WIRE_VERSION) {
+      return fail(ErrorCode.MESSAGE_VERSION, `wire version ${version}, expected ${WIRE_VERSION}`);
+    }
+    const r = new ByteReader(bytes);
+    r.u8();
+    const type = r.u8();
+    const message = readBody(r, type);
+    if (r.remaining !== 0) {
+      return fail(ErrorCode.MESSAGE_MALFORMED, `${r.remaining} trailing bytes after message type ${type}`);
+    }
+    return { ok: true, message };
+  } catch (err) {
+    if (err instanceof DecodeError) return fail(ErrorCode.MESSAGE_MALFORMED, err.reason);
+    // Not expected for any input; kept so that a bug here cannot take the receiver down.
+    return fail(ErrorCode.MESSAGE_MALFORMED, `undecodable: ${err instanceof Error ? err.message : 'unknown error'}`);
+  }
+}

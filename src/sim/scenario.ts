@@ -1,0 +1,201 @@
+import { Random } from '../core/random.ts';
+import type { GossamerConfig } from '../gossamer/config.ts';
+import { linkCopies, starEdges, treeEdges } from './metrics/link-copies.ts';
+import { Recorder, type Sample } from './metrics/recorder.ts';
+import { costRatio, sourceTree } from './metrics/tree.ts';
+import { placeScxs } from './placement.ts';
+import { Simulation } from './simulation.ts';
+import { loadUnderlay } from './topology/index.ts';
+
+/** One simulated session, as `scattercast sim run` describes it. */
+export interface ScenarioOptions {
+  /** `transit-stub`, `waxman`, or a GraphML file. */
+  readonly topology: string;
+  /** Routers of a generated underlay (ignored for GraphML). */
+  readonly routers: number;
+  /** SCXs in the session. */
+  readonly scx: number;
+  /** Source SCXs. */
+  readonly sources: number;
+  /** Rendezvous SCXs. */
+  readonly rendezvous: number;
+  /** Seed of the whole run: topology, placement, protocol. */
+  readonly seed: number;
+  /** Protocol parameters (degree, intervals, bounds). */
+  readonly config: Partial<GossamerConfig>;
+  /** Joins are spread over the first this many seconds. */
+  readonly joinWindowS: number;
+  /** The run ends once the mesh has not changed for this long, s. */
+  readonly stableWindowS: number;
+  /** The run ends at this virtual time at the latest, s. */
+  readonly maxTimeS: number;
+  /** Probability that any one control message is lost. */
+  readonly loss: number;
+  /** Record a time series (one sample per this many seconds; 0 for none). */
+  readonly sampleEveryS: number;
+}
+
+/** Defaults of the paper's setting (section 6.1). */
+export const DEFAULT_SCENARIO: ScenarioOptions = Object.freeze({
+  topology: 'transit-stub',
+  routers: 1000,
+  scx: 100,
+  sources: 1,
+  rendezvous: 1,
+  seed: 7,
+  config: {},
+  joinWindowS: 5,
+  stableWindowS: 100,
+  maxTimeS: 1200,
+  loss: 0,
+  sampleEveryS: 0,
+});
+
+/** What one run measured. */
+export interface ScenarioResult {
+  readonly seed: number;
+  readonly topology: string;
+  readonly routers: number;
+  readonly scx: number;
+  readonly sources: number;
+  readonly degree: readonly [number, number];
+  /** Final C / C_mcast, mean over sources. */
+  readonly costRatio: number;
+  readonly costRatioPerSource: readonly number[];
+  /** SCXs without a working route to some source at the end. */
+  readonly unreached: number;
+  /** When every SCX knew at least 90% of the others, s (null: never). */
+  readonly discovery90AtS: number | null;
+  /** When every SCX knew all the others, s (null: never). */
+  readonly discoveryAllAtS: number | null;
+  /** Time of the last mesh change, s. */
+  readonly stableAtS: number;
+  /** Whether the mesh stayed unchanged for the stable window before the time cap. */
+  readonly stable: boolean;
+  /** Virtual time at the end of the run, s. */
+  readonly endAtS: number;
+  readonly edgeChangesPerNode: number;
+  /** Busiest physical link's copies of one packet of the first source, over the Gossamer tree. */
+  readonly maxLinkCopies: number;
+  /** The same for a unicast star from that source. */
+  readonly unicastMaxLinkCopies: number;
+  readonly controlBytesPerScxPerS: number;
+  readonly controlMessagesPerScxPerS: number;
+  /** Messages dropped as malformed (should be 0 in simulation). */
+  readonly malformed: number;
+  /** Simulator events processed. */
+  readonly events: number;
+  readonly wallMs: number;
+  readonly series?: readonly Sample[];
+  readonly linkCopiesHistogram?: { readonly gossamer: readonly number[]; readonly unicast: readonly number[] };
+}
+
+/** Runs one session on a fresh underlay and measures it. */
+export function runScenario(options: ScenarioOptions): ScenarioResult {
+  const started = performance.now();
+  const master = new Random(options.seed);
+  const underlay = loadUnderlay(options.topology, { routers: options.routers, rng: master.fork() });
+  const placement = placeScxs(
+    underlay,
+    { scx: options.scx, sources: options.sources, rendezvous: options.rendezvous, joinWindowMs: options.joinWindowS * 1000 },
+    master.fork(),
+  );
+  const n = options.scx;
+  const lat = (i: number, j: number): number => placement.latencyMs[i * n + j] as number;
+  const recorder = new Recorder(n);
+  const sim = new Simulation({
+    scxCount: n,
+    latencyMs: lat,
+    rendezvous: placement.rendezvous,
+    seed: master.nextUint32(),
+    config: options.config,
+    onEvent: (_i, ev, now) => recorder.onEvent(ev, now),
+  });
+  sim.faults.setLoss(options.loss);
+  for (let i = 0; i < n; i++) sim.join(i, placement.joinAtMs[i] as number, placement.sources.includes(i));
+
+  const alive = (i: number): boolean => (sim.nodes[i]?.running ?? false) && !sim.faults.isCrashed(i);
+  const index = (id: string): number | undefined => sim.index(id);
+  const ratios = (): number[] => placement.sources.map((s) => costRatio(sourceTree(sim.nodes, s, index, alive), s, lat).ratio);
+  const joinedBy = options.joinWindowS * 1000;
+  const windowMs = options.stableWindowS * 1000;
+  let done = false;
+  const watch = (): void => {
+    const [share90, shareAll] = recorder.sampleDiscovery(sim.nodes, alive, sim.now);
+    const sampleEveryMs = options.sampleEveryS * 1000;
+    if (sampleEveryMs > 0 && sim.now % sampleEveryMs === 0) {
+      recorder.samples.push({
+        atS: sim.now / 1000,
+        discovered90Share: share90,
+        discoveredAllShare: shareAll,
+        edgeChangesPerNode: recorder.edgeChanges / n,
+        costRatios: ratios(),
+      });
+    }
+    done = sim.now > joinedBy && sim.now - recorder.lastMeshChangeAt >= windowMs;
+    if (!done) sim.at(sim.now + 1000, watch);
+  };
+  sim.at(1000, watch);
+  sim.runUntil(options.maxTimeS * 1000, () => done);
+
+  const perSource = ratios();
+  const first = placement.sources[0] as number;
+  const firstTree = sourceTree(sim.nodes, first, index, alive);
+  let unreached = 0;
+  for (const s of placement.sources) {
+    const tree = sourceTree(sim.nodes, s, index, alive);
+    for (let i = 0; i < n; i++) if (i !== s && alive(i) && tree[i] === -2) unreached++;
+  }
+  const gossamerCopies = linkCopies(underlay, treeEdges(firstTree, placement.routerOf));
+  const unicastCopies = linkCopies(underlay, starEdges(first, placement.routerOf));
+  let bytes = 0;
+  let messages = 0;
+  let malformed = 0;
+  for (const node of sim.nodes) {
+    bytes += node.stats.bytesSent;
+    messages += node.stats.messagesSent;
+    malformed += node.stats.malformed;
+  }
+  const endS = sim.now / 1000;
+  const k1 = sim.nodes[0]?.config.k1 ?? 0;
+  const k2 = sim.nodes[0]?.config.k2 ?? 0;
+  return {
+    seed: options.seed,
+    topology: underlay.name,
+    routers: underlay.nodeCount,
+    scx: n,
+    sources: placement.sources.length,
+    degree: [k1, k2],
+    costRatio: round(mean(perSource), 4),
+    costRatioPerSource: perSource.map((r) => round(r, 4)),
+    unreached,
+    discovery90AtS: recorder.discovery90At === undefined ? null : recorder.discovery90At / 1000,
+    discoveryAllAtS: recorder.discoveryAllAt === undefined ? null : recorder.discoveryAllAt / 1000,
+    stableAtS: round(recorder.lastMeshChangeAt / 1000, 3),
+    stable: done,
+    endAtS: round(endS, 3),
+    edgeChangesPerNode: round(recorder.edgeChanges / n, 3),
+    maxLinkCopies: gossamerCopies.max,
+    unicastMaxLinkCopies: unicastCopies.max,
+    controlBytesPerScxPerS: round(bytes / n / endS, 2),
+    controlMessagesPerScxPerS: round(messages / n / endS, 3),
+    malformed,
+    events: sim.processed,
+    wallMs: Math.round(performance.now() - started),
+    ...(options.sampleEveryS > 0
+      ? {
+          series: recorder.samples,
+          linkCopiesHistogram: { gossamer: gossamerCopies.histogram, unicast: unicastCopies.histogram },
+        }
+      : {}),
+  };
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
