@@ -1,9 +1,17 @@
 import { Command, CommanderError } from 'commander';
-import { ScError } from '../core/errors.ts';
+import { ErrorCode, ScError } from '../core/errors.ts';
 import { addSimRun } from './sim-run.ts';
 
-/** Exit status of a usage error (bad flag, bad value). */
+/** Exit status of a usage error (bad flag, bad value, bad input file). */
 const EXIT_USAGE = 2;
+
+/** Error codes that mean the user's input was bad, not that the program failed. */
+const INPUT_ERRORS: ReadonlySet<string> = new Set([
+  ErrorCode.USAGE,
+  ErrorCode.CONFIG_INVALID,
+  ErrorCode.TOPOLOGY_READ,
+  ErrorCode.TOPOLOGY_INVALID,
+]);
 
 /** Runs the `scattercast` command with `argv` (without node and script); resolves to the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -23,7 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : EXIT_USAGE;
     if (err instanceof ScError) {
       process.stderr.write(`scattercast: ${err.message} (${err.code})\n`);
-      return err.code === 'ERR_USAGE' || err.code === 'ERR_CONFIG_INVALID' ? EXIT_USAGE : 1;
+      return INPUT_ERRORS.has(err.code) ? EXIT_USAGE : 1;
     }
     throw err;
   }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { DEFAULT_GOSSAMER_CONFIG } from '../gossamer/config.ts';
 import { DEFAULT_SCENARIO, runScenario, type ScenarioResult } from '../sim/scenario.ts';
 import { degreeFlag, intFlag, numberFlag } from './options.ts';
+import { Progress } from './progress.ts';
 
 interface SimRunFlags {
   topology: string;
@@ -40,6 +41,7 @@ export function addSimRun(sim: Command, out: (line: string) => void): void {
     .option('--loss <p>', 'probability that a control message is lost', numberFlag('--loss', 0, 1), d.loss)
     .option('--json', 'print one JSON object instead of a summary')
     .action((flags: SimRunFlags) => {
+      const progress = new Progress(`simulating ${flags.scx} SCXs (seed ${flags.seed})`);
       const result = runScenario({
         ...d,
         topology: flags.topology,
@@ -57,7 +59,8 @@ export function addSimRun(sim: Command, out: (line: string) => void): void {
           discoveryBound: flags.bound,
           hysteresisPerSource: flags.hysteresis,
         },
-      });
+      }, (virtualS, capS) => progress.update(virtualS, capS, `${virtualS} virtual s`));
+      progress.done();
       out(flags.json ? JSON.stringify(result) : summary(result));
     });
 }

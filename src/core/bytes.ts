@@ -315,7 +315,9 @@ export class ByteReader {
     const len = this.varuint();
     if (len > maxBytes) throw new DecodeError(`${what} at offset ${start}: ${len} bytes exceed limit ${maxBytes}`);
     if (this.buf.length - this.pos < len) throw this.truncated(what, len);
-    const out = this.buf.slice(this.pos, this.pos + len);
+    // An explicit copy: a Node Buffer's slice would be a view of the socket's memory (and a Buffer).
+    const out = new Uint8Array(len);
+    out.set(this.buf.subarray(this.pos, this.pos + len));
     this.pos += len;
     return out;
   }

@@ -55,17 +55,34 @@ export class Random {
     return items.length === 0 ? undefined : items[this.int(items.length)];
   }
 
-  /** Up to k distinct elements chosen uniformly (partial Fisher-Yates on a copy). */
-  sample<T>(items: readonly T[], k: number): T[] {
-    const copy = items.slice();
-    const n = Math.min(k, copy.length);
-    for (let i = 0; i < n; i++) {
+  /**
+   * Up to k distinct elements chosen uniformly among those `skip` does not reject. O(k) expected when k is small
+   * against the array (rejection sampling), else a partial Fisher-Yates over a filtered copy.
+   */
+  sample<T>(items: readonly T[], k: number, skip?: (item: T) => boolean): T[] {
+    const n = items.length;
+    if (k <= 0 || n === 0) return [];
+    if (k * 4 < n) {
+      const picked = new Set<number>();
+      const out: T[] = [];
+      for (let attempts = 8 * k + 32; attempts > 0 && out.length < k; attempts--) {
+        const i = this.int(n);
+        if (picked.has(i)) continue;
+        picked.add(i);
+        const item = items[i] as T;
+        if (!skip?.(item)) out.push(item);
+      }
+      if (out.length === k) return out;
+    }
+    const copy = skip ? items.filter((x) => !skip(x)) : items.slice();
+    const m = Math.min(k, copy.length);
+    for (let i = 0; i < m; i++) {
       const j = i + this.int(copy.length - i);
       const tmp = copy[i] as T;
       copy[i] = copy[j] as T;
       copy[j] = tmp;
     }
-    copy.length = n;
+    copy.length = m;
     return copy;
   }
 

@@ -23,20 +23,26 @@ export interface GossamerConfig {
   readonly routeGainFraction: number;
   /** Probe members in shuffled cycles (each once before any twice) rather than at random. Default true. */
   readonly probeInCycles: boolean;
+  /** Within a probe cycle, probe the nearest members first (needs the probe module to measure every member). Default true. */
+  readonly probeNearestFirst: boolean;
   /** At k2, still accept a CONNECT by dropping an inbound edge that carries no distribution tree. Default true. */
   readonly evictIdleInbound: boolean;
   /** Period of full routing-table updates to each neighbour, ms; changes are also sent at once. Default 30000. */
   readonly routeUpdateIntervalMs: Millis;
   /** Period of the liveness tick: keepalives on quiet edges, timeouts, expiries, ms. Default 1000. */
   readonly keepaliveIntervalMs: Millis;
-  /** A neighbour silent this long is declared failed, ms. Default 3500. */
+  /** A neighbour silent this long is suspected (then pinged for suspicionMs before it is declared failed), ms. Default 3500. */
   readonly neighbourTimeoutMs: Millis;
+  /** A silent neighbour is pinged this long, once per tick, before it is declared failed, ms. Default 2000. */
+  readonly suspicionMs: Millis;
   /** An unanswered REQUEST_STATUS, DISCOVERY or CONNECT is given up after this long, ms. Default 3000. */
   readonly requestTimeoutMs: Millis;
   /** A known SCX that misses this many requests in a row is forgotten (gossip may bring it back). Default 3. */
   readonly maxMissedRequests: number;
   /** How long an SCX stays marked dead after a LEAVE, unless it is heard from directly first, ms. Default 120000. */
   readonly deadMemoryMs: Millis;
+  /** Messages from an SCX marked dead less than this long ago are dropped as stale (they may predate its death), ms. Default 2000. */
+  readonly staleAfterDeathMs: Millis;
   /** Period of the elected generator's HEARTBEAT flood and of the rendezvous election pings, ms. Default 5000. */
   readonly heartbeatIntervalMs: Millis;
   /** No HEARTBEAT for this long means this SCX is cut off from the generator, ms. Default 15000. */
@@ -60,14 +66,17 @@ export const DEFAULT_GOSSAMER_CONFIG: GossamerConfig = Object.freeze({
   hysteresisPerSource: 0.15,
   evictIdleInbound: true,
   probeInCycles: true,
+  probeNearestFirst: true,
   requireRouteGain: true,
   routeGainFraction: 0.2,
   routeUpdateIntervalMs: 30000,
   keepaliveIntervalMs: 1000,
   neighbourTimeoutMs: 3500,
+  suspicionMs: 2000,
   requestTimeoutMs: 3000,
   maxMissedRequests: 3,
   deadMemoryMs: 120000,
+  staleAfterDeathMs: 2000,
   heartbeatIntervalMs: 5000,
   heartbeatTimeoutMs: 15000,
   healDampingMs: 10000,
@@ -81,8 +90,10 @@ const POSITIVE_DURATIONS = [
   'routeUpdateIntervalMs',
   'keepaliveIntervalMs',
   'neighbourTimeoutMs',
+  'suspicionMs',
   'requestTimeoutMs',
   'deadMemoryMs',
+  'staleAfterDeathMs',
   'heartbeatIntervalMs',
   'heartbeatTimeoutMs',
 ] as const;

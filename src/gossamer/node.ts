@@ -46,6 +46,14 @@ export interface NodeStats {
 
 type TimerKind = 'round' | 'routes' | 'tick' | 'beat' | 'heal';
 
+/** Messages sent only along a mesh edge. */
+const EDGE_MESSAGES: ReadonlySet<number> = new Set([
+  MessageType.KEEPALIVE,
+  MessageType.ROUTE_UPDATE,
+  MessageType.HEARTBEAT,
+  MessageType.LEAVE,
+]);
+
 /**
  * One SCX's Gossamer protocol for one session, sans-IO: the caller hands it time and input and takes its output
  * away as data. It never touches sockets, timers, the wall clock or Math.random, so the simulator and the daemon
@@ -128,10 +136,17 @@ export class GossamerNode implements NodeContext {
       this.emit({ type: 'message-dropped', from, code: decoded.code, reason: decoded.reason });
       return;
     }
-    if (from === this.self) return;
-    if (this.membership.heardFrom(from)) this.router.recompute(this);
+    if (from === this.self || this.membership.recentlyDead(from, now, this.config.staleAfterDeathMs)) return;
+    this.membership.heardFrom(from);
     const n = this.neighbours.get(from);
-    if (n) n.lastHeardMs = now;
+    if (n) {
+      n.lastHeardMs = now;
+      n.suspectedSinceMs = undefined;
+    } else if (EDGE_MESSAGES.has(decoded.message.type) && !this.mesh.connecting(from)) {
+      // The peer thinks we share an edge we do not have (a lost CONNECT_ACK or DISCONNECT): say so, or it
+      // would time us out and report us dead.
+      this.send(from, { type: MessageType.DISCONNECT });
+    }
     this.dispatch(from, decoded.message);
   }
 
@@ -186,6 +201,11 @@ export class GossamerNode implements NodeContext {
     return this.routes.route(source);
   }
 
+  /** The heartbeat generator by this node's view (its election if a rendezvous, else the last one heard). */
+  get generator(): ScxId | undefined {
+    return this.heartbeat.generator(this.now, this.config.heartbeatTimeoutMs);
+  }
+
   /** Whether the node has joined and not left. */
   get running(): boolean {
     return this.state === 'running';
@@ -227,8 +247,7 @@ export class GossamerNode implements NodeContext {
     this.emit({ type: 'scx-dead', scx: id, reason });
     this.mesh.forget(id);
     this.linkCosts.forget(id);
-    if (this.neighbours.has(id)) this.removeNeighbour(id, reason === 'left' ? 'left' : 'failed', false);
-    else this.router.recompute(this);
+    this.removeNeighbour(id, reason === 'left' ? 'left' : 'failed', false);
   }
 
   wantLinkCost(peer: ScxId): void {
@@ -276,10 +295,10 @@ export class GossamerNode implements NodeContext {
         return this.heartbeat.onHeartbeat(this, from, msg);
       case MessageType.KEEPALIVE:
         return;
-      case MessageType.ELECTION_PING:
+      case MessageType.PING:
         this.heartbeat.rendezvousHeard(from, this.now);
-        return this.send(from, { type: MessageType.ELECTION_PONG, nonce: msg.nonce });
-      case MessageType.ELECTION_PONG:
+        return this.send(from, { type: MessageType.PONG, nonce: msg.nonce });
+      case MessageType.PONG:
         return this.heartbeat.rendezvousHeard(from, this.now);
     }
   }
@@ -312,11 +331,19 @@ export class GossamerNode implements NodeContext {
   private tick(): void {
     const c = this.config;
     const failed: ScxId[] = [];
+    const suspects: ScxId[] = [];
     const quiet: ScxId[] = [];
     for (const n of this.neighbours.all()) {
-      if (this.now - n.lastHeardMs > c.neighbourTimeoutMs) failed.push(n.id);
-      else if (this.now - n.lastSentMs >= c.keepaliveIntervalMs) quiet.push(n.id);
+      if (this.now - n.lastHeardMs <= c.neighbourTimeoutMs) {
+        if (this.now - n.lastSentMs >= c.keepaliveIntervalMs) quiet.push(n.id);
+        continue;
+      }
+      // Silent too long: suspect it and ping it directly; only if the pings go unanswered is it dead.
+      n.suspectedSinceMs ??= this.now;
+      if (this.now - n.suspectedSinceMs >= c.suspicionMs) failed.push(n.id);
+      else suspects.push(n.id);
     }
+    this.sendAll(suspects, { type: MessageType.PING, nonce: 0 });
     for (const id of failed) {
       this.markDead(id, 'failed');
       this.leaves.announce(this, id);
@@ -325,7 +352,7 @@ export class GossamerNode implements NodeContext {
     this.discovery.expire(this);
     this.mesh.expire(this);
     this.leaves.expire(this);
-    if (this.membership.expireDead(this.now).length > 0) this.router.recompute(this);
+    this.membership.expireDead(this.now);
     this.heartbeat.watch(this);
     const healAt = this.heartbeat.healDeadline;
     if (healAt !== undefined && this.timers.get('heal') === undefined) this.timers.set('heal', healAt);

@@ -90,8 +90,11 @@ export interface ScenarioResult {
   readonly linkCopiesHistogram?: { readonly gossamer: readonly number[]; readonly unicast: readonly number[] };
 }
 
+/** Called once per virtual second with the virtual time and the run's time cap, s. */
+export type ProgressCallback = (virtualS: number, capS: number) => void;
+
 /** Runs one session on a fresh underlay and measures it. */
-export function runScenario(options: ScenarioOptions): ScenarioResult {
+export function runScenario(options: ScenarioOptions, onProgress?: ProgressCallback): ScenarioResult {
   const started = performance.now();
   const master = new Random(options.seed);
   const underlay = loadUnderlay(options.topology, { routers: options.routers, rng: master.fork() });
@@ -132,6 +135,7 @@ export function runScenario(options: ScenarioOptions): ScenarioResult {
         costRatios: ratios(),
       });
     }
+    onProgress?.(sim.now / 1000, options.maxTimeS);
     done = sim.now > joinedBy && sim.now - recorder.lastMeshChangeAt >= windowMs;
     if (!done) sim.at(sim.now + 1000, watch);
   };

@@ -1,6 +1,6 @@
 import type { Millis } from '../../core/time.ts';
 import type { NodeContext } from '../node-context.ts';
-import { MessageType, type ElectionPing, type Heartbeat as HeartbeatMsg, type ScxId } from '../wire/messages.ts';
+import { MessageType, type Ping, type Heartbeat as HeartbeatMsg, type ScxId } from '../wire/messages.ts';
 import { FloodCache } from './flood-cache.ts';
 
 /**
@@ -58,7 +58,7 @@ export class HeartbeatWatch {
   /** Rendezvous duty, every heartbeat interval: ping the other rendezvous; flood a HEARTBEAT if elected. */
   beat(ctx: NodeContext): void {
     const others = this.rendezvous.filter((r) => r !== this.self);
-    if (others.length > 0) ctx.sendAll(others, { type: MessageType.ELECTION_PING, nonce: this.seq } satisfies ElectionPing);
+    if (others.length > 0) ctx.sendAll(others, { type: MessageType.PING, nonce: this.seq } satisfies Ping);
     if (this.generator(ctx.now, ctx.config.heartbeatTimeoutMs) !== this.self) return;
     this.seq = (this.seq + 1) >>> 0;
     const msg: HeartbeatMsg = { type: MessageType.HEARTBEAT, generator: this.self, seq: this.seq };

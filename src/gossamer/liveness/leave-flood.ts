@@ -20,6 +20,9 @@ export class LeaveFlood {
   onLeave(ctx: NodeContext, from: ScxId, msg: Leave): void {
     if (!this.seen.firstSight(key(msg), ctx.now, ctx.config.deadMemoryMs)) return;
     if (msg.scx === ctx.self) return; // Reported dead while alive: our next direct contact revives us.
+    // A failure report about a neighbour we still hear is wrong (lost messages, a one-sided cut): stop it here.
+    const n = ctx.neighbours.get(msg.scx);
+    if (msg.origin !== msg.scx && n && ctx.now - n.lastHeardMs <= ctx.config.neighbourTimeoutMs) return;
     const reason = msg.origin === msg.scx ? 'left' : 'failed';
     ctx.sendAll(
       ctx.neighbours.ids().filter((id) => id !== from && id !== msg.scx),

@@ -55,8 +55,9 @@ export function digestReader(digest: Uint8Array): (id: ScxId) => boolean {
 
 /** Two salted 32-bit FNV-1a hashes of an id (double hashing); the second is odd. */
 function hashes(id: ScxId, salt: number): [number, number] {
-  let a = (0x811c9dc5 ^ salt) >>> 0;
-  let b = (0x01000193 ^ Math.imul(salt, 0x9e3779b1)) >>> 0;
+  // Avalanche the salt first: FNV-1a alone carries a salt's high bits into few low bits.
+  let a = (0x811c9dc5 ^ mix32(salt)) >>> 0;
+  let b = (0x01000193 ^ mix32(salt ^ 0x9e3779b9)) >>> 0;
   for (let i = 0; i < id.length; i++) {
     const c = id.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193) >>> 0;
@@ -64,4 +65,11 @@ function hashes(id: ScxId, salt: number): [number, number] {
   }
   b ^= b >>> 15;
   return [a, (b | 1) >>> 0];
+}
+
+/** Murmur3's 32-bit finaliser: every input bit affects every output bit. */
+function mix32(x: number): number {
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) >>> 0;
 }

@@ -15,6 +15,10 @@ export class Discovery {
   private readonly pending = new Map<ScxId, Millis>();
   /** Extra exchanges made since the last round. */
   private followUps = 0;
+  /** Membership size when we last sent a digest (-1: never). */
+  private sizeAtLastDigest = -1;
+  /** SCXs the last DISCOVERY_RESPONSE taught us. */
+  private lastLearned = 0;
 
   constructor(private readonly rendezvous: readonly ScxId[]) {}
 
@@ -28,8 +32,11 @@ export class Discovery {
     const target = this.pickTarget(ctx);
     if (target === undefined) return;
     this.pending.set(target, ctx.now);
+    // A digest only while still learning: once membership is quiet, plain random lists are cheaper.
     const maxBytes = ctx.config.discoveryDigestMaxBytes;
-    const digest = maxBytes > 0 ? buildDigest(ctx.membership.members(), maxBytes, ctx.rng.nextUint32()) : NO_DIGEST;
+    const learning = ctx.membership.size !== this.sizeAtLastDigest || this.lastLearned > 0;
+    const digest = maxBytes > 0 && learning ? buildDigest(ctx.membership.members(), maxBytes, ctx.rng.nextUint32()) : NO_DIGEST;
+    if (digest.length > 0) this.sizeAtLastDigest = ctx.membership.size;
     ctx.send(target, { type: MessageType.DISCOVERY, known: ctx.membership.sample(ctx.rng, ctx.config.discoveryBound), digest });
   }
 
@@ -51,6 +58,7 @@ export class Discovery {
   onResponse(ctx: NodeContext, from: ScxId, msg: DiscoveryResponse): void {
     if (!this.pending.delete(from)) return;
     const learned = this.merge(ctx, msg.known);
+    this.lastLearned = learned;
     // Still learning fast (half the answer was news): gossip again now rather than a round later.
     if (learned * 4 >= ctx.config.discoveryBound && this.followUps < ctx.config.discoveryFollowUps) {
       this.followUps++;
@@ -70,7 +78,11 @@ export class Discovery {
   /** Merges a gossiped list; returns how many SCXs were new. */
   private merge(ctx: NodeContext, ids: readonly ScxId[]): number {
     let learned = 0;
-    for (const id of ids) if (ctx.membership.learn(id)) learned++;
+    for (const id of ids) {
+      if (!ctx.membership.learn(id)) continue;
+      learned++;
+      if (ctx.config.probeNearestFirst) ctx.wantLinkCost(id);
+    }
     return learned;
   }
 

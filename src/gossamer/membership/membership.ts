@@ -12,6 +12,7 @@ export class Membership {
   private readonly list: ScxId[] = [];
   private readonly index = new Map<ScxId, number>();
   private readonly deadUntil = new Map<ScxId, Millis>();
+  private readonly deadSince = new Map<ScxId, Millis>();
   private readonly missed = new Map<ScxId, number>();
 
   constructor(private readonly self: ScxId) {}
@@ -43,13 +44,19 @@ export class Membership {
     return true;
   }
 
-  /** `id` spoke to us directly: it is alive whatever we were told. Returns true if this revived it. */
-  heardFrom(id: ScxId): boolean {
-    if (id === this.self) return false;
+  /** Whether `id` was marked dead less than `graceMs` ago: a message from it now may predate its death. */
+  recentlyDead(id: ScxId, now: Millis, graceMs: Millis): boolean {
+    const since = this.deadSince.get(id);
+    return since !== undefined && now - since < graceMs;
+  }
+
+  /** `id` spoke to us directly: it is alive whatever we were told. */
+  heardFrom(id: ScxId): void {
+    if (id === this.self) return;
     this.missed.delete(id);
-    const revived = this.deadUntil.delete(id);
+    this.deadUntil.delete(id);
+    this.deadSince.delete(id);
     if (!this.known.has(id)) this.add(id);
-    return revived;
   }
 
   /** Marks `id` dead until `now + memoryMs`. Returns true if it was not already dead. */
@@ -57,6 +64,7 @@ export class Membership {
     if (id === this.self) return false;
     const wasDead = this.deadUntil.has(id);
     this.deadUntil.set(id, now + memoryMs);
+    if (!wasDead) this.deadSince.set(id, now);
     this.remove(id);
     return !wasDead;
   }
@@ -73,17 +81,18 @@ export class Membership {
     return true;
   }
 
-  /** Lifts the dead marks that have run out; returns the SCXs whose mark was lifted. */
-  expireDead(now: Millis): ScxId[] {
-    const lifted: ScxId[] = [];
-    for (const [id, until] of this.deadUntil) if (until <= now) lifted.push(id);
-    for (const id of lifted) this.deadUntil.delete(id);
-    return lifted;
+  /** Lifts the dead marks that have run out. */
+  expireDead(now: Millis): void {
+    for (const [id, until] of this.deadUntil) {
+      if (until > now) continue;
+      this.deadUntil.delete(id);
+      this.deadSince.delete(id);
+    }
   }
 
   /** A bounded random subset gamma(X) of the known SCXs, leaving out those `skip` names. */
   sample(rng: Random, bound: number, skip?: (id: ScxId) => boolean): ScxId[] {
-    return rng.sample(skip ? this.list.filter((id) => !skip(id)) : this.list, bound);
+    return rng.sample(this.list, bound, skip);
   }
 
   /** One known SCX chosen uniformly, skipping those `exclude` rejects (bounded tries). */

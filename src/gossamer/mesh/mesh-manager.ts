@@ -93,7 +93,7 @@ export class MeshManager {
     if (msg.canAccept || upstream) this.connect(ctx, from, decision.replace, upstream ? ConnectIntent.UPSTREAM : ConnectIntent.OPTIMISE);
   }
 
-  /** A peer asks to insert an edge towards us: accept while under k2. */
+  /** A peer asks to insert an edge towards us: accept while under k2, or by evicting an idle inbound edge for an UPSTREAM. */
   onConnect(ctx: NodeContext, from: ScxId, msg: Connect): void {
     if (ctx.neighbours.has(from)) {
       ctx.send(from, { type: MessageType.CONNECT_ACK, accepted: true, alternatives: [] } satisfies ConnectAck);
@@ -155,6 +155,12 @@ export class MeshManager {
       }
       const members = ctx.membership.members();
       this.cycle = ctx.rng.sample(members, members.length);
+      if (ctx.config.probeNearestFirst) {
+        // Popped from the end, so sorted farthest first; unmeasured peers (asked for now) go last, at random.
+        const cost = (id: ScxId): number => ctx.linkCosts.get(id) ?? Number.MAX_VALUE;
+        for (const id of this.cycle) if (ctx.linkCosts.get(id) === undefined) ctx.wantLinkCost(id);
+        this.cycle.sort((a, b) => cost(b) - cost(a));
+      }
     }
     return undefined;
   }
@@ -172,6 +178,11 @@ export class MeshManager {
       this.connects.delete(peer);
       ctx.membership.missedRequest(peer, ctx.config.maxMissedRequests);
     }
+  }
+
+  /** Whether we are waiting for `peer` to answer our CONNECT. */
+  connecting(peer: ScxId): boolean {
+    return this.connects.has(peer);
   }
 
   /** Forgets pending work towards a dead SCX. */

@@ -9,6 +9,8 @@ export interface Neighbour {
   readonly sinceMs: Millis;
   lastHeardMs: Millis;
   lastSentMs: Millis;
+  /** When the neighbour fell silent past the timeout and we began pinging it; undefined while it talks. */
+  suspectedSinceMs: Millis | undefined;
 }
 
 /** This SCX's mesh edges under the degree constraint <k1, k2> (section 4.2). */
@@ -61,7 +63,7 @@ export class Neighbours {
   /** Adds an edge (no-op if it exists). */
   add(id: ScxId, direction: 'out' | 'in', now: Millis): void {
     if (this.byId.has(id)) return;
-    this.byId.set(id, { id, direction, sinceMs: now, lastHeardMs: now, lastSentMs: now });
+    this.byId.set(id, { id, direction, sinceMs: now, lastHeardMs: now, lastSentMs: now, suspectedSinceMs: undefined });
     if (direction === 'out') this.outCount++;
   }
 

@@ -18,7 +18,8 @@ export interface RouteChanges {
 /**
  * Path-vector routing state (section 4.3): the routes each neighbour advertised (Adj-RIB-In) and the best
  * route per source chosen from them. Only sources advertise, so the table holds one entry per source SCX.
- * Every entry carries its full path, so a route through this SCX or through a dead SCX is refused.
+ * Every entry carries its full path, so a route through this SCX (a loop) is refused. Dead SCXs leave paths
+ * through withdrawals, not by a local verdict: a failure report may be a partition, not a death.
  */
 export class RouteTable {
   private readonly ribIn = new Map<ScxId, Map<ScxId, RouteAdvert>>();
@@ -75,9 +76,9 @@ export class RouteTable {
 
   /**
    * Recomputes every best route. `linkCostMs(n)` is the measured latency to neighbour n (undefined: not yet
-   * measured, so unusable); `usable(id)` says whether an SCX may appear on a path (false for dead SCXs).
+   * measured, so unusable).
    */
-  recompute(linkCostMs: (n: ScxId) => number | undefined, usable: (id: ScxId) => boolean): RouteChanges {
+  recompute(linkCostMs: (n: ScxId) => number | undefined): RouteChanges {
     const next = new Map<ScxId, Route>();
     if (this.selfSource) next.set(this.self, { source: this.self, costMs: 0, path: [this.self], upstream: undefined });
     for (const [neighbour, rib] of this.ribIn) {
@@ -88,7 +89,7 @@ export class RouteTable {
         const costMs = link + advert.costMs;
         const current = next.get(advert.source);
         if (current && !better(costMs, advert.path.length + 1, neighbour, current)) continue;
-        if (!validPath(advert, neighbour, this.self, usable)) continue;
+        if (!validPath(advert, neighbour, this.self)) continue;
         next.set(advert.source, { source: advert.source, costMs, path: [this.self, ...advert.path], upstream: neighbour });
       }
     }
@@ -133,13 +134,13 @@ function better(costMs: number, hops: number, upstream: ScxId, current: Route): 
   return current.upstream !== undefined && upstream < current.upstream;
 }
 
-/** A usable advert runs from the neighbour to the source, visits no SCX twice, and avoids us and dead SCXs. */
-function validPath(advert: RouteAdvert, neighbour: ScxId, self: ScxId, usable: (id: ScxId) => boolean): boolean {
+/** A usable advert runs from the neighbour to the source, visits no SCX twice, and avoids us. */
+function validPath(advert: RouteAdvert, neighbour: ScxId, self: ScxId): boolean {
   const path = advert.path;
   if (path[0] !== neighbour || path[path.length - 1] !== advert.source) return false;
   const seen = new Set<ScxId>();
   for (const hop of path) {
-    if (hop === self || seen.has(hop) || !usable(hop)) return false;
+    if (hop === self || seen.has(hop)) return false;
     seen.add(hop);
   }
   return true;

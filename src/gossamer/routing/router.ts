@@ -37,10 +37,7 @@ export class Router {
 
   /** Recomputes best routes; sends what changed to every neighbour and reports route and downstream changes. */
   recompute(ctx: NodeContext): void {
-    const { changed } = ctx.routes.recompute(
-      (n) => (ctx.neighbours.has(n) ? ctx.linkCosts.get(n) : undefined),
-      (id) => !ctx.membership.isDead(id),
-    );
+    const { changed } = ctx.routes.recompute((n) => (ctx.neighbours.has(n) ? ctx.linkCosts.get(n) : undefined));
     if (changed.length > 0) {
       const routes: RouteAdvert[] = [];
       const withdrawn: ScxId[] = [];

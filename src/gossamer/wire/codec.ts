@@ -152,8 +152,8 @@ export function encodeMessage(msg: Message): Uint8Array {
         writeIdList(w, msg.known, MAX_KNOWN_ENTRIES, 'known');
         break;
       case MessageType.REQUEST_STATUS:
-      case MessageType.ELECTION_PING:
-      case MessageType.ELECTION_PONG:
+      case MessageType.PING:
+      case MessageType.PONG:
         w.u8(msg.type);
         writeU32(w, msg.nonce, 'nonce');
         break;
@@ -315,10 +315,10 @@ function readBody(r: ByteReader, type: number): Message {
     }
     case MessageType.KEEPALIVE:
       return { type: MessageType.KEEPALIVE };
-    case MessageType.ELECTION_PING:
-      return { type: MessageType.ELECTION_PING, nonce: r.u32() };
-    case MessageType.ELECTION_PONG:
-      return { type: MessageType.ELECTION_PONG, nonce: r.u32() };
+    case MessageType.PING:
+      return { type: MessageType.PING, nonce: r.u32() };
+    case MessageType.PONG:
+      return { type: MessageType.PONG, nonce: r.u32() };
     default:
       throw new DecodeError(`unknown message type ${type}`);
   }

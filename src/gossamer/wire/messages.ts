@@ -24,8 +24,8 @@ export const MessageType = {
   LEAVE: 9,
   HEARTBEAT: 10,
   KEEPALIVE: 11,
-  ELECTION_PING: 12,
-  ELECTION_PONG: 13,
+  PING: 12,
+  PONG: 13,
 } as const;
 
 /** Gossip round: "here is a bounded random subset of the SCXs I know", and optionally a digest of all of them. */
@@ -122,15 +122,15 @@ export interface Keepalive {
   readonly type: typeof MessageType.KEEPALIVE;
 }
 
-/** Rendezvous-to-rendezvous liveness check of the heartbeat-generator election. */
-export interface ElectionPing {
-  readonly type: typeof MessageType.ELECTION_PING;
+/** Direct liveness check: of a silent neighbour before it is declared dead, and between rendezvous (the election). */
+export interface Ping {
+  readonly type: typeof MessageType.PING;
   readonly nonce: number;
 }
 
-/** Answer to ELECTION_PING. */
-export interface ElectionPong {
-  readonly type: typeof MessageType.ELECTION_PONG;
+/** Answer to PING. */
+export interface Pong {
+  readonly type: typeof MessageType.PONG;
   readonly nonce: number;
 }
 
@@ -147,5 +147,5 @@ export type Message =
   | Leave
   | Heartbeat
   | Keepalive
-  | ElectionPing
-  | ElectionPong;
+  | Ping
+  | Pong;

@@ -176,6 +176,57 @@ describe('strings', () => {
   });
 });
 
+describe('raw bytes', () => {
+  it('writes a varuint length and the bytes as they are', () => {
+    assert.equal(written((w) => w.bytes(new Uint8Array(0))), '00');
+    assert.equal(written((w) => w.bytes(Uint8Array.from([0, 0xff, 0x80]))), '0300ff80');
+    assert.equal(written((w) => w.bytes(new Uint8Array(128).fill(7))), '8001' + '07'.repeat(128));
+  });
+
+  it('round trips empty, short, long and view inputs, copying out', () => {
+    const backing = Uint8Array.from({ length: 300 }, (_, i) => (i * 37) & 0xff);
+    const samples = [new Uint8Array(0), Uint8Array.from([1]), backing.subarray(0, 127), backing.subarray(3, 131), backing, backing.subarray(290, 295)];
+    const w = new ByteWriter(4);
+    for (const b of samples) w.bytes(b);
+    w.u8(0xee);
+    const encoded = w.finish();
+    const r = new ByteReader(encoded);
+    for (const b of samples) {
+      const out = r.bytes(4096);
+      assert.deepEqual(out, Uint8Array.from(b));
+      assert.notEqual(out.buffer, encoded.buffer, 'a copy, not a view of the input');
+    }
+    assert.equal(r.u8(), 0xee);
+    assert.equal(r.remaining, 0);
+  });
+
+  it('enforces the byte limit before reading, inclusive', () => {
+    assert.deepEqual(new ByteReader(unhex('04 01020304')).bytes(4), Uint8Array.from([1, 2, 3, 4]));
+    assert.deepEqual(new ByteReader(unhex('00')).bytes(0), new Uint8Array(0));
+    rejects('05 0102030405', (r) => r.bytes(4, 'digest'), /digest at offset 0: 5 bytes exceed limit 4/);
+    rejects('01 ff', (r) => r.bytes(0), /bytes at offset 0: 1 bytes exceed limit 0/);
+    // A huge length with nothing behind it is refused by the limit, without allocating.
+    rejects('ffffffffffffff0f', (r) => r.bytes(4096, 'digest'), /digest .*exceed limit 4096/);
+  });
+
+  it('rejects truncation of the length or the bytes', () => {
+    rejects('', (r) => r.bytes(10), /truncated: varuint/);
+    rejects('80', (r) => r.bytes(10), /truncated: varuint/);
+    rejects('05 01020304', (r) => r.bytes(10, 'digest'), /truncated: digest at offset 1 needs 5 bytes, 4 left/);
+    rejects('8001 00', (r) => r.bytes(4096), /truncated: bytes/);
+    rejects('8000', (r) => r.bytes(10), /not minimally encoded/);
+  });
+
+  // A Node Buffer's slice is a view: a digest decoded from a socket's Buffer must not alias it.
+  it('copies out even when reading a Node Buffer', () => {
+    const input = Buffer.from(unhex('03 010203'));
+    const out = new ByteReader(input).bytes(10);
+    input[1] = 0x99;
+    assert.equal(out[0], 1);
+    assert.equal(Object.getPrototypeOf(out), Uint8Array.prototype);
+  });
+});
+
 describe('ByteWriter', () => {
   it('grows past its initial capacity and keeps its content', () => {
     const w = new ByteWriter(1);

@@ -4,9 +4,11 @@ import fc from 'fast-check';
 
 import { ByteWriter } from '../../../src/core/bytes.ts';
 import { ErrorCode, ScError } from '../../../src/core/errors.ts';
+import { buildDigest } from '../../../src/gossamer/membership/digest.ts';
 import { decodeMessage, encodeMessage, WIRE_VERSION, type DecodeResult } from '../../../src/gossamer/wire/codec.ts';
 import {
   MAX_ALTERNATIVES,
+  MAX_DIGEST_BYTES,
   MAX_KNOWN_ENTRIES,
   MAX_MESSAGE_BYTES,
   MAX_PATH_LENGTH,
@@ -54,9 +56,13 @@ function raw(fill: (w: ByteWriter) => void): Uint8Array {
 
 const route = (source: string, costMs: number, path: string[]): RouteAdvert => ({ source, costMs, path });
 
+/** No digest: what a sender with digests turned off puts on the wire (a single 00 length byte). */
+const NO_DIGEST = new Uint8Array(0);
+
 /** One sample of every message type, with its pinned encoding. */
 const GOLDEN: [Message, string][] = [
-  [{ type: MessageType.DISCOVERY, known: ['a', 'bc'] }, '01 01 02 0161 026263'],
+  [{ type: MessageType.DISCOVERY, known: ['a', 'bc'], digest: NO_DIGEST }, '01 01 02 0161 026263 00'],
+  [{ type: MessageType.DISCOVERY, known: [], digest: Uint8Array.from([0xde, 0xad, 0xbe, 0xef, 0x05, 0x81]) }, '01 01 00 06 deadbeef0581'],
   [{ type: MessageType.DISCOVERY_RESPONSE, known: [] }, '01 02 00'],
   [{ type: MessageType.REQUEST_STATUS, nonce: 1 }, '01 03 00000001'],
   [
@@ -70,14 +76,18 @@ const GOLDEN: [Message, string][] = [
   [{ type: MessageType.LEAVE, scx: 'x', timestampMs: 1.5, origin: 'y' }, '01 09 0178 3ff8000000000000 0179'],
   [{ type: MessageType.HEARTBEAT, generator: 's17', seq: 258 }, '01 0a 03733137 00000102'],
   [{ type: MessageType.KEEPALIVE }, '01 0b'],
-  [{ type: MessageType.ELECTION_PING, nonce: 0xffffffff }, '01 0c ffffffff'],
-  [{ type: MessageType.ELECTION_PONG, nonce: 7 }, '01 0d 00000007'],
+  [{ type: MessageType.PING, nonce: 0xffffffff }, '01 0c ffffffff'],
+  [{ type: MessageType.PONG, nonce: 7 }, '01 0d 00000007'],
 ];
 
 /** Richer samples: non-ASCII ids, limits reached, awkward numbers. */
 const SAMPLES: Message[] = [
   ...GOLDEN.map(([m]) => m),
-  { type: MessageType.DISCOVERY, known: ['10.0.0.2:7000', 'é€😀', '\uFEFFbom', 'm'.repeat(MAX_SCX_ID_BYTES)] },
+  { type: MessageType.DISCOVERY, known: ['10.0.0.2:7000', 'é€😀', '\uFEFFbom', 'm'.repeat(MAX_SCX_ID_BYTES)], digest: NO_DIGEST },
+  { type: MessageType.DISCOVERY, known: ['s1'], digest: buildDigest(['s1', 's2', 's3'], 1024, 0x5ca7) },
+  // A digest of 128 bytes: its length takes a two-byte varuint.
+  { type: MessageType.DISCOVERY, known: [], digest: buildDigest(Array.from({ length: 123 }, (_, i) => `s${i}`), 1024, 1) },
+  { type: MessageType.DISCOVERY, known: ['a'], digest: new Uint8Array(MAX_DIGEST_BYTES).fill(0xa5) },
   {
     type: MessageType.STATUS,
     nonce: 0,
@@ -130,8 +140,8 @@ describe('round trip', () => {
   });
 
   it('hands out independent buffers', () => {
-    const a = encodeMessage({ type: MessageType.ELECTION_PING, nonce: 1 });
-    const b = encodeMessage({ type: MessageType.ELECTION_PING, nonce: 2 });
+    const a = encodeMessage({ type: MessageType.PING, nonce: 1 });
+    const b = encodeMessage({ type: MessageType.PING, nonce: 2 });
     assert.equal(hex(a), '010c00000001');
     assert.equal(hex(b), '010c00000002');
   });
@@ -150,17 +160,31 @@ describe('round trip', () => {
   });
 
   it('accepts exactly MAX_MESSAGE_BYTES', () => {
-    // 1020 ids of 63 bytes and 4 of 62 bytes: 2 header + 2 count + 1020 × 64 + 4 × 63 = 65536.
+    // 1020 ids of 63 bytes, 3 of 62 and 1 of 61, no digest:
+    // 2 header + 2 count + 1020 × 64 + 3 × 63 + 62 + 1 digest length = 65536.
     const known = [
       ...Array.from({ length: 1020 }, (_, i) => i.toString().padStart(63, 'k')),
-      ...Array.from({ length: 4 }, (_, i) => i.toString().padStart(62, 'k')),
+      ...Array.from({ length: 3 }, (_, i) => i.toString().padStart(62, 'k')),
+      'k'.repeat(61),
     ];
-    const bytes = encodeMessage({ type: MessageType.DISCOVERY, known });
+    const bytes = encodeMessage({ type: MessageType.DISCOVERY, known, digest: NO_DIGEST });
     assert.equal(bytes.length, MAX_MESSAGE_BYTES);
     assert.equal(known.length, MAX_KNOWN_ENTRIES);
-    assert.deepEqual(decodeOk(bytes), { type: MessageType.DISCOVERY, known });
+    assert.deepEqual(decodeOk(bytes), { type: MessageType.DISCOVERY, known, digest: NO_DIGEST });
     known[0] += 'k';
-    assertMisuse(() => encodeMessage({ type: MessageType.DISCOVERY, known }), ErrorCode.MESSAGE_TOO_LARGE);
+    assertMisuse(() => encodeMessage({ type: MessageType.DISCOVERY, known, digest: NO_DIGEST }), ErrorCode.MESSAGE_TOO_LARGE);
+  });
+
+  it('accepts exactly MAX_MESSAGE_BYTES with a full digest', () => {
+    // 2 header + 2 count + 960 × 64 + 2 digest length + 4096 digest = 65542: drop 6 bytes from the last id.
+    const known = Array.from({ length: 960 }, (_, i) => i.toString().padStart(63, 'k'));
+    known[959] = 'k'.repeat(57);
+    const digest = new Uint8Array(MAX_DIGEST_BYTES).fill(0xff);
+    const bytes = encodeMessage({ type: MessageType.DISCOVERY, known, digest });
+    assert.equal(bytes.length, MAX_MESSAGE_BYTES);
+    assert.deepEqual(decodeOk(bytes), { type: MessageType.DISCOVERY, known, digest });
+    known[959] += 'k';
+    assertMisuse(() => encodeMessage({ type: MessageType.DISCOVERY, known, digest }), ErrorCode.MESSAGE_TOO_LARGE);
   });
 
   it('accepts MAX_ROUTES_PER_MESSAGE routes when they fit', () => {
@@ -194,21 +218,22 @@ const nonNegativeArb = fc.oneof(
 const u32Arb = fc.integer({ min: 0, max: 0xffffffff });
 const routeArb: fc.Arbitrary<RouteAdvert> = record({ source: idArb, costMs: nonNegativeArb, path: idsArb(6) });
 const routesArb = fc.array(routeArb, { maxLength: 8 });
+const digestArb = fc.uint8Array({ maxLength: 64 });
 
 const messageArb: fc.Arbitrary<Message> = fc.oneof(
-  record({ type: fc.constant(MessageType.DISCOVERY), known: idsArb(20) }),
+  record({ type: fc.constant(MessageType.DISCOVERY), known: idsArb(20), digest: digestArb }),
   record({ type: fc.constant(MessageType.DISCOVERY_RESPONSE), known: idsArb(20) }),
   record({ type: fc.constant(MessageType.REQUEST_STATUS), nonce: u32Arb }),
   record({ type: fc.constant(MessageType.STATUS), nonce: u32Arb, canAccept: fc.boolean(), canEvict: fc.boolean(), routes: routesArb }),
-  record({ type: fc.constant(MessageType.CONNECT), intent: fc.constantFrom(ConnectIntent.FILL, ConnectIntent.OPTIMISE, ConnectIntent.HEAL) }),
+  record({ type: fc.constant(MessageType.CONNECT), intent: fc.constantFrom(...Object.values(ConnectIntent)) }),
   record({ type: fc.constant(MessageType.CONNECT_ACK), accepted: fc.boolean(), alternatives: idsArb(MAX_ALTERNATIVES) }),
   record({ type: fc.constant(MessageType.DISCONNECT) }),
   record({ type: fc.constant(MessageType.ROUTE_UPDATE), full: fc.boolean(), routes: routesArb, withdrawn: idsArb(10) }),
   record({ type: fc.constant(MessageType.LEAVE), scx: idArb, timestampMs: nonNegativeArb, origin: idArb }),
   record({ type: fc.constant(MessageType.HEARTBEAT), generator: idArb, seq: u32Arb }),
   record({ type: fc.constant(MessageType.KEEPALIVE) }),
-  record({ type: fc.constant(MessageType.ELECTION_PING), nonce: u32Arb }),
-  record({ type: fc.constant(MessageType.ELECTION_PONG), nonce: u32Arb }),
+  record({ type: fc.constant(MessageType.PING), nonce: u32Arb }),
+  record({ type: fc.constant(MessageType.PONG), nonce: u32Arb }),
 );
 
 type Edit = { kind: 'flip'; at: number; xor: number } | { kind: 'insert'; at: number; byte: number } | { kind: 'delete'; at: number };
@@ -342,7 +367,7 @@ describe('decode rejections', () => {
       w.varuint(n);
       for (let i = 0; i < n; i++) w.string('a');
     };
-    const known = (n: number) => raw((w) => { w.u8(1); w.u8(MessageType.DISCOVERY); idList(n)(w); });
+    const known = (n: number) => raw((w) => { w.u8(1); w.u8(MessageType.DISCOVERY); idList(n)(w); w.varuint(0); });
     assert.equal(decodeOk(known(MAX_KNOWN_ENTRIES)).type, MessageType.DISCOVERY);
     assertRejected(decodeMessage(known(MAX_KNOWN_ENTRIES + 1)), MALFORMED, /known at offset 2: 1025 entries exceed limit 1024/);
 
@@ -369,6 +394,21 @@ describe('decode rejections', () => {
 
     const withdrawn = raw((w) => { w.u8(1); w.u8(MessageType.ROUTE_UPDATE); w.bool(false); w.varuint(0); idList(MAX_WITHDRAWN_PER_MESSAGE + 1)(w); });
     assertRejected(decodeMessage(withdrawn), MALFORMED, /withdrawn .*exceed limit/);
+  });
+
+  it('digests: past the limit, truncated, missing', () => {
+    const discovery = (len: number, actual = len) =>
+      raw((w) => { w.u8(1); w.u8(MessageType.DISCOVERY); w.varuint(1); w.string('a'); w.varuint(len); for (let i = 0; i < actual; i++) w.u8(i & 0xff); });
+    const full = decodeOk(discovery(MAX_DIGEST_BYTES));
+    assert.ok(full.type === MessageType.DISCOVERY && full.digest.length === MAX_DIGEST_BYTES);
+    assertRejected(decodeMessage(discovery(MAX_DIGEST_BYTES + 1)), MALFORMED, /digest at offset 5: 4097 bytes exceed limit 4096/);
+    // The length is checked before the bytes are looked for: a lone huge length is refused as over the limit.
+    assertRejected(decodeMessage(unhex('01 01 00 ffffffffffffff0f')), MALFORMED, /digest .*exceed limit 4096/);
+    assertRejected(decodeMessage(discovery(10, 9)), MALFORMED, /truncated: digest .*needs 10 bytes, 9 left/);
+    assertRejected(decodeMessage(discovery(MAX_DIGEST_BYTES, 0)), MALFORMED, /truncated: digest/);
+    assertRejected(decodeMessage(unhex('01 01 01 0161')), MALFORMED, /truncated: varuint/); // no digest length at all
+    assertRejected(decodeMessage(unhex('01 01 00 02 0102 03')), MALFORMED, /1 trailing bytes/);
+    assertRejected(decodeMessage(unhex('01 01 00 8000')), MALFORMED, /not minimally encoded/);
   });
 
   it('a huge count with no entries behind it, without allocating for it', () => {
@@ -401,7 +441,9 @@ describe('decode rejections', () => {
 
   it('bools other than 0 and 1, non-minimal varuints', () => {
     assertRejected(decodeMessage(unhex('01 06 02 00')), MALFORMED, /bool .*not 0 or 1/);
-    assertRejected(decodeMessage(unhex('01 05 03')), MALFORMED, /unknown CONNECT intent 3/);
+    assert.equal(decodeOk(unhex('01 05 03')).type, MessageType.CONNECT); // UPSTREAM
+    assertRejected(decodeMessage(unhex('01 05 04')), MALFORMED, /unknown CONNECT intent 4/);
+    assertRejected(decodeMessage(unhex('01 05 ff')), MALFORMED, /unknown CONNECT intent 255/);
     assertRejected(decodeMessage(unhex('01 08 01 8000 00')), MALFORMED, /not minimally encoded/);
   });
 
@@ -428,12 +470,12 @@ describe('encode misuse', () => {
     assertMisuse(() => encodeMessage(heartbeat('x'.repeat(256))), MALFORMED, /256 UTF-8 bytes, limit 255/);
     assertMisuse(() => encodeMessage(heartbeat('é'.repeat(128))), MALFORMED, /256 UTF-8 bytes/);
     assertMisuse(() => encodeMessage(heartbeat('a\uD800')), MALFORMED, /lone surrogate/);
-    assertMisuse(() => encodeMessage({ type: MessageType.DISCOVERY, known: ['ok', ''] }), MALFORMED, /known/);
+    assertMisuse(() => encodeMessage({ type: MessageType.DISCOVERY, known: ['ok', ''], digest: NO_DIGEST }), MALFORMED, /known/);
   });
 
   it('nonce and seq outside u32', () => {
     for (const bad of [-1, 2 ** 32, 1.5, NaN]) {
-      assertMisuse(() => encodeMessage({ type: MessageType.ELECTION_PONG, nonce: bad }), MALFORMED, /nonce/);
+      assertMisuse(() => encodeMessage({ type: MessageType.PONG, nonce: bad }), MALFORMED, /nonce/);
       assertMisuse(() => encodeMessage(heartbeat('g', bad)), MALFORMED, /seq/);
     }
   });
@@ -447,7 +489,9 @@ describe('encode misuse', () => {
 
   it('lists past their limits', () => {
     const ids = (n: number) => Array.from({ length: n }, () => 'a');
-    assertMisuse(() => encodeMessage({ type: MessageType.DISCOVERY, known: ids(MAX_KNOWN_ENTRIES + 1) }), MALFORMED, /1025 entries, limit 1024/);
+    assertMisuse(() => encodeMessage({ type: MessageType.DISCOVERY, known: ids(MAX_KNOWN_ENTRIES + 1), digest: NO_DIGEST }), MALFORMED, /1025 entries, limit 1024/);
+    const longDigest = new Uint8Array(MAX_DIGEST_BYTES + 1);
+    assertMisuse(() => encodeMessage({ type: MessageType.DISCOVERY, known: [], digest: longDigest }), MALFORMED, /digest .*at most 4096 bytes/);
     assertMisuse(() => encodeMessage({ type: MessageType.CONNECT_ACK, accepted: false, alternatives: ids(MAX_ALTERNATIVES + 1) }), MALFORMED, /alternatives/);
     assertMisuse(() => encodeMessage({ type: MessageType.STATUS, nonce: 1, canAccept: true, canEvict: false, routes: [route('s', 1, ids(MAX_PATH_LENGTH + 1))] }), MALFORMED, /route path/);
     const routes = Array.from({ length: MAX_ROUTES_PER_MESSAGE + 1 }, () => route('s', 1, []));
@@ -464,7 +508,10 @@ describe('encode misuse', () => {
     assertMisuse(() => encodeMessage(null as unknown as Message), MALFORMED);
     assertMisuse(() => encodeMessage({ type: MessageType.CONNECT, intent: 7 } as unknown as Message), MALFORMED, /intent/);
     assertMisuse(() => encodeMessage({ type: MessageType.DISCOVERY } as unknown as Message), MALFORMED);
-    assertMisuse(() => encodeMessage({ type: MessageType.DISCOVERY, known: [7] } as unknown as Message), MALFORMED);
+    assertMisuse(() => encodeMessage({ type: MessageType.DISCOVERY, known: [7], digest: NO_DIGEST } as unknown as Message), MALFORMED);
+    assertMisuse(() => encodeMessage({ type: MessageType.DISCOVERY, known: [] } as unknown as Message), MALFORMED, /digest/);
+    assertMisuse(() => encodeMessage({ type: MessageType.DISCOVERY, known: [], digest: [1, 2] } as unknown as Message), MALFORMED, /digest/);
+    assertMisuse(() => encodeMessage({ type: MessageType.DISCOVERY, known: [], digest: 'ab' } as unknown as Message), MALFORMED, /digest/);
   });
 
   it('leaves the encoder usable after a refusal', () => {

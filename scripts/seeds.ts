@@ -1,0 +1,67 @@
+// Runs one simulated session per seed and prints the median and spread of each metric: the figures behind the
+// README's Gossamer table. Usage: node --import tsx scripts/seeds.ts [--runs 25] [--paper] [--scx 100] [--json]
+import { parseArgs } from 'node:util';
+import type { GossamerConfig } from '../src/gossamer/config.ts';
+import { DEFAULT_SCENARIO, runScenario, type ScenarioResult } from '../src/sim/scenario.ts';
+
+/** The paper's algorithm alone: every refinement of ours switched off. */
+export const PAPER_ONLY: Partial<GossamerConfig> = {
+  discoveryFollowUps: 0,
+  discoveryDigestMaxBytes: 0,
+  evictIdleInbound: false,
+  requireRouteGain: false,
+  probeInCycles: false,
+  probeNearestFirst: false,
+};
+
+const METRICS = [
+  'costRatio',
+  'discovery90AtS',
+  'discoveryAllAtS',
+  'stableAtS',
+  'edgeChangesPerNode',
+  'maxLinkCopies',
+  'unicastMaxLinkCopies',
+  'controlBytesPerScxPerS',
+  'wallMs',
+] as const;
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '25' },
+    scx: { type: 'string', default: String(DEFAULT_SCENARIO.scx) },
+    paper: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
+});
+const runs = Number(values.runs);
+const scx = Number(values.scx);
+if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(scx) || scx < 2) {
+  console.error('usage: seeds.ts [--runs N>=1] [--scx N>=2] [--paper] [--json]');
+  process.exit(2);
+}
+
+const results: ScenarioResult[] = [];
+for (let seed = 1; seed <= runs; seed++) {
+  process.stderr.write(`\rrun ${seed}/${runs} (seed ${seed})`);
+  results.push(runScenario({ ...DEFAULT_SCENARIO, scx, seed, config: values.paper ? PAPER_ONLY : {} }));
+}
+process.stderr.write('\n');
+
+const rows = METRICS.map((metric) => {
+  const xs = results.map((r) => r[metric] ?? Number.POSITIVE_INFINITY).sort((a, b) => a - b);
+  const at = (q: number): number => xs[Math.min(xs.length - 1, Math.floor(q * xs.length))] as number;
+  return { metric, median: at(0.5), p10: at(0.1), p90: at(0.9), min: xs[0] as number, max: xs.at(-1) as number };
+});
+const stable = results.filter((r) => r.stable).length;
+if (values.json) {
+  console.log(JSON.stringify({ runs, scx, profile: values.paper ? 'paper-only' : 'default', stable, rows }));
+} else {
+  console.log(`${runs} seeds (1..${runs}), ${scx} SCXs, transit-stub 1000 routers, <3,4>, 1 source, ${values.paper ? 'paper-only' : 'default'} config`);
+  console.log(`${'metric'.padEnd(24)}${'median'.padStart(10)}${'p10'.padStart(10)}${'p90'.padStart(10)}${'min'.padStart(10)}${'max'.padStart(10)}`);
+  for (const r of rows) {
+    const f = (x: number): string => (Number.isFinite(x) ? String(Math.round(x * 1000) / 1000) : 'never').padStart(10);
+    console.log(`${r.metric.padEnd(24)}${f(r.median)}${f(r.p10)}${f(r.p90)}${f(r.min)}${f(r.max)}`);
+  }
+  console.log(`stable before the cap: ${stable}/${runs}`);
+}
