@@ -1,18 +1,8 @@
 // Runs one simulated session per seed and prints the median and spread of each metric: the figures behind the
-// README's Gossamer table. Usage: node --import tsx scripts/seeds.ts [--runs 25] [--paper] [--scx 100] [--json]
+// README's Gossamer table. Usage: node --import tsx scripts/seeds.ts [--runs 25] [--profile paper|base|tuned] [--scx 100] [--json]
 import { parseArgs } from 'node:util';
-import type { GossamerConfig } from '../src/gossamer/config.ts';
+import { PROFILE_NAMES, PROFILES, type ProfileName } from '../src/gossamer/profiles.ts';
 import { DEFAULT_SCENARIO, runScenario, type ScenarioResult } from '../src/sim/scenario.ts';
-
-/** The paper's algorithm alone: every refinement of ours switched off. */
-export const PAPER_ONLY: Partial<GossamerConfig> = {
-  discoveryFollowUps: 0,
-  discoveryDigestMaxBytes: 0,
-  evictIdleInbound: false,
-  requireRouteGain: false,
-  probeInCycles: false,
-  probeNearestFirst: false,
-};
 
 const METRICS = [
   'costRatio',
@@ -23,6 +13,9 @@ const METRICS = [
   'maxLinkCopies',
   'unicastMaxLinkCopies',
   'controlBytesPerScxPerS',
+  'steadyControlBytesPerScxPerS',
+  'referenceCostRatio',
+  'referenceCostRatioDegreeK2',
   'wallMs',
 ] as const;
 
@@ -30,21 +23,22 @@ const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '25' },
     scx: { type: 'string', default: String(DEFAULT_SCENARIO.scx) },
-    paper: { type: 'boolean', default: false },
+    profile: { type: 'string', default: 'tuned' },
     json: { type: 'boolean', default: false },
   },
 });
 const runs = Number(values.runs);
 const scx = Number(values.scx);
-if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(scx) || scx < 2) {
-  console.error('usage: seeds.ts [--runs N>=1] [--scx N>=2] [--paper] [--json]');
+const profile = values.profile as ProfileName;
+if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(scx) || scx < 2 || !PROFILE_NAMES.includes(profile)) {
+  console.error(`usage: seeds.ts [--runs N>=1] [--scx N>=2] [--profile ${PROFILE_NAMES.join('|')}] [--json]`);
   process.exit(2);
 }
 
 const results: ScenarioResult[] = [];
 for (let seed = 1; seed <= runs; seed++) {
   process.stderr.write(`\rrun ${seed}/${runs} (seed ${seed})`);
-  results.push(runScenario({ ...DEFAULT_SCENARIO, scx, seed, config: values.paper ? PAPER_ONLY : {} }));
+  results.push(runScenario({ ...DEFAULT_SCENARIO, scx, seed, config: PROFILES[profile] }));
 }
 process.stderr.write('\n');
 
@@ -55,9 +49,9 @@ const rows = METRICS.map((metric) => {
 });
 const stable = results.filter((r) => r.stable).length;
 if (values.json) {
-  console.log(JSON.stringify({ runs, scx, profile: values.paper ? 'paper-only' : 'default', stable, rows }));
+  console.log(JSON.stringify({ runs, scx, profile, stable, rows }));
 } else {
-  console.log(`${runs} seeds (1..${runs}), ${scx} SCXs, transit-stub 1000 routers, <3,4>, 1 source, ${values.paper ? 'paper-only' : 'default'} config`);
+  console.log(`${runs} seeds (1..${runs}), ${scx} SCXs, transit-stub 1000 routers, <3,4>, 1 source, profile ${profile}`);
   console.log(`${'metric'.padEnd(24)}${'median'.padStart(10)}${'p10'.padStart(10)}${'p90'.padStart(10)}${'min'.padStart(10)}${'max'.padStart(10)}`);
   for (const r of rows) {
     const f = (x: number): string => (Number.isFinite(x) ? String(Math.round(x * 1000) / 1000) : 'never').padStart(10);

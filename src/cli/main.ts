@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ErrorCode, ScError } from '../core/errors.ts';
+import { addSimFigures } from './sim-figures.ts';
 import { addSimRun } from './sim-run.ts';
 
 /** Exit status of a usage error (bad flag, bad value, bad input file). */
@@ -15,6 +16,11 @@ const INPUT_ERRORS: ReadonlySet<string> = new Set([
 
 /** Runs the `scattercast` command with `argv` (without node and script); resolves to the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
+  // A reader that went away (`scattercast ... | head`) is not an error worth a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
   const program = new Command('scattercast')
     .description('Scattercast: an application-layer broadcast overlay (Gossamer mesh, path-vector routing, source trees)')
@@ -23,6 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   const sim = program.command('sim').description('simulate Gossamer over Internet topologies').exitOverride();
   addSimRun(sim, out);
+  addSimFigures(sim, out);
   for (const c of sim.commands) c.exitOverride();
   try {
     await program.parseAsync([...argv], { from: 'user' });

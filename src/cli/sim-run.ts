@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { PROFILE_NAMES, PROFILES, type ProfileName } from '../gossamer/profiles.ts';
 import { DEFAULT_GOSSAMER_CONFIG } from '../gossamer/config.ts';
 import { DEFAULT_SCENARIO, runScenario, type ScenarioResult } from '../sim/scenario.ts';
 import { degreeFlag, intFlag, numberFlag } from './options.ts';
@@ -12,8 +13,9 @@ interface SimRunFlags {
   rendezvous: number;
   degree: [number, number];
   seed: number;
-  bound: number;
-  hysteresis: number;
+  profile: ProfileName;
+  bound?: number;
+  hysteresis?: number;
   maxTime: number;
   stableWindow: number;
   loss: number;
@@ -34,8 +36,13 @@ export function addSimRun(sim: Command, out: (line: string) => void): void {
     .option('--rendezvous <n>', 'rendezvous SCXs', intFlag('--rendezvous', 1), d.rendezvous)
     .option('--degree <k1,k2>', 'degree constraint <k1,k2>, k2 > k1', degreeFlag, [g.k1, g.k2])
     .option('--seed <n>', 'seed of the whole run (topology, placement, protocol)', intFlag('--seed', 0, 2 ** 32 - 1), d.seed)
-    .option('--bound <n>', 'most SCX ids in one DISCOVERY list', intFlag('--bound', 1), g.discoveryBound)
-    .option('--hysteresis <h>', 'hysteresis per known source (H = h x sources)', numberFlag('--hysteresis', 0), g.hysteresisPerSource)
+    .addOption(
+      new Option('--profile <name>', 'protocol parameters: paper (the paper exactly), base (ours, paper timing), tuned (ours)')
+        .choices(PROFILE_NAMES)
+        .default('tuned'),
+    )
+    .option('--bound <n>', `most SCX ids in one DISCOVERY list once membership is quiet (paper: ${g.discoveryBound})`, intFlag('--bound', 1))
+    .option('--hysteresis <h>', `hysteresis per known source, H = h x sources (paper: ${g.hysteresisPerSource})`, numberFlag('--hysteresis', 0))
     .option('--max-time <s>', 'time cap of the run, virtual seconds', numberFlag('--max-time', 1), d.maxTimeS)
     .option('--stable-window <s>', 'the run ends after this many seconds without a mesh change', numberFlag('--stable-window', 1), d.stableWindowS)
     .option('--loss <p>', 'probability that a control message is lost', numberFlag('--loss', 0, 1), d.loss)
@@ -54,10 +61,11 @@ export function addSimRun(sim: Command, out: (line: string) => void): void {
         stableWindowS: flags.stableWindow,
         loss: flags.loss,
         config: {
+          ...PROFILES[flags.profile],
           k1: flags.degree[0],
           k2: flags.degree[1],
-          discoveryBound: flags.bound,
-          hysteresisPerSource: flags.hysteresis,
+          ...(flags.bound === undefined ? {} : { discoveryBound: flags.bound }),
+          ...(flags.hysteresis === undefined ? {} : { hysteresisPerSource: flags.hysteresis }),
         },
       }, (virtualS, capS) => progress.update(virtualS, capS, `${virtualS} virtual s`));
       progress.done();
@@ -70,13 +78,14 @@ function summary(r: ScenarioResult): string {
   return [
     `Gossamer on ${r.topology} (${r.routers} routers): ${r.scx} SCXs, ${r.sources} source(s), degree <${r.degree[0]},${r.degree[1]}>, seed ${r.seed}`,
     `  cost ratio C/C_mcast   ${r.costRatio.toFixed(3)}${r.sources > 1 ? `  (per source: ${r.costRatioPerSource.join(', ')})` : ''}`,
+    `  centralised tree       ${r.referenceCostRatio.toFixed(3)} (degree k1+k2), ${r.referenceCostRatioDegreeK2.toFixed(3)} (degree k2)`,
     `  unreached SCXs         ${r.unreached}`,
     `  90% discovery          ${s(r.discovery90AtS)}`,
     `  full discovery         ${s(r.discoveryAllAtS)}`,
     `  mesh stable            ${r.stable ? `since ${r.stableAtS} s` : `NOT stable by the ${r.endAtS} s cap (last change ${r.stableAtS} s)`}`,
     `  edge changes per SCX   ${r.edgeChangesPerNode}`,
     `  worst link copies      ${r.maxLinkCopies} (unicast star: ${r.unicastMaxLinkCopies})`,
-    `  control traffic        ${r.controlBytesPerScxPerS} B/s and ${r.controlMessagesPerScxPerS} msg/s per SCX`,
+    `  control traffic        ${r.controlBytesPerScxPerS} B/s and ${r.controlMessagesPerScxPerS} msg/s per SCX (steady: ${r.steadyControlBytesPerScxPerS} B/s)`,
     `  simulated              ${r.endAtS} s in ${r.wallMs} ms wall (${r.events} events)`,
   ].join('\n');
 }

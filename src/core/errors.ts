@@ -18,6 +18,7 @@ export const ErrorCode = {
   MESSAGE_MALFORMED: 'ERR_MESSAGE_MALFORMED',
   MESSAGE_TOO_LARGE: 'ERR_MESSAGE_TOO_LARGE',
   MESSAGE_VERSION: 'ERR_MESSAGE_VERSION',
+  SIM_RUNAWAY: 'ERR_SIM_RUNAWAY',
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -11,7 +11,11 @@ export interface GossamerConfig {
   readonly roundIntervalMs: Millis;
   /** Most SCX ids in one DISCOVERY or DISCOVERY_RESPONSE list (the paper's bound on gamma). Default 30. */
   readonly discoveryBound: number;
-  /** Most bytes of the membership digest (a Bloom filter) sent with each DISCOVERY, so answers carry news; 0: none. Default 1024. */
+  /** The bound while still learning (membership grew since the last round, or the last answer was news). Default 30. */
+  readonly discoveryBoundLearning: number;
+  /** The discovery round's period while still learning, ms (roundIntervalMs once quiet). Default 5000. */
+  readonly discoveryLearningIntervalMs: Millis;
+  /** Most bytes of the membership digest (a Bloom filter) sent with each DISCOVERY, so answers carry news; 0: none. Default 4096. */
   readonly discoveryDigestMaxBytes: number;
   /** Extra DISCOVERY exchanges per round, made at once while an answer brings at least bound/2 new SCXs. Default 3. */
   readonly discoveryFollowUps: number;
@@ -25,10 +29,18 @@ export interface GossamerConfig {
   readonly probeInCycles: boolean;
   /** Within a probe cycle, probe the nearest members first (needs the probe module to measure every member). Default true. */
   readonly probeNearestFirst: boolean;
+  /** With requireRouteGain: do not probe a member whose link alone costs more than a route through it could win. Default true. */
+  readonly skipHopelessProbes: boolean;
+  /** Period of the mesh optimisation round (probes of candidates), ms. Default 5000. */
+  readonly probeIntervalMs: Millis;
+  /** Each probe cycle that finds nothing doubles that period, up to this, ms; a new edge resets it. Default 5000. */
+  readonly probeIntervalMaxMs: Millis;
   /** At k2, still accept a CONNECT by dropping an inbound edge that carries no distribution tree. Default true. */
   readonly evictIdleInbound: boolean;
-  /** Period of full routing-table updates to each neighbour, ms; changes are also sent at once. Default 30000. */
+  /** Period of full routing-table updates to each neighbour, ms; changes are also sent as triggered updates. Default 30000. */
   readonly routeUpdateIntervalMs: Millis;
+  /** Triggered updates go out at most once per this, ms: the first at once, later changes batched (BGP's MRAI). Default 500. */
+  readonly routeUpdateMinIntervalMs: Millis;
   /** Period of the liveness tick: keepalives on quiet edges, timeouts, expiries, ms. Default 1000. */
   readonly keepaliveIntervalMs: Millis;
   /** A neighbour silent this long is suspected (then pinged for suspicionMs before it is declared failed), ms. Default 3500. */
@@ -61,15 +73,21 @@ export const DEFAULT_GOSSAMER_CONFIG: GossamerConfig = Object.freeze({
   k2: 4,
   roundIntervalMs: 5000,
   discoveryBound: 30,
+  discoveryBoundLearning: 30,
+  discoveryLearningIntervalMs: 5000,
   discoveryFollowUps: 3,
-  discoveryDigestMaxBytes: 1024,
+  discoveryDigestMaxBytes: 4096,
   hysteresisPerSource: 0.15,
   evictIdleInbound: true,
   probeInCycles: true,
   probeNearestFirst: true,
+  probeIntervalMs: 5000,
+  probeIntervalMaxMs: 5000,
+  skipHopelessProbes: true,
   requireRouteGain: true,
   routeGainFraction: 0.2,
   routeUpdateIntervalMs: 30000,
+  routeUpdateMinIntervalMs: 500,
   keepaliveIntervalMs: 1000,
   neighbourTimeoutMs: 3500,
   suspicionMs: 2000,
@@ -84,10 +102,14 @@ export const DEFAULT_GOSSAMER_CONFIG: GossamerConfig = Object.freeze({
   linkCostChangeFraction: 0.05,
 });
 
-const POSITIVE_INTEGERS = ['k1', 'k2', 'discoveryBound', 'maxMissedRequests', 'healMaxAttempts'] as const;
+const POSITIVE_INTEGERS = ['k1', 'k2', 'discoveryBound', 'discoveryBoundLearning', 'maxMissedRequests', 'healMaxAttempts'] as const;
 const POSITIVE_DURATIONS = [
   'roundIntervalMs',
+  'discoveryLearningIntervalMs',
+  'probeIntervalMs',
+  'probeIntervalMaxMs',
   'routeUpdateIntervalMs',
+  'routeUpdateMinIntervalMs',
   'keepaliveIntervalMs',
   'neighbourTimeoutMs',
   'suspicionMs',
@@ -116,6 +138,7 @@ export function gossamerConfig(overrides: Partial<GossamerConfig> = {}): Gossame
   if (!Number.isInteger(c.discoveryDigestMaxBytes) || c.discoveryDigestMaxBytes < 0 || c.discoveryDigestMaxBytes > 4096) {
     bad(`discoveryDigestMaxBytes must be an integer in 0..4096, got ${c.discoveryDigestMaxBytes}`);
   }
+  if (c.probeIntervalMaxMs < c.probeIntervalMs) bad(`probeIntervalMaxMs (${c.probeIntervalMaxMs}) must be >= probeIntervalMs (${c.probeIntervalMs})`);
   if (c.k2 <= c.k1) bad(`degree <k1,k2> needs k2 > k1, got <${c.k1},${c.k2}>`);
   if (!(c.hysteresisPerSource >= 0) || !Number.isFinite(c.hysteresisPerSource)) {
     bad(`hysteresisPerSource must be a finite number >= 0, got ${c.hysteresisPerSource}`);

@@ -44,7 +44,7 @@ export interface NodeStats {
   malformed: number;
 }
 
-type TimerKind = 'round' | 'routes' | 'tick' | 'beat' | 'heal';
+type TimerKind = 'discovery' | 'round' | 'routes' | 'route-flush' | 'tick' | 'beat' | 'heal';
 
 /** Messages sent only along a mesh edge. */
 const EDGE_MESSAGES: ReadonlySet<number> = new Set([
@@ -72,7 +72,7 @@ export class GossamerNode implements NodeContext {
 
   private readonly timers = new TimerTable<TimerKind>();
   private readonly discovery: Discovery;
-  private readonly mesh = new MeshManager();
+  private readonly mesh: MeshManager;
   private readonly router = new Router();
   private readonly leaves = new LeaveFlood();
   private readonly heartbeat: HeartbeatWatch;
@@ -89,6 +89,7 @@ export class GossamerNode implements NodeContext {
     this.membership = new Membership(this.self);
     this.routes = new RouteTable(this.self);
     this.discovery = new Discovery(options.rendezvous);
+    this.mesh = new MeshManager(this.config);
     this.heartbeat = new HeartbeatWatch(this.self, options.rendezvous);
     for (const r of options.rendezvous) this.membership.learn(r);
   }
@@ -99,6 +100,7 @@ export class GossamerNode implements NodeContext {
     this.now = now;
     this.state = 'running';
     this.heartbeat.start(now);
+    this.timers.set('discovery', now);
     this.timers.set('round', now);
     this.timers.set('routes', now + this.config.routeUpdateIntervalMs);
     this.timers.set('tick', now + this.config.keepaliveIntervalMs);
@@ -183,6 +185,11 @@ export class GossamerNode implements NodeContext {
 
   /** When `handleTimeout` must next be called; undefined when nothing is pending. */
   nextDeadline(): Millis | undefined {
+    if (this.state === 'running') {
+      const flushAt = this.router.flushDeadline(this);
+      if (flushAt === undefined) this.timers.clear('route-flush');
+      else this.timers.set('route-flush', flushAt);
+    }
     return this.timers.next();
   }
 
@@ -306,10 +313,12 @@ export class GossamerNode implements NodeContext {
   private fire(kind: TimerKind): void {
     const c = this.config;
     switch (kind) {
+      case 'discovery':
+        return this.timers.set('discovery', this.now + this.discovery.round(this));
       case 'round':
-        this.discovery.round(this);
-        this.mesh.round(this);
-        return this.timers.set('round', this.now + c.roundIntervalMs);
+        return this.timers.set('round', this.now + this.mesh.round(this));
+      case 'route-flush':
+        return this.router.flush(this);
       case 'routes':
         this.router.periodic(this);
         return this.timers.set('routes', this.now + c.routeUpdateIntervalMs);

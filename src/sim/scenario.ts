@@ -1,11 +1,19 @@
+import { ErrorCode, ScError } from '../core/errors.ts';
 import { Random } from '../core/random.ts';
 import type { GossamerConfig } from '../gossamer/config.ts';
 import { linkCopies, starEdges, treeEdges } from './metrics/link-copies.ts';
 import { Recorder, type Sample } from './metrics/recorder.ts';
+import { referenceTree } from './metrics/reference-tree.ts';
 import { costRatio, sourceTree } from './metrics/tree.ts';
 import { placeScxs } from './placement.ts';
 import { Simulation } from './simulation.ts';
 import { loadUnderlay } from './topology/index.ts';
+
+/** Events a run may process per SCX per virtual second before it is declared a runaway (normal runs use ~10). */
+const MAX_EVENTS_PER_SCX_SECOND = 200;
+
+/** The greedy reference tree is cubic in the worst case: past this many SCXs it is not computed (reported as null). */
+const MAX_REFERENCE_SCX = 1500;
 
 /** One simulated session, as `scattercast sim run` describes it. */
 export interface ScenarioOptions {
@@ -62,6 +70,10 @@ export interface ScenarioResult {
   /** Final C / C_mcast, mean over sources. */
   readonly costRatio: number;
   readonly costRatioPerSource: readonly number[];
+  /** The centralised greedy tree's cost ratio, same topology and placement, degree k1 + k2 (root k1+k2 children, others one less); NaN (null in JSON) past 1500 SCXs. */
+  readonly referenceCostRatio: number;
+  /** The same with degree k2 (the notes' "degree 4" at <3,4>). */
+  readonly referenceCostRatioDegreeK2: number;
   /** SCXs without a working route to some source at the end. */
   readonly unreached: number;
   /** When every SCX knew at least 90% of the others, s (null: never). */
@@ -79,7 +91,10 @@ export interface ScenarioResult {
   readonly maxLinkCopies: number;
   /** The same for a unicast star from that source. */
   readonly unicastMaxLinkCopies: number;
+  /** Control bytes sent per SCX per second, averaged over the whole run. */
   readonly controlBytesPerScxPerS: number;
+  /** The same over the run's last stable window (the steady-state cost of keeping the session up). */
+  readonly steadyControlBytesPerScxPerS: number;
   readonly controlMessagesPerScxPerS: number;
   /** Messages dropped as malformed (should be 0 in simulation). */
   readonly malformed: number;
@@ -123,6 +138,8 @@ export function runScenario(options: ScenarioOptions, onProgress?: ProgressCallb
   const joinedBy = options.joinWindowS * 1000;
   const windowMs = options.stableWindowS * 1000;
   let done = false;
+  /** Cumulative control bytes of all SCXs at each virtual second. */
+  const bytesBySecond: number[] = [0];
   const watch = (): void => {
     const [share90, shareAll] = recorder.sampleDiscovery(sim.nodes, alive, sim.now);
     const sampleEveryMs = options.sampleEveryS * 1000;
@@ -135,14 +152,27 @@ export function runScenario(options: ScenarioOptions, onProgress?: ProgressCallb
         costRatios: ratios(),
       });
     }
+    bytesBySecond.push(sim.nodes.reduce((sum, node) => sum + node.stats.bytesSent, 0));
     onProgress?.(sim.now / 1000, options.maxTimeS);
     done = sim.now > joinedBy && sim.now - recorder.lastMeshChangeAt >= windowMs;
     if (!done) sim.at(sim.now + 1000, watch);
   };
   sim.at(1000, watch);
-  sim.runUntil(options.maxTimeS * 1000, () => done);
+  // A bound on the work of one run: a protocol storm fails loudly with its seed instead of hanging.
+  const maxEvents = MAX_EVENTS_PER_SCX_SECOND * n * options.maxTimeS;
+  sim.runUntil(options.maxTimeS * 1000, () => done || sim.processed > maxEvents);
+  if (sim.processed > maxEvents) {
+    throw new ScError(
+      ErrorCode.SIM_RUNAWAY,
+      `seed ${options.seed}: more than ${maxEvents} events by virtual ${(sim.now / 1000).toFixed(3)} s (a message storm?)`,
+    );
+  }
 
   const perSource = ratios();
+  const k1 = sim.nodes[0]?.config.k1 ?? 0;
+  const k2 = sim.nodes[0]?.config.k2 ?? 0;
+  const reference = (degree: number): number =>
+    n > MAX_REFERENCE_SCX ? Number.NaN : mean(placement.sources.map((s) => costRatio(referenceTree(n, s, lat, degree, degree - 1), s, lat).ratio));
   const first = placement.sources[0] as number;
   const firstTree = sourceTree(sim.nodes, first, index, alive);
   let unreached = 0;
@@ -161,8 +191,8 @@ export function runScenario(options: ScenarioOptions, onProgress?: ProgressCallb
     malformed += node.stats.malformed;
   }
   const endS = sim.now / 1000;
-  const k1 = sim.nodes[0]?.config.k1 ?? 0;
-  const k2 = sim.nodes[0]?.config.k2 ?? 0;
+  const windowS = Math.min(options.stableWindowS, bytesBySecond.length - 1);
+  const quietBytes = (bytesBySecond.at(-1) as number) - (bytesBySecond[bytesBySecond.length - 1 - windowS] as number);
   return {
     seed: options.seed,
     topology: underlay.name,
@@ -172,6 +202,8 @@ export function runScenario(options: ScenarioOptions, onProgress?: ProgressCallb
     degree: [k1, k2],
     costRatio: round(mean(perSource), 4),
     costRatioPerSource: perSource.map((r) => round(r, 4)),
+    referenceCostRatio: round(reference(k1 + k2), 4),
+    referenceCostRatioDegreeK2: round(reference(k2), 4),
     unreached,
     discovery90AtS: recorder.discovery90At === undefined ? null : recorder.discovery90At / 1000,
     discoveryAllAtS: recorder.discoveryAllAt === undefined ? null : recorder.discoveryAllAt / 1000,
@@ -182,6 +214,7 @@ export function runScenario(options: ScenarioOptions, onProgress?: ProgressCallb
     maxLinkCopies: gossamerCopies.max,
     unicastMaxLinkCopies: unicastCopies.max,
     controlBytesPerScxPerS: round(bytes / n / endS, 2),
+    steadyControlBytesPerScxPerS: round(quietBytes / n / Math.max(1, windowS), 2),
     controlMessagesPerScxPerS: round(messages / n / endS, 3),
     malformed,
     events: sim.processed,

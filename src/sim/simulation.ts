@@ -106,7 +106,7 @@ export class Simulation {
     switch (a.kind) {
       case 'deliver':
         if (this.faults.isCrashed(a.to)) return true;
-        this.node(a.to).handleMessage(this.now, scxId(a.from), a.data);
+        this.node(a.to).handleMessage(this.now, (this.nodes[a.from] as GossamerNode).self, a.data);
         this.flush(a.to);
         return true;
       case 'timer':

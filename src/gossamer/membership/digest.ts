@@ -2,6 +2,8 @@ import type { ScxId } from '../wire/messages.ts';
 
 /** Bits of filter per SCX id (about 2% false positives with `HASHES` hashes). */
 const BITS_PER_ID = 8;
+/** Fewest bits per id worth sending (about 20% false positives); a smaller filter is not sent at all. */
+const MIN_BITS_PER_ID = 4;
 /** Hash functions per id. */
 const HASHES = 5;
 /** Salt (u32) and hash count (u8) precede the bit array. */
@@ -14,7 +16,8 @@ const HEADER_BYTES = 5;
  */
 export function buildDigest(ids: readonly ScxId[], maxBytes: number, salt: number): Uint8Array {
   const bitBytes = Math.min(Math.max(1, Math.ceil((ids.length * BITS_PER_ID) / 8)), maxBytes - HEADER_BYTES);
-  if (bitBytes < 1) return new Uint8Array(0);
+  // Below MIN_BITS_PER_ID the filter answers "known" for most absent ids, and the answer would hold back news.
+  if (bitBytes < 1 || bitBytes * 8 < ids.length * MIN_BITS_PER_ID) return new Uint8Array(0);
   const out = new Uint8Array(HEADER_BYTES + bitBytes);
   out[0] = salt >>> 24;
   out[1] = (salt >>> 16) & 0xff;

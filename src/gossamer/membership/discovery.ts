@@ -17,15 +17,37 @@ export class Discovery {
   private followUps = 0;
   /** Membership size when we last sent a digest (-1: never). */
   private sizeAtLastDigest = -1;
+  /** Membership size when last looked at (-1: never), and when it last grew, ms. */
+  private sizeAtLastRound = -1;
+  private grewAt = Number.NEGATIVE_INFINITY;
   /** SCXs the last DISCOVERY_RESPONSE taught us. */
   private lastLearned = 0;
 
   constructor(private readonly rendezvous: readonly ScxId[]) {}
 
-  /** One discovery round. */
-  round(ctx: NodeContext): void {
+  /** One discovery round; returns the delay until the next one, ms (shorter while still learning). */
+  round(ctx: NodeContext): number {
+    this.noteGrowth(ctx);
     this.followUps = 0;
     this.exchange(ctx);
+    return this.learning(ctx) ? ctx.config.discoveryLearningIntervalMs : ctx.config.roundIntervalMs;
+  }
+
+  /** Still learning: membership grew within the last round interval, or the last answer was news. */
+  private learning(ctx: NodeContext): boolean {
+    this.noteGrowth(ctx);
+    return ctx.now - this.grewAt < ctx.config.roundIntervalMs || this.lastLearned > 0;
+  }
+
+  private noteGrowth(ctx: NodeContext): void {
+    if (ctx.membership.size === this.sizeAtLastRound) return;
+    this.sizeAtLastRound = ctx.membership.size;
+    this.grewAt = ctx.now;
+  }
+
+  /** The bound on gamma now: larger while learning (the paper's 6.4.1 hypothesis), else the base bound. */
+  private bound(ctx: NodeContext): number {
+    return this.learning(ctx) ? ctx.config.discoveryBoundLearning : ctx.config.discoveryBound;
   }
 
   private exchange(ctx: NodeContext): void {
@@ -34,10 +56,10 @@ export class Discovery {
     this.pending.set(target, ctx.now);
     // A digest only while still learning: once membership is quiet, plain random lists are cheaper.
     const maxBytes = ctx.config.discoveryDigestMaxBytes;
-    const learning = ctx.membership.size !== this.sizeAtLastDigest || this.lastLearned > 0;
-    const digest = maxBytes > 0 && learning ? buildDigest(ctx.membership.members(), maxBytes, ctx.rng.nextUint32()) : NO_DIGEST;
+    const fresh = ctx.membership.size !== this.sizeAtLastDigest || this.lastLearned > 0;
+    const digest = maxBytes > 0 && fresh ? buildDigest(ctx.membership.members(), maxBytes, ctx.rng.nextUint32()) : NO_DIGEST;
     if (digest.length > 0) this.sizeAtLastDigest = ctx.membership.size;
-    ctx.send(target, { type: MessageType.DISCOVERY, known: ctx.membership.sample(ctx.rng, ctx.config.discoveryBound), digest });
+    ctx.send(target, { type: MessageType.DISCOVERY, known: ctx.membership.sample(ctx.rng, this.bound(ctx)), digest });
   }
 
   /** A peer gossiped to us: merge its list and answer with ours. */
@@ -50,7 +72,7 @@ export class Discovery {
     const inDigest = digestReader(msg.digest);
     ctx.send(from, {
       type: MessageType.DISCOVERY_RESPONSE,
-      known: ctx.membership.sample(ctx.rng, ctx.config.discoveryBound, (id) => told.has(id) || inDigest(id)),
+      known: ctx.membership.sample(ctx.rng, Math.max(msg.known.length, ctx.config.discoveryBound), (id) => told.has(id) || inDigest(id)),
     });
   }
 
@@ -60,7 +82,7 @@ export class Discovery {
     const learned = this.merge(ctx, msg.known);
     this.lastLearned = learned;
     // Still learning fast (half the answer was news): gossip again now rather than a round later.
-    if (learned * 4 >= ctx.config.discoveryBound && this.followUps < ctx.config.discoveryFollowUps) {
+    if (learned * 4 >= this.bound(ctx) && this.followUps < ctx.config.discoveryFollowUps) {
       this.followUps++;
       this.exchange(ctx);
     }

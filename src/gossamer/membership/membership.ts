@@ -53,9 +53,8 @@ export class Membership {
   /** `id` spoke to us directly: it is alive whatever we were told. */
   heardFrom(id: ScxId): void {
     if (id === this.self) return;
-    this.missed.delete(id);
-    this.deadUntil.delete(id);
-    this.deadSince.delete(id);
+    if (this.missed.size > 0) this.missed.delete(id);
+    if (this.deadUntil.size > 0 && this.deadUntil.delete(id)) this.deadSince.delete(id);
     if (!this.known.has(id)) this.add(id);
   }
 

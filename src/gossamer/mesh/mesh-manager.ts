@@ -1,4 +1,5 @@
 import type { Millis } from '../../core/time.ts';
+import type { GossamerConfig } from '../config.ts';
 import type { NodeContext } from '../node-context.ts';
 import {
   ConnectIntent,
@@ -38,18 +39,43 @@ export class MeshManager {
   private readonly connects = new Map<ScxId, PendingConnect>();
   private nextNonce = 1;
   private healTried = new Set<ScxId>();
-  /** Members still to probe in the current cycle. */
+  /** Members still to probe in the current cycle, and how many the cycle started with. */
   private cycle: ScxId[] = [];
+  private cycleSize = 0;
+  /** Probes answered since the last new edge or back-off step, and the current probe period, ms. */
+  private fruitless = 0;
+  private intervalMs: number;
+
+  constructor(config: GossamerConfig) {
+    this.intervalMs = config.probeIntervalMs;
+  }
 
   /** One optimisation round: probe as many candidates as free out-slots, at least one. */
-  round(ctx: NodeContext): void {
+  round(ctx: NodeContext): number {
+    this.probeRound(ctx);
+    // Back off while probes find nothing: a whole fruitless cycle doubles the period, a new edge resets it.
+    if (this.fruitless >= Math.max(1, this.cycleSize)) {
+      this.fruitless = 0;
+      this.intervalMs = Math.min(ctx.config.probeIntervalMaxMs, this.intervalMs * 2);
+    }
+    return this.intervalMs;
+  }
+
+  private probeRound(ctx: NodeContext): void {
     const free = ctx.config.k1 - ctx.neighbours.out - this.pendingWithoutReplace();
     const count = Math.max(1, free);
     const probing = new Set<ScxId>();
     for (const p of this.probes.values()) probing.add(p.peer);
     for (let i = 0; i < count; i++) {
-      const candidate = this.nextCandidate(ctx, (id) => ctx.neighbours.has(id) || probing.has(id) || this.connects.has(id));
-      if (candidate === undefined) return;
+      const full = ctx.neighbours.out + this.pendingWithoutReplace() >= ctx.config.k1;
+      const candidate = this.nextCandidate(
+        ctx,
+        (id) => ctx.neighbours.has(id) || probing.has(id) || this.connects.has(id) || (full && this.hopeless(ctx, id)),
+      );
+      if (candidate === undefined) {
+        this.fruitless += this.cycleSize; // Nothing worth probing: back off as after a fruitless cycle.
+        return;
+      }
       probing.add(candidate);
       const nonce = this.nextNonce++ >>> 0;
       this.probes.set(nonce, { peer: candidate, sentAt: ctx.now });
@@ -72,6 +98,7 @@ export class MeshManager {
     const probe = this.probes.get(msg.nonce);
     if (!probe || probe.peer !== from) return;
     this.probes.delete(msg.nonce);
+    this.fruitless++;
     ctx.linkCosts.setEstimated(from, (ctx.now - probe.sentAt) / 2, ctx.config.linkCostChangeFraction);
     if (!(msg.canAccept || msg.canEvict) || ctx.neighbours.has(from) || this.connects.has(from)) return;
     if (ctx.neighbours.out + this.pendingWithoutReplace() < ctx.config.k1) {
@@ -148,21 +175,52 @@ export class MeshManager {
    */
   private nextCandidate(ctx: NodeContext, skip: (id: ScxId) => boolean): ScxId | undefined {
     if (!ctx.config.probeInCycles) return ctx.membership.pick(ctx.rng, skip);
-    for (let refills = 0; refills < 2; refills++) {
+    for (let pass = 0; pass < 2; pass++) {
       while (this.cycle.length > 0) {
         const id = this.cycle.pop() as ScxId;
         if (ctx.membership.has(id) && !skip(id)) return id;
       }
-      const members = ctx.membership.members();
-      this.cycle = ctx.rng.sample(members, members.length);
-      if (ctx.config.probeNearestFirst) {
-        // Popped from the end, so sorted farthest first; unmeasured peers (asked for now) go last, at random.
-        const cost = (id: ScxId): number => ctx.linkCosts.get(id) ?? Number.MAX_VALUE;
-        for (const id of this.cycle) if (ctx.linkCosts.get(id) === undefined) ctx.wantLinkCost(id);
-        this.cycle.sort((a, b) => cost(b) - cost(a));
-      }
+      if (pass === 0) this.refill(ctx);
     }
     return undefined;
+  }
+
+  /** Starts a new probe cycle: every member, shuffled, then (if enabled) nearest first. */
+  private refill(ctx: NodeContext): void {
+    const members = ctx.membership.members();
+    this.cycle = ctx.rng.sample(members, members.length);
+    this.cycleSize = this.cycle.length;
+    if (!ctx.config.probeNearestFirst) return;
+    // Popped from the end, so sorted farthest first; unmeasured peers (asked for now) go first, at random.
+    const keyed = this.cycle.map((id) => {
+      const cost = ctx.linkCosts.get(id);
+      if (cost === undefined) ctx.wantLinkCost(id);
+      return { id, cost: cost ?? Number.MAX_VALUE };
+    });
+    keyed.sort((a, b) => b.cost - a.cost);
+    this.cycle = keyed.map((k) => k.id);
+  }
+
+  /**
+   * Whether probing `id` is pointless under the route-gain rule: a route through it costs at least
+   * link + (link - d), d being our own latency to the source (triangle inequality: the candidate is at least
+   * link - d from the source), and that already misses the gain threshold for every source. Never true while
+   * unmeasured.
+   */
+  private hopeless(ctx: NodeContext, id: ScxId): boolean {
+    if (!ctx.config.requireRouteGain || !ctx.config.skipHopelessProbes) return false;
+    const link = ctx.linkCosts.get(id);
+    if (link === undefined) return false;
+    let any = false;
+    for (const r of ctx.routes.routes()) {
+      if (r.source === ctx.self) continue;
+      any = true;
+      const direct = ctx.linkCosts.get(r.source);
+      if (direct === undefined) ctx.wantLinkCost(r.source);
+      const lowerBound = link + Math.max(0, link - (direct ?? link));
+      if (lowerBound < r.costMs * (1 - ctx.config.routeGainFraction)) return false;
+    }
+    return any;
   }
 
   /** Gives up on probes and connects that were not answered in time; counts the misses. */
@@ -213,6 +271,8 @@ export class MeshManager {
   }
 
   private connect(ctx: NodeContext, peer: ScxId, replace: ScxId | undefined, intent: ConnectIntentValue): void {
+    this.fruitless = 0;
+    this.intervalMs = ctx.config.probeIntervalMs;
     this.connects.set(peer, { sentAt: ctx.now, replace, intent });
     ctx.wantLinkCost(peer);
     ctx.send(peer, { type: MessageType.CONNECT, intent } satisfies Connect);

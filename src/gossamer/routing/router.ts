@@ -3,12 +3,38 @@ import { MessageType, type RouteAdvert, type RouteUpdate, type ScxId } from '../
 
 /**
  * The routing protocol (section 4.3): path-vector distance vector in which only sources advertise. Sends changes
- * at once (triggered updates) and the full table periodically; surfaces route and downstream changes as events
+ * as triggered updates, at most one per `routeUpdateMinIntervalMs` (the first at once, later ones batched, like
+ * BGP's MRAI: without it, a lost route sets off an exploration of stale alternative paths whose messages grow
+ * with the number of paths), and the full table periodically; surfaces route and downstream changes as events
  * so a data plane can switch upstream make-before-break.
  */
 export class Router {
   /** Last downstream set reported per source, as a joined key, to emit only real changes. */
   private readonly downstreamKey = new Map<ScxId, string>();
+  /** Sources whose best route changed since the last triggered update. */
+  private readonly pending = new Set<ScxId>();
+  private lastTriggeredAt = Number.NEGATIVE_INFINITY;
+
+  /** When the batched triggered update is due, if one is waiting. */
+  flushDeadline(ctx: NodeContext): number | undefined {
+    if (this.pending.size === 0) return undefined;
+    return Math.max(ctx.now, this.lastTriggeredAt + ctx.config.routeUpdateMinIntervalMs);
+  }
+
+  /** Sends the waiting changes, as they stand now, to every neighbour. */
+  flush(ctx: NodeContext): void {
+    if (this.pending.size === 0) return;
+    const routes: RouteAdvert[] = [];
+    const withdrawn: ScxId[] = [];
+    for (const source of this.pending) {
+      const route = ctx.routes.route(source);
+      if (route) routes.push(ctx.routes.advertOf(route));
+      else withdrawn.push(source);
+    }
+    this.pending.clear();
+    this.lastTriggeredAt = ctx.now;
+    if (ctx.neighbours.size > 0) ctx.sendAll(ctx.neighbours.ids(), { type: MessageType.ROUTE_UPDATE, full: false, routes, withdrawn });
+  }
 
   /** A neighbour's update arrived. */
   onUpdate(ctx: NodeContext, from: ScxId, msg: RouteUpdate): void {
@@ -35,28 +61,22 @@ export class Router {
     ctx.sendAll(ctx.neighbours.ids(), this.fullUpdate(ctx));
   }
 
-  /** Recomputes best routes; sends what changed to every neighbour and reports route and downstream changes. */
+  /** Recomputes best routes; queues what changed for the neighbours and reports route and downstream changes. */
   recompute(ctx: NodeContext): void {
     const { changed } = ctx.routes.recompute((n) => (ctx.neighbours.has(n) ? ctx.linkCosts.get(n) : undefined));
-    if (changed.length > 0) {
-      const routes: RouteAdvert[] = [];
-      const withdrawn: ScxId[] = [];
-      for (const c of changed) {
-        if (c.after) routes.push(ctx.routes.advertOf(c.after));
-        else withdrawn.push(c.source);
-        if (c.before?.upstream !== c.after?.upstream || c.before?.costMs !== c.after?.costMs) {
-          ctx.emit({
-            type: 'route-changed',
-            source: c.source,
-            upstream: c.after?.upstream,
-            previousUpstream: c.before?.upstream,
-            costMs: c.after?.costMs,
-          });
-        }
+    for (const c of changed) {
+      this.pending.add(c.source);
+      if (c.before?.upstream !== c.after?.upstream || c.before?.costMs !== c.after?.costMs) {
+        ctx.emit({
+          type: 'route-changed',
+          source: c.source,
+          upstream: c.after?.upstream,
+          previousUpstream: c.before?.upstream,
+          costMs: c.after?.costMs,
+        });
       }
-      const update: RouteUpdate = { type: MessageType.ROUTE_UPDATE, full: false, routes, withdrawn };
-      if (ctx.neighbours.size > 0) ctx.sendAll(ctx.neighbours.ids(), update);
     }
+    if (changed.length > 0 && ctx.now - this.lastTriggeredAt >= ctx.config.routeUpdateMinIntervalMs) this.flush(ctx);
     this.reportDownstream(ctx);
   }
 

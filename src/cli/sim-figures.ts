@@ -1,0 +1,118 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Option, type Command } from 'commander';
+import { Random } from '../core/random.ts';
+import { ErrorCode, ScError } from '../core/errors.ts';
+import type { ProfileName } from '../gossamer/profiles.ts';
+import { toCsv } from '../report/csv.ts';
+import { renderChart } from '../report/render.ts';
+import { describe } from '../sim/experiments/figure.ts';
+import { buildFigures, standardRuns } from '../sim/experiments/figures.ts';
+import { planFigures, type PlannedJob } from '../sim/experiments/plan.ts';
+import type { ScenarioResult } from '../sim/scenario.ts';
+import { runJobs } from '../sim/experiments/pool.ts';
+import { buildReport } from '../sim/experiments/report.ts';
+import { REPORT_NOTES } from '../sim/experiments/notes.ts';
+import { loadUnderlay } from '../sim/topology/index.ts';
+import { intFlag } from './options.ts';
+import { JobProgress } from './progress-lines.ts';
+
+/** The repository's own Topology Zoo maps. */
+const MAPS_DIR = new URL('../../topologies/', import.meta.url).pathname;
+
+interface FiguresFlags {
+  out: string;
+  runs: number;
+  quick?: boolean;
+  profile: 'paper' | 'tuned' | 'both';
+  workers?: number;
+  scale?: boolean;
+  from?: string;
+}
+
+/** `scattercast sim figures`: every figure of the paper's evaluation, for our code, with a report. */
+export function addSimFigures(sim: Command, out: (line: string) => void): void {
+  sim
+    .command('figures')
+    .description("run the paper's evaluation (Figs. 5-12) for both profiles and write plots, data and REPORT.md")
+    .requiredOption('--out <dir>', 'where to write the PNG/SVG plots, CSV data and REPORT.md')
+    .option('--runs <n>', 'runs (seeds 1..n) per point', intFlag('--runs', 1, 1000), 25)
+    .option('--quick', 'fewer runs (at most 3) and points, the same figures: a smoke test of under 2 minutes')
+    .addOption(new Option('--profile <name>', 'which profiles to run').choices(['paper', 'tuned', 'both']).default('both'))
+    .option('--workers <n>', 'worker threads (default: one per core)', intFlag('--workers', 0, 64))
+    .option('--scale', 'also run 1,000 and 5,000 SCXs on a 10,000-router underlay (long: tens of minutes)')
+    .option('--from <runs.json>', 'skip the simulations: redraw plots and report from the runs.json of an earlier run')
+    .action(async (flags: FiguresFlags) => {
+      const started = performance.now();
+      try {
+        mkdirSync(flags.out, { recursive: true });
+      } catch (err) {
+        throw new ScError(ErrorCode.USAGE, `cannot create --out ${flags.out}: ${(err as Error).message}`);
+      }
+      const profiles: ProfileName[] = flags.profile === 'both' ? ['paper', 'tuned'] : [flags.profile];
+      const plan = { runs: flags.runs, quick: flags.quick === true, profiles, maps: mapsOf(MAPS_DIR), scale: flags.scale === true };
+      const jobs = planFigures(plan);
+      const { results, wallS } = flags.from
+        ? readRuns(flags.from, jobs)
+        : { results: await simulate(jobs, flags.workers), wallS: (performance.now() - started) / 1000 };
+      if (!flags.from) writeFileSync(join(flags.out, 'runs.json'), JSON.stringify({ ids: jobs.map((j) => j.id), results, wallS }));
+      const { figures, tables } = buildFigures(plan, jobs, results);
+      for (const f of figures) {
+        const { svg, png } = await renderChart(f.chart);
+        writeFileSync(join(flags.out, `${f.id}.svg`), svg);
+        writeFileSync(join(flags.out, `${f.id}.png`), png);
+        writeFileSync(join(flags.out, `${f.id}.csv`), toCsv(f.csv.header, f.csv.rows));
+      }
+      const command = `scattercast sim figures --out DIR --runs ${flags.runs}${flags.quick ? ' --quick' : ''} --profile ${flags.profile}${flags.scale ? ' --scale' : ''}`;
+      const ctx = { command, runs: plan.quick ? Math.min(flags.runs, 3) : flags.runs, quick: plan.quick, profiles, simulations: jobs.length, wallS, workers: flags.workers ?? availableParallelism() };
+      writeFileSync(join(flags.out, 'REPORT.md'), buildReport(ctx, figures, tables, REPORT_NOTES));
+      out(`wrote ${figures.length} figures (PNG, SVG, CSV) and REPORT.md to ${flags.out}: ${jobs.length} simulations in ${Math.round(wallS)} s`);
+      for (const p of profiles) {
+        const std = standardRuns(jobs, results, p);
+        out(`  ${p.padEnd(6)} at 100 SCXs: cost ratio ${describe(std.map((r) => r.costRatio))}, 90% discovery ${describe(std.map((r) => r.discovery90AtS ?? Number.NaN), 0)} s, last mesh change ${describe(std.map((r) => r.stableAtS), 0)} s`);
+      }
+    });
+}
+
+/** Runs the planned simulations over worker threads, with progress on stderr. */
+async function simulate(jobs: readonly PlannedJob[], workers: number | undefined): Promise<ScenarioResult[]> {
+  const progress = new JobProgress('simulating', jobs.length);
+  const done = await runJobs(
+    jobs.map((j) => ({ id: j.id, options: j.options })),
+    {
+      ...(workers === undefined ? {} : { workers }),
+      onDone: (n, total, last) => progress.jobDone(n, total, last.id.replace(/\|/g, ' '), last.result.wallMs),
+    },
+  );
+  progress.finish();
+  return done.map((d) => d.result);
+}
+
+/** The results of an earlier run, checked to match the plan of this one. */
+function readRuns(path: string, jobs: readonly PlannedJob[]): { results: ScenarioResult[]; wallS: number } {
+  let saved: { ids?: unknown; results?: unknown; wallS?: unknown };
+  try {
+    saved = JSON.parse(readFileSync(path, 'utf8')) as typeof saved;
+  } catch (err) {
+    throw new ScError(ErrorCode.USAGE, `cannot read --from ${path}: ${(err as Error).message}`);
+  }
+  const ids = jobs.map((j) => j.id);
+  if (!Array.isArray(saved.ids) || !Array.isArray(saved.results) || saved.ids.join('\n') !== ids.join('\n')) {
+    throw new ScError(ErrorCode.USAGE, `--from ${path} holds other runs than these flags plan (give the same --runs, --quick, --profile, --scale)`);
+  }
+  return { results: saved.results as ScenarioResult[], wallS: Number(saved.wallS) };
+}
+
+/** Every GraphML map in `dir`, with the SCXs to place on it: min(100, routers / 2). */
+function mapsOf(dir: string): Array<{ path: string; scx: number }> {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.graphml'))
+    .sort()
+    .map((f) => {
+      const path = join(dir, f);
+      const routers = loadUnderlay(path, { routers: 0, rng: new Random(0) }).nodeCount;
+      return { path, scx: Math.min(100, Math.floor(routers / 2)) };
+    });
+}
+
