@@ -1,5 +1,5 @@
 /**
- * Simulator benchmark: Gossamer sessions of 100, 350 and 1000 SCXs on a transit-stub underlay.
+ * Simulator benchmark: Gossamer sessions (tuned profile) of 100, 350 and 1000 SCXs on a transit-stub underlay.
  *
  * Usage: node --import tsx scripts/bench-sim.ts [--quick]
  *   (default)  100 and 350 SCXs with seeds 1..3, 1000 SCXs with seed 1 only (slow).
@@ -9,6 +9,7 @@
  * 1000 for 100 and 350 SCXs, 2000 for 1000 SCXs. Progress goes to stderr; the summary table goes to stdout.
  */
 
+import { PROFILES } from '../src/gossamer/profiles.ts';
 import { DEFAULT_SCENARIO, runScenario, type ScenarioResult } from '../src/sim/scenario.ts';
 
 /** One group of runs: a session size and the seeds to run it with. */
@@ -52,7 +53,7 @@ const eventsPerS = (r: ScenarioResult): number => r.events / (Math.max(1, r.wall
 function runOne(scx: number, seed: number): ScenarioResult {
   const routers = routersFor(scx);
   process.stderr.write(`run scx=${scx} seed=${seed} routers=${routers} topology=${DEFAULT_SCENARIO.topology} ...\n`);
-  const r = runScenario({ ...DEFAULT_SCENARIO, scx, routers, seed });
+  const r = runScenario({ ...DEFAULT_SCENARIO, scx, routers, seed, config: PROFILES.tuned });
   process.stderr.write(
     `  done scx=${scx} seed=${seed}: ${r.wallMs} ms wall, ${r.events} events (${Math.round(eventsPerS(r))}/s), ` +
       `${r.endAtS} s virtual, cost ratio ${r.costRatio}, ${r.stable ? `stable at ${r.stableAtS} s` : 'NOT stable'}, ` +

@@ -40,6 +40,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`scattercast: ${err.message} (${err.code})\n`);
       return INPUT_ERRORS.has(err.code) ? EXIT_USAGE : 1;
     }
-    throw err;
+    // Anything else is our bug or the machine's limit: one line for the user, the stack only on request.
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`scattercast: ${message}${process.env.SCATTERCAST_DEBUG ? `\n${(err as Error).stack ?? ''}` : ' (set SCATTERCAST_DEBUG=1 for the stack)'}\n`);
+    return 1;
   }
 }

@@ -42,7 +42,7 @@ export function addSimFigures(sim: Command, out: (line: string) => void): void {
     .addOption(new Option('--profile <name>', 'which profiles to run').choices(['paper', 'tuned', 'both']).default('both'))
     .option('--workers <n>', 'worker threads (default: one per core)', intFlag('--workers', 0, 64))
     .option('--scale', 'also run 1,000 and 5,000 SCXs on a 10,000-router underlay (long: tens of minutes)')
-    .option('--from <runs.json>', 'skip the simulations: redraw plots and report from the runs.json of an earlier run')
+    .option('--from <runs.json>', 'reuse the results of an earlier run (its runs.json); simulate only what it lacks')
     .action(async (flags: FiguresFlags) => {
       const started = performance.now();
       try {
@@ -53,10 +53,13 @@ export function addSimFigures(sim: Command, out: (line: string) => void): void {
       const profiles: ProfileName[] = flags.profile === 'both' ? ['paper', 'tuned'] : [flags.profile];
       const plan = { runs: flags.runs, quick: flags.quick === true, profiles, maps: mapsOf(MAPS_DIR), scale: flags.scale === true };
       const jobs = planFigures(plan);
-      const { results, wallS } = flags.from
-        ? readRuns(flags.from, jobs)
-        : { results: await simulate(jobs, flags.workers), wallS: (performance.now() - started) / 1000 };
-      if (!flags.from) writeFileSync(join(flags.out, 'runs.json'), JSON.stringify({ ids: jobs.map((j) => j.id), results, wallS }));
+      const saved = flags.from ? readRuns(flags.from) : { byId: new Map<string, ScenarioResult>(), wallS: 0 };
+      const missing = jobs.filter((j) => !saved.byId.has(j.id));
+      const fresh = await simulate(missing, flags.workers);
+      missing.forEach((j, i) => saved.byId.set(j.id, fresh[i] as ScenarioResult));
+      const results = jobs.map((j) => saved.byId.get(j.id) as ScenarioResult);
+      const wallS = saved.wallS + (missing.length > 0 ? (performance.now() - started) / 1000 : 0);
+      writeFileSync(join(flags.out, 'runs.json'), JSON.stringify({ ids: jobs.map((j) => j.id), results, wallS }));
       const { figures, tables } = buildFigures(plan, jobs, results);
       for (const f of figures) {
         const { svg, png } = await renderChart(f.chart);
@@ -77,6 +80,7 @@ export function addSimFigures(sim: Command, out: (line: string) => void): void {
 
 /** Runs the planned simulations over worker threads, with progress on stderr. */
 async function simulate(jobs: readonly PlannedJob[], workers: number | undefined): Promise<ScenarioResult[]> {
+  if (jobs.length === 0) return [];
   const progress = new JobProgress('simulating', jobs.length);
   const done = await runJobs(
     jobs.map((j) => ({ id: j.id, options: j.options })),
@@ -89,19 +93,19 @@ async function simulate(jobs: readonly PlannedJob[], workers: number | undefined
   return done.map((d) => d.result);
 }
 
-/** The results of an earlier run, checked to match the plan of this one. */
-function readRuns(path: string, jobs: readonly PlannedJob[]): { results: ScenarioResult[]; wallS: number } {
+/** The results of an earlier run, by job id, and the wall time they took. */
+function readRuns(path: string): { byId: Map<string, ScenarioResult>; wallS: number } {
   let saved: { ids?: unknown; results?: unknown; wallS?: unknown };
   try {
     saved = JSON.parse(readFileSync(path, 'utf8')) as typeof saved;
   } catch (err) {
     throw new ScError(ErrorCode.USAGE, `cannot read --from ${path}: ${(err as Error).message}`);
   }
-  const ids = jobs.map((j) => j.id);
-  if (!Array.isArray(saved.ids) || !Array.isArray(saved.results) || saved.ids.join('\n') !== ids.join('\n')) {
-    throw new ScError(ErrorCode.USAGE, `--from ${path} holds other runs than these flags plan (give the same --runs, --quick, --profile, --scale)`);
+  const { ids, results } = saved;
+  if (!Array.isArray(ids) || !Array.isArray(results) || ids.length !== results.length) {
+    throw new ScError(ErrorCode.USAGE, `--from ${path} is not a runs.json written by scattercast sim figures`);
   }
-  return { results: saved.results as ScenarioResult[], wallS: Number(saved.wallS) };
+  return { byId: new Map(ids.map((id, i) => [String(id), results[i] as ScenarioResult])), wallS: Number(saved.wallS) || 0 };
 }
 
 /** Every GraphML map in `dir`, with the SCXs to place on it: min(100, routers / 2). */

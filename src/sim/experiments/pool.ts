@@ -1,7 +1,10 @@
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { ScError } from '../../core/errors.ts';
 import { runScenario, type ScenarioOptions, type ScenarioResult } from '../scenario.ts';
+
+/** Heap limit of each worker thread, MB: three quarters of the machine's memory (Node's default is far lower). */
+const WORKER_HEAP_MB = Math.floor((totalmem() / 2 ** 20) * 0.75);
 
 /** One independent simulation to run. */
 export interface Job {
@@ -187,7 +190,8 @@ function runInWorkers(jobs: readonly Job[], count: number, onDone: PoolOptions['
     try {
       const source = bootstrapSource();
       for (let k = 0; k < count; k++) {
-        const w = new Worker(source, { eval: true });
+        // A large session keeps every SCX's view of every other: let a worker use most of the machine's memory.
+        const w = new Worker(source, { eval: true, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
         pool.push(w);
         w.on('message', (reply: WorkerReply) => onReply(w, reply));
         w.on('messageerror', (err) => fail(new Error(`pool worker sent an unreadable message ${runningJob(w)}: ${err.message}`)));
