@@ -94,7 +94,7 @@ function main(): void {
   ]);
   const out: string[] = [
     '',
-    `Gossamer simulator benchmark (${DEFAULT_SCENARIO.topology}, defaults of DEFAULT_SCENARIO; medians over runs)`,
+    `Gossamer simulator benchmark (${DEFAULT_SCENARIO.topology}, tuned profile, defaults of DEFAULT_SCENARIO; medians over runs)`,
     `Underlay: max(1000, 2 x scx) routers requested (1000 for 100 and 350 SCXs, 2000 for 1000 SCXs); 'routers' is what was built.`,
     '',
     table(header, rows),
