@@ -20,5 +20,3 @@ export const ErrorCode = {
   MESSAGE_VERSION: 'ERR_MESSAGE_VERSION',
   SIM_RUNAWAY: 'ERR_SIM_RUNAWAY',
 } as const;
-
-export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

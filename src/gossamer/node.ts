@@ -59,7 +59,7 @@ const EDGE_MESSAGES: ReadonlySet<number> = new Set([
  * away as data. It never touches sockets, timers, the wall clock or Math.random, so the simulator and the daemon
  * drive the very same object.
  */
-export class GossamerNode implements NodeContext {
+export class GossamerNode {
   readonly self: ScxId;
   readonly config: GossamerConfig;
   readonly rng: Random;
@@ -68,7 +68,9 @@ export class GossamerNode implements NodeContext {
   readonly routes: RouteTable;
   readonly linkCosts = new LinkCosts();
   readonly stats: NodeStats = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0, malformed: 0 };
-  now: Millis = 0;
+  private now: Millis = 0;
+  /** What the node's parts share; private, so a driver cannot reach the node's internal actions. */
+  private readonly ctx: NodeContext;
 
   private readonly timers = new TimerTable<TimerKind>();
   private readonly discovery: Discovery;
@@ -92,6 +94,26 @@ export class GossamerNode implements NodeContext {
     this.mesh = new MeshManager(this.config);
     this.heartbeat = new HeartbeatWatch(this.self, options.rendezvous);
     for (const r of options.rendezvous) this.membership.learn(r);
+    const node = this;
+    this.ctx = {
+      self: this.self,
+      config: this.config,
+      rng: this.rng,
+      membership: this.membership,
+      neighbours: this.neighbours,
+      routes: this.routes,
+      linkCosts: this.linkCosts,
+      get now() {
+        return node.now;
+      },
+      send: (to, msg) => this.send(to, msg),
+      sendAll: (to, msg) => this.sendAll(to, msg),
+      emit: (event) => this.emit(event),
+      addNeighbour: (id, direction) => this.addNeighbour(id, direction),
+      removeNeighbour: (id, reason, notify) => this.removeNeighbour(id, reason, notify),
+      markDead: (id, reason) => this.markDead(id, reason),
+      wantLinkCost: (peer) => this.wantLinkCost(peer),
+    };
   }
 
   /** Joins the session: the first round runs at once. */
@@ -121,7 +143,7 @@ export class GossamerNode implements NodeContext {
   leave(now: Millis): void {
     if (this.state !== 'running') return;
     this.now = now;
-    this.leaves.announce(this, this.self);
+    this.leaves.announce(this.ctx, this.self);
     this.state = 'left';
     this.timers.clearAll();
   }
@@ -163,7 +185,7 @@ export class GossamerNode implements NodeContext {
   setLinkCost(peer: ScxId, ms: number): void {
     if (!(ms >= 0) || !Number.isFinite(ms)) return;
     if (this.linkCosts.setProbed(peer, ms, this.config.linkCostChangeFraction) && this.neighbours.has(peer)) {
-      this.router.recompute(this);
+      this.router.recompute(this.ctx);
     }
   }
 
@@ -186,7 +208,7 @@ export class GossamerNode implements NodeContext {
   /** When `handleTimeout` must next be called; undefined when nothing is pending. */
   nextDeadline(): Millis | undefined {
     if (this.state === 'running') {
-      const flushAt = this.router.flushDeadline(this);
+      const flushAt = this.router.flushDeadline(this.ctx);
       if (flushAt === undefined) this.timers.clear('route-flush');
       else this.timers.set('route-flush', flushAt);
     }
@@ -218,38 +240,38 @@ export class GossamerNode implements NodeContext {
     return this.state === 'running';
   }
 
-  // --- NodeContext: actions shared by the parts ---
+  // --- actions shared by the parts (through ctx) ---
 
-  send(to: ScxId, msg: Message): void {
+  private send(to: ScxId, msg: Message): void {
     this.push(to, encodeMessage(msg));
   }
 
-  sendAll(to: readonly ScxId[], msg: Message): void {
+  private sendAll(to: readonly ScxId[], msg: Message): void {
     if (to.length === 0) return;
     const data = encodeMessage(msg);
     for (const peer of to) this.push(peer, data);
   }
 
-  emit(event: GossamerEvent): void {
+  private emit(event: GossamerEvent): void {
     this.events.push(event);
   }
 
-  addNeighbour(id: ScxId, direction: 'out' | 'in'): void {
+  private addNeighbour(id: ScxId, direction: 'out' | 'in'): void {
     if (this.neighbours.has(id)) return;
     this.neighbours.add(id, direction, this.now);
     this.emit({ type: 'neighbour-up', peer: id, direction });
     this.wantLinkCost(id);
-    this.router.neighbourAdded(this, id);
+    this.router.neighbourAdded(this.ctx, id);
   }
 
-  removeNeighbour(id: ScxId, reason: NeighbourDownReason, notify: boolean): void {
+  private removeNeighbour(id: ScxId, reason: NeighbourDownReason, notify: boolean): void {
     if (!this.neighbours.remove(id)) return;
     if (notify) this.send(id, { type: MessageType.DISCONNECT });
     this.emit({ type: 'neighbour-down', peer: id, reason });
-    this.router.neighbourRemoved(this, id);
+    this.router.neighbourRemoved(this.ctx, id);
   }
 
-  markDead(id: ScxId, reason: 'left' | 'failed'): void {
+  private markDead(id: ScxId, reason: 'left' | 'failed'): void {
     if (!this.membership.markDead(id, this.now, this.config.deadMemoryMs)) return;
     this.emit({ type: 'scx-dead', scx: id, reason });
     this.mesh.forget(id);
@@ -257,7 +279,7 @@ export class GossamerNode implements NodeContext {
     this.removeNeighbour(id, reason === 'left' ? 'left' : 'failed', false);
   }
 
-  wantLinkCost(peer: ScxId): void {
+  private wantLinkCost(peer: ScxId): void {
     if (this.linkCosts.firstRequest(peer)) this.emit({ type: 'link-cost-wanted', peer });
   }
 
@@ -275,31 +297,31 @@ export class GossamerNode implements NodeContext {
     if (this.routes.isSource === on) return;
     this.now = now;
     this.routes.setSelfSource(on);
-    this.router.recompute(this);
+    this.router.recompute(this.ctx);
   }
 
   private dispatch(from: ScxId, msg: Message): void {
     switch (msg.type) {
       case MessageType.DISCOVERY:
-        return this.discovery.onDiscovery(this, from, msg);
+        return this.discovery.onDiscovery(this.ctx, from, msg);
       case MessageType.DISCOVERY_RESPONSE:
-        return this.discovery.onResponse(this, from, msg);
+        return this.discovery.onResponse(this.ctx, from, msg);
       case MessageType.REQUEST_STATUS:
-        return this.mesh.onRequestStatus(this, from, msg);
+        return this.mesh.onRequestStatus(this.ctx, from, msg);
       case MessageType.STATUS:
-        return this.mesh.onStatus(this, from, msg);
+        return this.mesh.onStatus(this.ctx, from, msg);
       case MessageType.CONNECT:
-        return this.mesh.onConnect(this, from, msg);
+        return this.mesh.onConnect(this.ctx, from, msg);
       case MessageType.CONNECT_ACK:
-        return this.mesh.onConnectAck(this, from, msg);
+        return this.mesh.onConnectAck(this.ctx, from, msg);
       case MessageType.DISCONNECT:
         return this.removeNeighbour(from, 'disconnected', false);
       case MessageType.ROUTE_UPDATE:
-        return this.router.onUpdate(this, from, msg);
+        return this.router.onUpdate(this.ctx, from, msg);
       case MessageType.LEAVE:
-        return this.leaves.onLeave(this, from, msg);
+        return this.leaves.onLeave(this.ctx, from, msg);
       case MessageType.HEARTBEAT:
-        return this.heartbeat.onHeartbeat(this, from, msg);
+        return this.heartbeat.onHeartbeat(this.ctx, from, msg);
       case MessageType.KEEPALIVE:
         return;
       case MessageType.PING:
@@ -314,23 +336,23 @@ export class GossamerNode implements NodeContext {
     const c = this.config;
     switch (kind) {
       case 'discovery':
-        return this.timers.set('discovery', this.now + this.discovery.round(this));
+        return this.timers.set('discovery', this.now + this.discovery.round(this.ctx));
       case 'round':
-        return this.timers.set('round', this.now + this.mesh.round(this));
+        return this.timers.set('round', this.now + this.mesh.round(this.ctx));
       case 'route-flush':
-        return this.router.flush(this);
+        return this.router.flush(this.ctx);
       case 'routes':
-        this.router.periodic(this);
+        this.router.periodic(this.ctx);
         return this.timers.set('routes', this.now + c.routeUpdateIntervalMs);
       case 'tick':
         this.tick();
         return this.timers.set('tick', this.now + c.keepaliveIntervalMs);
       case 'beat':
-        this.heartbeat.beat(this);
+        this.heartbeat.beat(this.ctx);
         return this.timers.set('beat', this.now + c.heartbeatIntervalMs);
       case 'heal': {
-        const target = this.heartbeat.healDue(this);
-        if (target !== undefined) this.mesh.heal(this, target);
+        const target = this.heartbeat.healDue(this.ctx);
+        if (target !== undefined) this.mesh.heal(this.ctx, target);
         return;
       }
     }
@@ -355,14 +377,14 @@ export class GossamerNode implements NodeContext {
     this.sendAll(suspects, { type: MessageType.PING, nonce: 0 });
     for (const id of failed) {
       this.markDead(id, 'failed');
-      this.leaves.announce(this, id);
+      this.leaves.announce(this.ctx, id);
     }
     this.sendAll(quiet, { type: MessageType.KEEPALIVE });
-    this.discovery.expire(this);
-    this.mesh.expire(this);
-    this.leaves.expire(this);
+    this.discovery.expire(this.ctx);
+    this.mesh.expire(this.ctx);
+    this.leaves.expire(this.ctx);
     this.membership.expireDead(this.now);
-    this.heartbeat.watch(this);
+    this.heartbeat.watch(this.ctx);
     const healAt = this.heartbeat.healDeadline;
     if (healAt !== undefined && this.timers.get('heal') === undefined) this.timers.set('heal', healAt);
   }
