@@ -9,7 +9,7 @@ import { toCsv } from '../report/csv.ts';
 import { renderChart } from '../report/render.ts';
 import { describe } from '../sim/experiments/figure.ts';
 import { buildFigures, standardRuns } from '../sim/experiments/figures.ts';
-import { planFigures, type PlannedJob } from '../sim/experiments/plan.ts';
+import { planFigures, SCALE_ROUTERS, SCALE_SIZES, type PlannedJob } from '../sim/experiments/plan.ts';
 import type { ScenarioResult } from '../sim/scenario.ts';
 import { runJobs } from '../sim/experiments/pool.ts';
 import { buildReport } from '../sim/experiments/report.ts';
@@ -27,7 +27,7 @@ interface FiguresFlags {
   quick?: boolean;
   profile: 'paper' | 'tuned' | 'both';
   workers?: number;
-  scale?: boolean;
+  scale?: number[] | true;
   from?: string;
 }
 
@@ -41,7 +41,11 @@ export function addSimFigures(sim: Command, out: (line: string) => void): void {
     .option('--quick', 'fewer runs (at most 3) and points, the same figures: a smoke test of under 2 minutes')
     .addOption(new Option('--profile <name>', 'which profiles to run').choices(['paper', 'tuned', 'both']).default('both'))
     .option('--workers <n>', 'worker threads (default: one per core)', intFlag('--workers', 0, 64))
-    .option('--scale', 'also run 1,000 and 5,000 SCXs on a 10,000-router underlay (long: tens of minutes)')
+    .option(
+      '--scale [sizes]',
+      `also run sessions of these sizes on a ${SCALE_ROUTERS}-router underlay, e.g. 1000,5000 (the default; 5,000 SCXs take about half an hour and ~10 GB)`,
+      sizesFlag,
+    )
     .option('--from <runs.json>', 'reuse the results of an earlier run (its runs.json); simulate only what it lacks')
     .action(async (flags: FiguresFlags) => {
       const started = performance.now();
@@ -51,7 +55,8 @@ export function addSimFigures(sim: Command, out: (line: string) => void): void {
         throw new ScError(ErrorCode.USAGE, `cannot create --out ${flags.out}: ${(err as Error).message}`);
       }
       const profiles: ProfileName[] = flags.profile === 'both' ? ['paper', 'tuned'] : [flags.profile];
-      const plan = { runs: flags.runs, quick: flags.quick === true, profiles, maps: mapsOf(MAPS_DIR), scale: flags.scale === true };
+      const scale = flags.scale === undefined ? [] : Array.isArray(flags.scale) ? flags.scale : [...SCALE_SIZES];
+      const plan = { runs: flags.runs, quick: flags.quick === true, profiles, maps: mapsOf(MAPS_DIR), scale };
       const jobs = planFigures(plan);
       const saved = flags.from ? readRuns(flags.from) : { byId: new Map<string, ScenarioResult>(), wallS: 0 };
       const missing = jobs.filter((j) => !saved.byId.has(j.id));
@@ -67,7 +72,7 @@ export function addSimFigures(sim: Command, out: (line: string) => void): void {
         writeFileSync(join(flags.out, `${f.id}.png`), png);
         writeFileSync(join(flags.out, `${f.id}.csv`), toCsv(f.csv.header, f.csv.rows));
       }
-      const command = `scattercast sim figures --out DIR --runs ${flags.runs}${flags.quick ? ' --quick' : ''} --profile ${flags.profile}${flags.scale ? ' --scale' : ''}`;
+      const command = `scattercast sim figures --out DIR --runs ${flags.runs}${flags.quick ? ' --quick' : ''} --profile ${flags.profile}${scale.length > 0 ? ` --scale ${scale.join(',')}` : ''}`;
       const ctx = { command, runs: plan.quick ? Math.min(flags.runs, 3) : flags.runs, quick: plan.quick, profiles, simulations: jobs.length, wallS, workers: flags.workers ?? availableParallelism() };
       writeFileSync(join(flags.out, 'REPORT.md'), buildReport(ctx, figures, tables, REPORT_NOTES));
       out(`wrote ${figures.length} figures (PNG, SVG, CSV) and REPORT.md to ${flags.out}: ${jobs.length} simulations in ${Math.round(wallS)} s`);
@@ -76,6 +81,15 @@ export function addSimFigures(sim: Command, out: (line: string) => void): void {
         out(`  ${p.padEnd(6)} at 100 SCXs: cost ratio ${describe(std.map((r) => r.costRatio))}, 90% discovery ${describe(std.map((r) => r.discovery90AtS ?? Number.NaN), 0)} s, last mesh change ${describe(std.map((r) => r.stableAtS), 0)} s`);
       }
     });
+}
+
+/** Parses `--scale 1000,5000` (SCXs per session, at most the underlay's routers). */
+function sizesFlag(value: string): number[] {
+  const sizes = value.split(',').map((v) => Number(v.trim()));
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 2 || n > SCALE_ROUTERS)) {
+    throw new ScError(ErrorCode.USAGE, `--scale must be a comma-separated list of SCX counts in 2..${SCALE_ROUTERS}, got '${value}'`);
+  }
+  return sizes;
 }
 
 /** Runs the planned simulations over worker threads, with progress on stderr. */

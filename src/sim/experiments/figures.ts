@@ -20,7 +20,7 @@ export function buildFigures(
   const figures = [fig05(r, profiles), fig06(r, profiles), fig07(r, profiles), fig08(r, profiles), fig09, fig10, fig11(r, profiles, degrees), fig12];
   return {
     figures: figures.filter((f): f is Figure => f !== undefined),
-    tables: [goalsTable(r, profiles), realMapsTable(r, profiles, plan.maps), scaleTable(r, profiles)],
+    tables: [goalsTable(r, profiles), realMapsTable(r, profiles, plan.maps), scaleTable(r, profiles, plan.scale)],
   };
 }
 

@@ -11,8 +11,8 @@ export interface FigurePlanOptions {
   readonly profiles: readonly ProfileName[];
   /** GraphML maps for the real-map table, each with the SCXs to place on it. */
   readonly maps: ReadonlyArray<{ readonly path: string; readonly scx: number }>;
-  /** Sessions of 1,000 and 5,000 SCXs on a 10,000-router underlay. */
-  readonly scale: boolean;
+  /** Session sizes past the paper's, on a 10,000-router underlay (none: no scale runs). */
+  readonly scale: readonly number[];
 }
 
 /** One simulation to run: which experiment and point it belongs to, and its options. */
@@ -30,6 +30,10 @@ export interface PlannedJob {
 export const SIZES = [10, 25, 50, 100, 200, 350] as const;
 /** Degrees <k1,k2> of Fig. 11. */
 export const DEGREES: ReadonlyArray<readonly [number, number]> = [[2, 3], [3, 4], [4, 5], [5, 6], [6, 7]];
+/** Routers of the underlay of the scale runs. */
+export const SCALE_ROUTERS = 10000;
+/** Default session sizes of `--scale`. */
+export const SCALE_SIZES = [1000, 5000] as const;
 /** The paper's standard point: 100 SCXs at <3,4>, the source of Figs. 5, 7 and 8. */
 export const STANDARD_SCX = 100;
 
@@ -51,9 +55,9 @@ export function planFigures(o: FigurePlanOptions): PlannedJob[] {
       for (const map of o.maps) add('map', profile, map.path, seed, { topology: map.path, scx: map.scx });
     }
     add('sources', profile, '5', 1, { sources: 5, sampleEveryS: 5 });
-    // 5,000 SCXs only with the tuned profile: the paper profile runs there to the time cap, for about an hour.
-    const scaleSizes = profile === 'tuned' ? [1000, 5000] : [1000];
-    if (o.scale && !o.quick) for (const scx of scaleSizes) add('scale', profile, String(scx), 1, { scx, routers: 10000 });
+    // Past 1,000 SCXs only the tuned profile: the paper profile runs there to the time cap, for about an hour.
+    const scaleSizes = o.scale.filter((scx) => profile === 'tuned' || scx <= 1000);
+    if (!o.quick) for (const scx of scaleSizes) add('scale', profile, String(scx), 1, { scx, routers: SCALE_ROUTERS });
   }
   return jobs;
 }
