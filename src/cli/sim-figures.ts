@@ -9,7 +9,7 @@ import { toCsv } from '../report/csv.ts';
 import { renderChart } from '../report/render.ts';
 import { describe } from '../sim/experiments/figure.ts';
 import { buildFigures, standardRuns } from '../sim/experiments/figures.ts';
-import { planFigures, SCALE_ROUTERS, SCALE_SIZES, type PlannedJob } from '../sim/experiments/plan.ts';
+import { planFigures, runsPerPoint, SCALE_ROUTERS, SCALE_SIZES, type PlannedJob } from '../sim/experiments/plan.ts';
 import type { ScenarioResult } from '../sim/scenario.ts';
 import { runJobs } from '../sim/experiments/pool.ts';
 import { buildReport } from '../sim/experiments/report.ts';
@@ -73,7 +73,7 @@ export function addSimFigures(sim: Command, out: (line: string) => void): void {
         writeFileSync(join(flags.out, `${f.id}.csv`), toCsv(f.csv.header, f.csv.rows));
       }
       const command = `scattercast sim figures --out DIR --runs ${flags.runs}${flags.quick ? ' --quick' : ''} --profile ${flags.profile}${scale.length > 0 ? ` --scale ${scale.join(',')}` : ''}`;
-      const ctx = { command, runs: plan.quick ? Math.min(flags.runs, 3) : flags.runs, quick: plan.quick, profiles, simulations: jobs.length, wallS, workers: flags.workers ?? availableParallelism() };
+      const ctx = { command, runs: runsPerPoint(plan), quick: plan.quick, profiles, simulations: jobs.length, wallS, workers: flags.workers ?? availableParallelism() };
       writeFileSync(join(flags.out, 'REPORT.md'), buildReport(ctx, figures, tables, REPORT_NOTES));
       out(`wrote ${figures.length} figures (PNG, SVG, CSV) and REPORT.md to ${flags.out}: ${jobs.length} simulations in ${Math.round(wallS)} s`);
       for (const p of profiles) {

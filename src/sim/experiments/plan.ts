@@ -37,9 +37,14 @@ export const SCALE_SIZES = [1000, 5000] as const;
 /** The paper's standard point: 100 SCXs at <3,4>, the source of Figs. 5, 7 and 8. */
 export const STANDARD_SCX = 100;
 
+/** Runs per point: `--quick` caps them at 3. */
+export function runsPerPoint(o: Pick<FigurePlanOptions, 'runs' | 'quick'>): number {
+  return o.quick ? Math.min(o.runs, 3) : o.runs;
+}
+
 /** Every simulation behind the figures, the report's tables and the scale and real-map runs. */
 export function planFigures(o: FigurePlanOptions): PlannedJob[] {
-  const runs = o.quick ? Math.min(o.runs, 3) : o.runs;
+  const runs = runsPerPoint(o);
   const sizes = o.quick ? [10, 50, STANDARD_SCX] : SIZES;
   const degrees = o.quick ? DEGREES.filter(([k1]) => k1 !== 4 && k1 !== 6) : DEGREES;
   const seeds = Array.from({ length: runs }, (_, i) => i + 1);
