@@ -1,0 +1,205 @@
+/**
+ * The `forward` service module: best-effort forwarding of each source's packets down its reverse-shortest-path
+ * tree, with make-before-break on route changes.
+ *
+ * Make-before-break, from both ends of a switch:
+ * - downstream: when the upstream of a source changes, the previous upstream is still accepted (a handover)
+ *   until the new one delivers the next packet in sequence; packets the new upstream sends ahead of the
+ *   sequence are held back until the previous upstream fills in. Then RELEASE goes to the previous upstream.
+ *   A handover also ends when the previous upstream fails or `handoverMs` passes.
+ * - upstream: a link that leaves a source's downstream set keeps receiving (it lingers) until it sends
+ *   RELEASE, fails, or `handoverMs` passes.
+ * Every SCX forwards (and delivers to its clients) each sequence number at most once and in order, so clients see no duplicate and no gap
+ * caused by a switch (packets lost in a failure stay lost: this is best effort).
+ */
+
+import type { Millis } from '../../core/time.ts';
+import type { NeighbourDownReason } from '../../gossamer/events.ts';
+import { seqDiff, type DataPacket } from '../../session/data-header.ts';
+import {
+  LOCAL_LINK,
+  type ChannelContext,
+  type LinkId,
+  type ServiceModule,
+  type ServiceModuleFactory,
+} from '../../transport/service-module.ts';
+import { decodeRelease, encodeRelease } from './release.ts';
+import { newSourceState, type SourceState } from './source-state.ts';
+
+/** Options of the forward module. */
+export interface ForwardOptions {
+  /** Longest a handover (or a lingering downstream link) lasts, ms (default 3000). */
+  readonly handoverMs?: number;
+  /** Most packets held back during one handover (default 4096). */
+  readonly maxHeld?: number;
+}
+
+/** A sequence jump at least this large (either way) means the source restarted its numbering. */
+const RESTART_DISTANCE = 1 << 20;
+
+/** Best-effort forwarding with make-before-break. */
+export class ForwardModule implements ServiceModule {
+  private readonly sources = new Map<string, SourceState>();
+  private readonly handoverMs: number;
+  private readonly maxHeld: number;
+
+  constructor(
+    private readonly ctx: ChannelContext,
+    options: ForwardOptions = {},
+  ) {
+    this.handoverMs = options.handoverMs ?? 3000;
+    this.maxHeld = options.maxHeld ?? 4096;
+  }
+
+  onData(from: LinkId, packet: DataPacket): void {
+    const source = packet.header.sourceScx;
+    const st = this.state(source);
+    const upstream = this.ctx.upstream(source);
+    const fromUpstream = from === upstream || (from === LOCAL_LINK && source === this.ctx.self);
+    const fromPrevious = st.handover !== undefined && from === st.handover.previous;
+    if (!fromUpstream && !fromPrevious) return this.ctx.drop('not-upstream');
+    if (st.lastSeq === undefined) return this.forward(from, st, packet);
+    const d = seqDiff(packet.header.seq, st.lastSeq);
+    if (d <= 0 && d > -RESTART_DISTANCE) return this.ctx.drop('duplicate');
+    if (d === 1 || d >= RESTART_DISTANCE || d <= -RESTART_DISTANCE) {
+      this.forward(from, st, packet);
+      if (fromUpstream && st.handover) this.endHandover(source, st);
+      return this.flushHeld(st);
+    }
+    // Ahead of the sequence: hold it if the previous upstream may still fill the gap, else it is plain loss.
+    if (fromUpstream && st.handover) {
+      if (st.handover.held.length >= this.maxHeld) {
+        this.endHandover(source, st);
+        return this.forward(from, st, packet);
+      }
+      return insertBySeq(st.handover.held, packet);
+    }
+    this.forward(from, st, packet);
+  }
+
+  onUpstreamChange(source: string, upstream: LinkId | undefined, previous: LinkId | undefined): void {
+    const st = this.state(source);
+    const h = st.handover;
+    if (h) {
+      // Back to the upstream that was still delivering: no handover left.
+      if (upstream === h.previous) st.handover = undefined;
+      // A second switch before the first finished: keep the one still delivering, release the one in between.
+      else if (previous !== undefined && previous !== h.previous) this.ctx.sendControl(previous, encodeRelease(source));
+      return this.rearm();
+    }
+    if (previous === undefined || previous === upstream || st.lastSeq === undefined) return;
+    st.handover = { previous, untilMs: this.ctx.now() + this.handoverMs, held: [] };
+    this.rearm();
+  }
+
+  onDownstreamChange(source: string, downstream: readonly LinkId[]): void {
+    const st = this.state(source);
+    const now = this.ctx.now();
+    for (const link of st.downstream) if (!downstream.includes(link)) st.lingering.set(link, now + this.handoverMs);
+    for (const link of downstream) st.lingering.delete(link);
+    st.downstream = downstream;
+    this.rearm();
+  }
+
+  onLinkDown(link: LinkId, reason: NeighbourDownReason): void {
+    // A planned change (an optimised-away edge) keeps its data connection: only a dead peer ends its roles.
+    if (reason !== 'failed' && reason !== 'left') return;
+    for (const [source, st] of this.sources) {
+      st.lingering.delete(link);
+      if (st.handover?.previous === link) this.endHandover(source, st, false);
+    }
+  }
+
+  onControl(from: LinkId, data: Uint8Array): void {
+    const source = decodeRelease(data);
+    if (source === undefined) return this.ctx.drop('malformed');
+    this.sources.get(source)?.lingering.delete(from);
+  }
+
+  handleTimeout(now: Millis): void {
+    for (const [source, st] of this.sources) {
+      for (const [link, until] of st.lingering) if (until <= now) st.lingering.delete(link);
+      if (st.handover && st.handover.untilMs <= now) this.endHandover(source, st);
+    }
+    this.rearm();
+  }
+
+  private state(source: string): SourceState {
+    let st = this.sources.get(source);
+    if (!st) {
+      st = newSourceState();
+      st.downstream = this.ctx.downstream(source);
+      this.sources.set(source, st);
+    }
+    return st;
+  }
+
+  /** Sends the packet to local clients and every downstream (and lingering) link but the one it came from. */
+  private forward(from: LinkId, st: SourceState, packet: DataPacket): void {
+    st.lastSeq = packet.header.seq;
+    this.ctx.deliver(packet);
+    for (const link of st.downstream) if (link !== from) this.ctx.send(link, packet);
+    for (const link of st.lingering.keys()) if (link !== from) this.ctx.send(link, packet);
+  }
+
+  /** Ends a handover: the previous upstream is told to stop (unless it is gone), held packets go out in order. */
+  private endHandover(source: string, st: SourceState, release = true): void {
+    const h = st.handover;
+    if (!h) return;
+    st.handover = undefined;
+    if (release) this.ctx.sendControl(h.previous, encodeRelease(source));
+    const upstream = this.ctx.upstream(source) ?? LOCAL_LINK;
+    for (const p of h.held) {
+      if (st.lastSeq === undefined || seqDiff(p.header.seq, st.lastSeq) > 0) this.forward(upstream, st, p);
+      else this.ctx.drop('duplicate');
+    }
+    this.rearm();
+  }
+
+  /** Forwards held packets that have become next in sequence. */
+  private flushHeld(st: SourceState): void {
+    const held = st.handover?.held;
+    if (!held) return;
+    while (held.length > 0 && st.lastSeq !== undefined) {
+      const d = seqDiff((held[0] as DataPacket).header.seq, st.lastSeq);
+      if (d > 1) return;
+      const p = held.shift() as DataPacket;
+      if (d === 1) this.forward(this.ctx.upstream(p.header.sourceScx) ?? LOCAL_LINK, st, p);
+      else this.ctx.drop('duplicate');
+    }
+  }
+
+  private rearm(): void {
+    let next: number | undefined;
+    for (const st of this.sources.values()) {
+      for (const until of st.lingering.values()) if (next === undefined || until < next) next = until;
+      const h = st.handover;
+      if (h && (next === undefined || h.untilMs < next)) next = h.untilMs;
+    }
+    this.ctx.wakeAt(next);
+  }
+}
+
+/** Inserts a packet into a list kept in sequence order (duplicates ignored). */
+function insertBySeq(list: DataPacket[], packet: DataPacket): void {
+  let i = list.length;
+  while (i > 0 && seqDiff((list[i - 1] as DataPacket).header.seq, packet.header.seq) > 0) i--;
+  if (i > 0 && (list[i - 1] as DataPacket).header.seq === packet.header.seq) return;
+  list.splice(i, 0, packet);
+}
+
+/** The `forward` module over TCP data connections (transport names `tcp` and `forward`). */
+export const forwardTcp: ServiceModuleFactory = {
+  names: ['tcp', 'forward'],
+  dataTransport: 'tcp',
+  description: 'best-effort forwarding down source-rooted trees, make-before-break, over TCP',
+  create: (ctx) => new ForwardModule(ctx),
+};
+
+/** The `forward` module over UDP datagrams (transport name `udp`). */
+export const forwardUdp: ServiceModuleFactory = {
+  names: ['udp'],
+  dataTransport: 'udp',
+  description: 'best-effort forwarding down source-rooted trees, make-before-break, over UDP',
+  create: (ctx) => new ForwardModule(ctx),
+};

@@ -1,0 +1,113 @@
+/**
+ * The simulator's data plane: the same ChannelRuntime and service modules the daemon runs, over the simulated
+ * underlay. Data packets and module control messages arrive after the one-way latency between SCXs, in order
+ * per link (like the daemon's TCP data connections); a crashed SCX neither sends nor receives.
+ */
+
+import type { Millis } from '../core/time.ts';
+import type { GossamerEvent } from '../gossamer/events.ts';
+import { encodeDataPacket, type DataPacket } from '../session/data-header.ts';
+import { ChannelRuntime } from '../transport/channel-runtime.ts';
+import { LOCAL_LINK, type ServiceModuleFactory } from '../transport/service-module.ts';
+import { treeViewOf } from '../transport/tree-view.ts';
+import type { Simulation } from './simulation.ts';
+
+/** Options of a simulated channel. */
+export interface SimDataPlaneOptions {
+  readonly factory: ServiceModuleFactory;
+  /** The channel's numeric id. */
+  readonly channel: number;
+  /** The session id stamped on packets, 16 bytes. */
+  readonly sessionId: Uint8Array;
+  /** One-way latency between SCX i and SCX j, ms. */
+  readonly latencyMs: (i: number, j: number) => number;
+}
+
+/** One channel of a simulated session, at every SCX. */
+export class SimDataPlane {
+  /** What each SCX delivered to its local clients, in order. */
+  readonly delivered: DataPacket[][];
+  private readonly runtimes: ChannelRuntime[];
+  private readonly timerAt: Array<Millis | undefined>;
+  private readonly seqs = new Map<number, number>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly options: SimDataPlaneOptions,
+  ) {
+    this.runtimes = sim.nodes.map(
+      (node) => new ChannelRuntime({ self: node.self, channel: options.channel, factory: options.factory, tree: treeViewOf(node) }),
+    );
+    this.delivered = sim.nodes.map(() => []);
+    this.timerAt = sim.nodes.map(() => undefined);
+  }
+
+  /** The runtime of SCX i (for its counters). */
+  runtime(i: number): ChannelRuntime {
+    return this.runtimes[i] as ChannelRuntime;
+  }
+
+  /** Pass to the Simulation's `onEvent`: feeds SCX i's Gossamer events to its channel. */
+  onEvent(i: number, ev: GossamerEvent, now: Millis): void {
+    this.runtime(i).onGossamerEvent(now, ev);
+    this.flush(i);
+  }
+
+  /** A local source at SCX i sends the next packet of its sequence, now. */
+  send(i: number, payload: Uint8Array = new Uint8Array(0)): void {
+    const node = this.sim.nodes[i];
+    if (!node || this.sim.faults.isCrashed(i)) return;
+    const seq = this.seqs.get(i) ?? 0;
+    this.seqs.set(i, (seq + 1) >>> 0);
+    const header = {
+      sessionId: this.options.sessionId,
+      channel: this.options.channel,
+      seq,
+      timestampMs: this.sim.now,
+      source: `client@${node.self}`,
+      sourceScx: node.self,
+    };
+    this.runtime(i).receive(this.sim.now, LOCAL_LINK, encodeDataPacket(header, payload));
+    this.flush(i);
+  }
+
+  /** Takes SCX i's output: packets and control messages onto the simulated links, deliveries, its timer. */
+  private flush(i: number): void {
+    const rt = this.runtime(i);
+    const self = (this.sim.nodes[i] as { self: string }).self;
+    for (let p = rt.pollDelivery(); p; p = rt.pollDelivery()) (this.delivered[i] as DataPacket[]).push(p);
+    for (const link of rt.takeReady()) {
+      const j = this.sim.index(link);
+      const packets = rt.dequeue(link);
+      if (j === undefined) continue;
+      this.after(i, j, () => {
+        for (const p of packets) this.runtime(j).receive(this.sim.now, self, p);
+      });
+    }
+    for (let c = rt.pollControl(); c; c = rt.pollControl()) {
+      const j = this.sim.index(c.to);
+      const data = c.data;
+      if (j !== undefined) this.after(i, j, () => this.runtime(j).receiveControl(this.sim.now, self, data));
+    }
+    const deadline = rt.nextDeadline();
+    if (deadline !== undefined && this.timerAt[i] !== deadline) {
+      this.timerAt[i] = deadline;
+      this.sim.at(Math.max(deadline, this.sim.now), () => {
+        if (this.timerAt[i] !== deadline || this.sim.faults.isCrashed(i)) return;
+        this.timerAt[i] = undefined;
+        rt.handleTimeout(this.sim.now);
+        this.flush(i);
+      });
+    }
+  }
+
+  /** Runs `fn` at SCX j after the latency from i, unless either end has crashed by then. */
+  private after(i: number, j: number, fn: () => void): void {
+    if (this.sim.faults.isCrashed(i)) return;
+    this.sim.at(this.sim.now + this.options.latencyMs(i, j), () => {
+      if (this.sim.faults.isCrashed(j)) return;
+      fn();
+      this.flush(j);
+    });
+  }
+}
