@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ErrorCode, ScError } from '../core/errors.ts';
+import { addNode } from './node.ts';
 import { addSimFigures } from './sim-figures.ts';
 import { addSimRun } from './sim-run.ts';
 
@@ -12,6 +13,11 @@ const INPUT_ERRORS: ReadonlySet<string> = new Set([
   ErrorCode.CONFIG_INVALID,
   ErrorCode.TOPOLOGY_READ,
   ErrorCode.TOPOLOGY_INVALID,
+  ErrorCode.MODULE_INVALID,
+  ErrorCode.TRANSPORT_UNSUPPORTED,
+  ErrorCode.ANNOUNCEMENT_INVALID,
+  ErrorCode.ANNOUNCEMENT_TOO_LARGE,
+  ErrorCode.SESSION_NAME_INVALID,
 ]);
 
 /** Runs the `scattercast` command with `argv` (without node and script); resolves to the exit status. */
@@ -31,6 +37,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   addSimRun(sim, out);
   addSimFigures(sim, out);
   for (const c of sim.commands) c.exitOverride();
+  addNode(program, out);
+  for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

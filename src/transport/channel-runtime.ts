@@ -129,6 +129,11 @@ export class ChannelRuntime {
     return out;
   }
 
+  /** Puts `link` back among the ready ones (its connection could not take more yet). */
+  requeue(link: LinkId): void {
+    if ((this.schedulers.get(link)?.length ?? 0) > 0) this.ready.add(link);
+  }
+
   /** Bytes waiting on `link`. */
   queuedBytes(link: LinkId): number {
     return this.schedulers.get(link)?.queuedBytes ?? 0;

@@ -1,0 +1,78 @@
+import type { Command } from 'commander';
+import { runNode } from '../cluster/run-node.ts';
+import { nodeConfig, readNodeConfigFile, type RawNodeConfig } from '../cluster/node-config.ts';
+import { PROFILE_NAMES } from '../gossamer/profiles.ts';
+import { intFlag } from './options.ts';
+
+interface NodeFlags {
+  config?: string;
+  listen?: string;
+  advertise?: string;
+  admin?: string;
+  announcement: string[];
+  source?: number;
+  rate?: number;
+  record?: string;
+  profile?: string;
+  seed?: number;
+  logLevel?: string;
+}
+
+/** `scattercast node`: runs one node of a cluster until SIGINT/SIGTERM. */
+export function addNode(program: Command, out: (line: string) => void): void {
+  program
+    .command('node')
+    .description('run one scattercast node: it hosts the SCXs of many sessions (stop with Ctrl-C: it floods LEAVE first)')
+    .option('--config <file>', 'JSON config file (flags below override it)')
+    .option('--listen <host:port>', 'TCP and UDP address to listen on (default 127.0.0.1:7400)')
+    .option('--advertise <host:port>', 'address peers reach this node at (default: --listen)')
+    .option('--admin <host:port>', 'serve /metrics and /state over HTTP here')
+    .option('--announcement <file>', 'join the session this XML announcement describes (repeatable)', collect, [])
+    .option('--source <channel>', 'run a test source on this channel of the first session', intFlag('--source', 0, 65535))
+    .option('--rate <packets/s>', 'test source rate, packets per second (default 50)', intFlag('--rate', 1, 1_000_000))
+    .option('--record <file>', 'append every packet delivered here (first session) to this JSON-lines file')
+    .option('--profile <name>', `protocol profile: ${PROFILE_NAMES.join(', ')} (default tuned)`)
+    .option('--seed <n>', 'seed of every random choice (default 1)', intFlag('--seed', 0))
+    .option('--log-level <level>', 'debug, info, warn or error (default info)')
+    .action(async (flags: NodeFlags) => {
+      const { raw, baseDir } = flags.config ? readNodeConfigFile(flags.config) : { raw: {} as RawNodeConfig, baseDir: process.cwd() };
+      const sessions = (Array.isArray(raw.sessions) ? raw.sessions : []) as Array<Record<string, unknown>>;
+      flags.announcement.forEach((a, i) => {
+        const first = i === 0 && sessions.length === 0;
+        sessions.push({
+          announcement: a,
+          ...(first && flags.source !== undefined ? { source: { channel: flags.source, packetsPerSecond: flags.rate ?? 50 } } : {}),
+          ...(first && flags.record ? { record: flags.record } : {}),
+        });
+      });
+      const config = nodeConfig(
+        {
+          ...raw,
+          listen: flags.listen ?? raw.listen ?? '127.0.0.1:7400',
+          ...(flags.advertise ? { advertise: flags.advertise } : {}),
+          ...(flags.admin ? { admin: flags.admin } : {}),
+          ...(flags.profile ? { profile: flags.profile } : {}),
+          ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+          ...(flags.logLevel ? { logLevel: flags.logLevel } : {}),
+          sessions,
+        },
+        baseDir,
+      );
+      const running = await runNode(config);
+      out(`scattercast node ${running.node.self}: ${running.node.sessions.size} session(s); Ctrl-C to stop`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await running.stop();
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,31 @@
+import { pathToFileURL } from 'node:url';
+import { ErrorCode, ScError } from '../core/errors.ts';
+import { forwardTcp, forwardUdp } from '../services/forward/forward.ts';
+import { ServiceRegistry, checkFactory } from '../transport/registry.ts';
+
+/** The modules every node has. */
+export function builtinRegistry(): ServiceRegistry {
+  const r = new ServiceRegistry();
+  r.register(forwardTcp);
+  r.register(forwardUdp);
+  return r;
+}
+
+/** Loads a user's module file (its default export: one factory or a list) into `registry`. */
+export async function loadModuleFile(registry: ServiceRegistry, path: string): Promise<void> {
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+  } catch (err) {
+    throw new ScError(ErrorCode.MODULE_INVALID, `cannot load service module ${path}: ${(err as Error).message}`);
+  }
+  const exported = Array.isArray(mod.default) ? mod.default : [mod.default];
+  for (const f of exported) {
+    try {
+      checkFactory(f);
+    } catch (err) {
+      throw new ScError(ErrorCode.MODULE_INVALID, `${path}: ${(err as Error).message}`);
+    }
+    registry.register(f);
+  }
+}

@@ -1,0 +1,155 @@
+/**
+ * The node's configuration file (JSON), validated field by field with clear errors (ERR_CONFIG_INVALID).
+ *
+ * ```json
+ * { "listen": "10.0.0.1:7400", "admin": "10.0.0.1:8400", "profile": "tuned", "seed": 1,
+ *   "sessions": [{ "announcement": "radio.xml", "source": { "channel": 1, "packetsPerSecond": 50 }, "record": "rx.jsonl" }],
+ *   "modules": ["./my-module.mjs"] }
+ * ```
+ */
+
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ErrorCode, ScError } from '../core/errors.ts';
+import type { GossamerConfig } from '../gossamer/config.ts';
+import { PROFILES, PROFILE_NAMES, type ProfileName } from '../gossamer/profiles.ts';
+import { parseAddress, type Address } from '../net/address.ts';
+import { parseAnnouncement, type Announcement } from '../session/announcement.ts';
+import type { LogLevel } from './log.ts';
+import type { TestSourceOptions } from './test-source.ts';
+
+/** One session the node joins at start. */
+export interface SessionEntry {
+  readonly announcement: Announcement;
+  /** A built-in test source sending on this node. */
+  readonly source?: TestSourceOptions;
+  /** Append every packet delivered here to this JSON-lines file. */
+  readonly record?: string;
+}
+
+/** A node's configuration, validated. */
+export interface NodeConfig {
+  /** TCP and UDP address to listen on. */
+  readonly listen: Address;
+  /** The address peers reach this node at (default: `listen`). */
+  readonly advertise?: string;
+  /** Admin HTTP address for /metrics and /state (default: none). */
+  readonly admin?: Address;
+  /** Protocol parameters: a profile, then overrides. */
+  readonly gossamer: Partial<GossamerConfig>;
+  /** Time between probe measurements of one peer, ms. */
+  readonly probeIntervalMs: number;
+  /** Seed of every random choice the node's SCXs make. */
+  readonly seed: number;
+  readonly logLevel: LogLevel;
+  /** Files of user service modules (paths resolved against the config file). */
+  readonly modules: readonly string[];
+  readonly sessions: readonly SessionEntry[];
+}
+
+/** The raw fields a config file or the command line may give. */
+export interface RawNodeConfig {
+  listen?: unknown;
+  advertise?: unknown;
+  admin?: unknown;
+  profile?: unknown;
+  gossamer?: unknown;
+  probeIntervalMs?: unknown;
+  seed?: unknown;
+  logLevel?: unknown;
+  modules?: unknown;
+  sessions?: unknown;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+function bad(msg: string): never {
+  throw new ScError(ErrorCode.CONFIG_INVALID, msg);
+}
+
+/** Reads and parses a config file; relative paths inside it are resolved against its folder. */
+export function readNodeConfigFile(path: string): { raw: RawNodeConfig; baseDir: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    bad(`cannot read config ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    bad(`config ${path} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad(`config ${path} must hold a JSON object`);
+  return { raw: raw as RawNodeConfig, baseDir: dirname(resolve(path)) };
+}
+
+/** Validates raw fields into a NodeConfig. */
+export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
+  const known = new Set(['listen', 'advertise', 'admin', 'profile', 'gossamer', 'probeIntervalMs', 'seed', 'logLevel', 'modules', 'sessions']);
+  for (const k of Object.keys(raw)) if (!known.has(k)) bad(`unknown config field "${k}" (known: ${[...known].join(', ')})`);
+  if (typeof raw.listen !== 'string') bad('config needs "listen": "host:port"');
+  const listen = parseAddress(raw.listen);
+  if (raw.advertise !== undefined && typeof raw.advertise !== 'string') bad('"advertise" must be "host:port"');
+  if (typeof raw.advertise === 'string') parseAddress(raw.advertise);
+  const admin = raw.admin === undefined ? undefined : parseAddress(String(raw.admin));
+  const profile = (raw.profile ?? 'tuned') as ProfileName;
+  if (!PROFILE_NAMES.includes(profile)) bad(`"profile" must be one of ${PROFILE_NAMES.join(', ')}`);
+  if (raw.gossamer !== undefined && (typeof raw.gossamer !== 'object' || raw.gossamer === null)) bad('"gossamer" must be an object of protocol overrides');
+  const probeIntervalMs = raw.probeIntervalMs ?? 2000;
+  if (typeof probeIntervalMs !== 'number' || !(probeIntervalMs >= 100)) bad('"probeIntervalMs" must be a number >= 100');
+  const seed = raw.seed ?? 1;
+  if (!Number.isSafeInteger(seed) || (seed as number) < 0) bad('"seed" must be a non-negative integer');
+  const logLevel = (raw.logLevel ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) bad(`"logLevel" must be one of ${LOG_LEVELS.join(', ')}`);
+  const modules = raw.modules ?? [];
+  if (!Array.isArray(modules) || !modules.every((m) => typeof m === 'string')) bad('"modules" must be a list of file paths');
+  const sessions = raw.sessions ?? [];
+  if (!Array.isArray(sessions)) bad('"sessions" must be a list');
+  return {
+    listen,
+    advertise: raw.advertise as string | undefined,
+    admin,
+    gossamer: { ...PROFILES[profile], ...(raw.gossamer as Partial<GossamerConfig>) },
+    probeIntervalMs,
+    seed: seed as number,
+    logLevel,
+    modules: modules.map((m: string) => resolve(baseDir, m)),
+    sessions: sessions.map((s: unknown, i: number) => sessionEntry(s, i, baseDir)),
+  };
+}
+
+function sessionEntry(raw: unknown, i: number, baseDir: string): SessionEntry {
+  const where = `sessions[${i}]`;
+  if (typeof raw !== 'object' || raw === null) bad(`${where} must be an object`);
+  const r = raw as Record<string, unknown>;
+  for (const k of Object.keys(r)) if (!['announcement', 'source', 'record'].includes(k)) bad(`${where}: unknown field "${k}"`);
+  if (typeof r.announcement !== 'string') bad(`${where} needs "announcement": a file path or the XML itself`);
+  const announcement = loadAnnouncement(r.announcement, baseDir);
+  let source: TestSourceOptions | undefined;
+  if (r.source !== undefined) {
+    const s = r.source as Record<string, unknown>;
+    const channel = s?.channel;
+    if (!announcement.channels.some((c) => c.id === channel)) bad(`${where}.source.channel must be one of the announcement's channel ids`);
+    for (const k of ['packetsPerSecond', 'payloadBytes', 'count'] as const) {
+      if (s[k] !== undefined && !(typeof s[k] === 'number' && (s[k] as number) > 0)) bad(`${where}.source.${k} must be a positive number`);
+    }
+    if ((s.payloadBytes as number | undefined) !== undefined && (s.payloadBytes as number) > 60_000) bad(`${where}.source.payloadBytes must be at most 60000`);
+    source = s as unknown as TestSourceOptions;
+  }
+  if (r.record !== undefined && typeof r.record !== 'string') bad(`${where}.record must be a file path`);
+  return { announcement, source, record: r.record === undefined ? undefined : resolve(baseDir, r.record as string) };
+}
+
+/** An announcement given inline (it starts with `<`) or as a file path. */
+export function loadAnnouncement(text: string, baseDir: string): Announcement {
+  if (text.trimStart().startsWith('<')) return parseAnnouncement(text);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(resolve(baseDir, text));
+  } catch (err) {
+    bad(`cannot read announcement ${text}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return parseAnnouncement(bytes);
+}

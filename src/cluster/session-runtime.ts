@@ -1,0 +1,221 @@
+/**
+ * One session at one node: the node's SCX for it. The Gossamer core and one ChannelRuntime per channel, the
+ * same objects the simulator runs, driven here by real time and real sockets through `SessionIo`.
+ * Every entry point is guarded: an exception in a session (a module's bug, say) fails that session alone.
+ */
+
+import type { Millis } from '../core/time.ts';
+import type { GossamerConfig } from '../gossamer/config.ts';
+import type { GossamerEvent } from '../gossamer/events.ts';
+import { GossamerNode } from '../gossamer/node.ts';
+import type { Announcement } from '../session/announcement.ts';
+import { encodeDataPacket, type DataPacket } from '../session/data-header.ts';
+import { formatSessionName, sessionId } from '../session/name.ts';
+import { ChannelRuntime } from '../transport/channel-runtime.ts';
+import type { ServiceRegistry } from '../transport/registry.ts';
+import { LOCAL_LINK, type DataTransport } from '../transport/service-module.ts';
+import { treeViewOf } from '../transport/tree-view.ts';
+import { monotonicMs, wallClockMs } from './clock.ts';
+
+/** What a session needs from its node: sockets, the probe module and local clients. */
+export interface SessionIo {
+  sendGossamer(peer: string, data: Uint8Array): void;
+  sendModule(peer: string, channel: number, data: Uint8Array): void;
+  /** Whether `peer`'s data link of `channel` can take more now (false: wait for `onWritable`). */
+  writable(peer: string, channel: number, transport: DataTransport): boolean;
+  /** Writes packets to `peer` on `channel`'s data link, in one write where the transport allows. */
+  writeData(peer: string, channel: number, transport: DataTransport, packets: readonly DataPacket[]): void;
+  /** The core wants the latency to `peer`. */
+  wantLinkCost(peer: string): void;
+  /** `peer` failed or left: its connections can go. */
+  peerDead(peer: string): void;
+  /** A packet for this node's local clients. */
+  deliver(channel: number, packet: DataPacket): void;
+  /** The session failed and stopped; `err` says why. */
+  failed(err: unknown): void;
+}
+
+/** A channel at this SCX. */
+interface Channel {
+  readonly runtime: ChannelRuntime;
+  readonly transport: DataTransport;
+  /** Sequence number of the next packet a local source sends. */
+  nextSeq: number;
+}
+
+/** Most bytes of one link taken off its scheduler per write. */
+const WRITE_BUDGET_BYTES = 256 * 1024;
+
+/** The SCX of one session on this node. */
+export class SessionRuntime {
+  readonly id: Buffer;
+  readonly idHex: string;
+  readonly name: string;
+  readonly gossamer: GossamerNode;
+  readonly channels = new Map<number, Channel>();
+  /** Set once the session has failed; it then takes no input. */
+  failure: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private timerAt: Millis | undefined;
+
+  constructor(
+    readonly announcement: Announcement,
+    self: string,
+    registry: ServiceRegistry,
+    config: Partial<GossamerConfig>,
+    seed: number,
+    private readonly io: SessionIo,
+  ) {
+    this.name = formatSessionName(announcement.name);
+    this.id = sessionId(announcement.name);
+    this.idHex = this.id.toString('hex');
+    this.gossamer = new GossamerNode({ id: self, rendezvous: announcement.rendezvous, seed, config });
+    const tree = treeViewOf(this.gossamer);
+    for (const ch of announcement.channels) {
+      const factory = registry.resolve(ch.unicast);
+      const runtime = new ChannelRuntime({ self, channel: ch.id, factory, tree });
+      this.channels.set(ch.id, { runtime, transport: factory.dataTransport, nextSeq: 0 });
+    }
+  }
+
+  /** Joins the session's mesh. */
+  start(): void {
+    this.guard(() => this.gossamer.start(monotonicMs()));
+  }
+
+  /** A local source announced its intent to send: this SCX advertises itself as a source. */
+  becomeSource(): void {
+    this.guard(() => this.gossamer.becomeSource(monotonicMs()));
+  }
+
+  /** A Gossamer message from `peer`. */
+  onGossamer(peer: string, data: Uint8Array): void {
+    this.guard(() => this.gossamer.handleMessage(monotonicMs(), peer, data));
+  }
+
+  /** A module-to-module message from `peer` on `channel`. */
+  onModule(peer: string, channel: number, data: Uint8Array): void {
+    this.guard(() => this.channels.get(channel)?.runtime.receiveControl(monotonicMs(), peer, data));
+  }
+
+  /** Data packets that arrived together from `peer` (one read of its data link). */
+  onData(peer: string, channel: number, packets: readonly DataPacket[]): void {
+    this.guard(() => {
+      const ch = this.channels.get(channel);
+      if (!ch) return;
+      const now = monotonicMs();
+      for (const p of packets) ch.runtime.receive(now, peer, p);
+    });
+  }
+
+  /** A local source sends `payload` on `channel`: this SCX stamps the scattercast header on it. */
+  inject(channel: number, source: string, payload: Uint8Array): void {
+    this.guard(() => {
+      const ch = this.channels.get(channel);
+      if (!ch) return;
+      const header = {
+        sessionId: this.id,
+        channel,
+        seq: ch.nextSeq,
+        timestampMs: wallClockMs(),
+        source,
+        sourceScx: this.gossamer.self,
+      };
+      ch.nextSeq = (ch.nextSeq + 1) >>> 0;
+      ch.runtime.receive(monotonicMs(), LOCAL_LINK, encodeDataPacket(header, payload));
+    });
+  }
+
+  /** The probe module measured `peer`: one-way latency is half the round trip. */
+  setLinkCost(peer: string, rttMs: number): void {
+    this.guard(() => this.gossamer.setLinkCost(peer, Math.max(0.05, rttMs / 2)));
+  }
+
+  /** A data link that was full can take more: write what waits. */
+  onWritable(): void {
+    this.guard(() => undefined);
+  }
+
+  /** Leaves the session: floods LEAVE over the mesh and stops. */
+  leave(): void {
+    if (this.failure !== undefined) return;
+    this.gossamer.leave(monotonicMs());
+    this.flush();
+    this.stopTimer();
+  }
+
+  /** Runs `fn`, then sends what it produced; an exception fails this session only. */
+  private guard(fn: () => void): void {
+    if (this.failure !== undefined) return;
+    try {
+      fn();
+      this.flush();
+    } catch (err) {
+      this.failure = err instanceof Error ? err.message : String(err);
+      this.stopTimer();
+      try {
+        this.gossamer.leave(monotonicMs());
+        for (let t = this.gossamer.pollTransmit(); t; t = this.gossamer.pollTransmit()) this.io.sendGossamer(t.to, t.data);
+      } catch {
+        // the session is already failing; its LEAVE is best effort
+      }
+      this.io.failed(err);
+    }
+  }
+
+  /** Takes every output: events to the channels, messages to peers, packets to links, and re-arms the timer. */
+  private flush(): void {
+    const g = this.gossamer;
+    const now = monotonicMs();
+    for (let ev = g.pollEvent(); ev; ev = g.pollEvent()) this.onEvent(now, ev);
+    for (let t = g.pollTransmit(); t; t = g.pollTransmit()) this.io.sendGossamer(t.to, t.data);
+    for (const [id, ch] of this.channels) {
+      const rt = ch.runtime;
+      for (let c = rt.pollControl(); c; c = rt.pollControl()) this.io.sendModule(c.to, id, c.data);
+      for (let p = rt.pollDelivery(); p; p = rt.pollDelivery()) this.io.deliver(id, p);
+      for (const link of rt.takeReady()) {
+        if (!this.io.writable(link, id, ch.transport)) {
+          rt.requeue(link);
+          continue;
+        }
+        this.io.writeData(link, id, ch.transport, rt.dequeue(link, WRITE_BUDGET_BYTES));
+      }
+    }
+    this.armTimer();
+  }
+
+  private onEvent(now: Millis, ev: GossamerEvent): void {
+    if (ev.type === 'link-cost-wanted') this.io.wantLinkCost(ev.peer);
+    if (ev.type === 'scx-dead') this.io.peerDead(ev.scx);
+    for (const ch of this.channels.values()) ch.runtime.onGossamerEvent(now, ev);
+  }
+
+  private armTimer(): void {
+    let at = this.gossamer.nextDeadline();
+    for (const ch of this.channels.values()) {
+      const d = ch.runtime.nextDeadline();
+      if (d !== undefined && (at === undefined || d < at)) at = d;
+    }
+    if (at === this.timerAt) return;
+    this.stopTimer();
+    if (at === undefined) return;
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, at - monotonicMs()));
+  }
+
+  private onTimer(): void {
+    this.timer = undefined;
+    this.timerAt = undefined;
+    this.guard(() => {
+      const now = monotonicMs();
+      this.gossamer.handleTimeout(now);
+      for (const ch of this.channels.values()) ch.runtime.handleTimeout(now);
+    });
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = undefined;
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Length-prefixed framing on a byte stream: every frame is `[length u32 BE][payload]`. The decoder takes chunks
+ * as they arrive and returns the whole frames in them, as views into the chunk where possible (no copy).
+ */
+
+/** A peer sent a frame larger than allowed: the connection must be closed. */
+export class FrameTooLarge extends Error {
+  constructor(readonly bytes: number) {
+    super(`frame of ${bytes} bytes is over the limit`);
+    this.name = 'FrameTooLarge';
+  }
+}
+
+/** Splits a TCP byte stream into frames. */
+export class FrameDecoder {
+  private pending: Buffer | undefined;
+
+  constructor(private readonly maxFrameBytes: number) {}
+
+  /** The frames completed by `chunk`. Throws FrameTooLarge on a frame past the limit. */
+  push(chunk: Buffer): Buffer[] {
+    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = undefined;
+    const frames: Buffer[] = [];
+    let p = 0;
+    while (buf.length - p >= 4) {
+      const len = buf.readUInt32BE(p);
+      if (len > this.maxFrameBytes) throw new FrameTooLarge(len);
+      if (buf.length - p - 4 < len) break;
+      frames.push(buf.subarray(p + 4, p + 4 + len));
+      p += 4 + len;
+    }
+    if (p < buf.length) this.pending = Buffer.from(buf.subarray(p));
+    return frames;
+  }
+}
+
+/** Encodes frames into one buffer, for one write. */
+export function encodeFrames(payloads: readonly Uint8Array[]): Buffer {
+  let total = 0;
+  for (const p of payloads) total += 4 + p.length;
+  const out = Buffer.allocUnsafe(total);
+  let o = 0;
+  for (const p of payloads) {
+    out.writeUInt32BE(p.length, o);
+    out.set(p, o + 4);
+    o += 4 + p.length;
+  }
+  return out;
+}

@@ -1,0 +1,80 @@
+import type { Socket } from 'node:net';
+import { FrameDecoder, FrameTooLarge, encodeFrames } from './frame-decoder.ts';
+
+/** Largest frame a peer may send, bytes (64 KiB of payload plus headers). */
+export const MAX_FRAME_BYTES = 70 * 1024;
+
+/** A TCP socket that speaks length-prefixed frames; each read hands over all the frames it completed at once. */
+export class FramedConnection {
+  private readonly decoder = new FrameDecoder(MAX_FRAME_BYTES);
+  private onFramesCb: (frames: Buffer[]) => void = () => {};
+  private closed = false;
+
+  constructor(
+    readonly socket: Socket,
+    /** Called once when the connection is gone, with why. */
+    onClose: (why: string) => void,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      let frames: Buffer[];
+      try {
+        frames = this.decoder.push(chunk);
+      } catch (err) {
+        this.destroy(err instanceof FrameTooLarge ? err.message : 'bad framing');
+        return;
+      }
+      if (frames.length > 0) this.onFramesCb(frames);
+    });
+    socket.on('error', (err) => this.destroy(err.message));
+    socket.on('close', () => {
+      if (!this.closed) this.destroy('closed by peer');
+    });
+    this.onClose = onClose;
+  }
+
+  private onClose: (why: string) => void;
+
+  /** Sets who takes the frames of each read. */
+  onFrames(cb: (frames: Buffer[]) => void): void {
+    this.onFramesCb = cb;
+  }
+
+  /** Whether the connection is gone. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Bytes written but not yet taken by the kernel. */
+  get backlog(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Writes frames in one write; false when the connection is closed. */
+  writeFrames(payloads: readonly Uint8Array[]): boolean {
+    if (this.closed || payloads.length === 0) return !this.closed;
+    this.socket.write(encodeFrames(payloads));
+    return true;
+  }
+
+  /** Writes bytes already framed (see encodeFrames), in one write. */
+  writeRaw(bytes: Uint8Array): void {
+    if (!this.closed) this.socket.write(bytes);
+  }
+
+  /** Sends what is queued, then closes. */
+  end(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.end();
+    this.onClose('ended');
+  }
+
+  /** Closes at once. */
+  destroy(why: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.destroy();
+    this.onClose(why);
+  }
+}

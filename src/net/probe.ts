@@ -1,0 +1,110 @@
+/**
+ * The network probe module (paper 4.3): UDP ping/echo with time-stamped packets, periodic measurements of the
+ * peers the node's SCXs want to know, and a soft-state cache of round-trip times shared by every session on
+ * the node. An entry no session has wanted for `idleAfterMs` stops being measured and is forgotten.
+ */
+
+import { UdpType, type UdpEndpoint } from './udp-endpoint.ts';
+
+/** Options of the probe module. */
+export interface ProbeOptions {
+  /** Time between measurements of one peer, ms (default 2000). */
+  readonly intervalMs?: number;
+  /** A peer nobody asked about for this long is dropped from the cache, ms (default 60000). */
+  readonly idleAfterMs?: number;
+  /** Weight of a new sample in the smoothed RTT, 0..1 (default 0.25). */
+  readonly gain?: number;
+}
+
+/** One peer's cache entry. */
+export interface RttEntry {
+  /** Smoothed round-trip time, ms; undefined until the first echo. */
+  rttMs: number | undefined;
+  /** Last sample, ms. */
+  lastMs: number | undefined;
+  /** When the last echo came, ms (monotonic). */
+  measuredAt: number | undefined;
+  /** When a session last asked for this peer, ms. */
+  wantedAt: number;
+  /** Pings sent and echoes received. */
+  sent: number;
+  received: number;
+}
+
+/** Measures round-trip times to peers for every session of a node. */
+export class Probe {
+  readonly cache = new Map<string, RttEntry>();
+  private timer: NodeJS.Timeout | undefined;
+  private nonce = 0;
+  private readonly intervalMs: number;
+  private readonly idleAfterMs: number;
+  private readonly gain: number;
+
+  constructor(
+    private readonly udp: UdpEndpoint,
+    /** Called with each new smoothed RTT. */
+    private readonly onRtt: (peer: string, rttMs: number) => void,
+    /** Whether some session on the node still knows `peer` (it keeps being measured while so). */
+    private readonly isWanted: (peer: string) => boolean,
+    options: ProbeOptions = {},
+  ) {
+    this.intervalMs = options.intervalMs ?? 2000;
+    this.idleAfterMs = options.idleAfterMs ?? 60_000;
+    this.gain = options.gain ?? 0.25;
+  }
+
+  /** Starts the periodic measurements. */
+  start(): void {
+    this.timer = setInterval(() => this.round(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** A session wants `peer`'s RTT: measured now if unknown, and kept measured while wanted. */
+  want(peer: string): void {
+    const now = performance.now();
+    const e = this.cache.get(peer);
+    if (e) {
+      e.wantedAt = now;
+      if (e.rttMs !== undefined) this.onRtt(peer, e.rttMs);
+      return;
+    }
+    this.cache.set(peer, { rttMs: undefined, lastMs: undefined, measuredAt: undefined, wantedAt: now, sent: 0, received: 0 });
+    this.ping(peer);
+  }
+
+  /** A PING or ECHO arrived. */
+  onProbe(from: string, type: number, nonce: number, sentMs: number): void {
+    if (type === UdpType.PING) return this.udp.sendProbe(from, UdpType.ECHO, nonce, sentMs);
+    const e = this.cache.get(from);
+    if (!e) return;
+    const now = performance.now();
+    const sample = now - sentMs;
+    if (!(sample >= 0 && sample < 60_000)) return;
+    e.received++;
+    e.lastMs = sample;
+    e.measuredAt = now;
+    e.rttMs = e.rttMs === undefined ? sample : e.rttMs + this.gain * (sample - e.rttMs);
+    this.onRtt(from, e.rttMs);
+  }
+
+  /** Stops measuring. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private round(): void {
+    const now = performance.now();
+    for (const [peer, e] of this.cache) {
+      if (this.isWanted(peer)) e.wantedAt = now;
+      if (now - e.wantedAt > this.idleAfterMs) this.cache.delete(peer);
+      else this.ping(peer);
+    }
+  }
+
+  private ping(peer: string): void {
+    const e = this.cache.get(peer);
+    if (e) e.sent++;
+    this.nonce = (this.nonce + 1) >>> 0;
+    this.udp.sendProbe(peer, UdpType.PING, this.nonce, performance.now());
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * A node's TCP side: one listener for control and data connections, and one control connection per pair of
+ * nodes shared by every session. When both nodes dial each other at once, both keep the connection dialed by
+ * the lower address. A dial that fails is not retried for `redialBackoffMs`; what is sent meanwhile is
+ * dropped (Gossamer copes with loss).
+ */
+
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { parseAddress } from './address.ts';
+import { FramedConnection } from './framed-connection.ts';
+import { decodeHello, encodeHello, type Hello } from './hello.ts';
+
+/** Options of a TCP endpoint. */
+export interface TcpEndpointOptions {
+  /** This node's address, `host:port`, as peers dial it. */
+  readonly self: string;
+  /** How long a dial may take, ms (default 3000). */
+  readonly connectTimeoutMs?: number;
+  /** How long to wait after a failed dial before dialling that peer again, ms (default 1000). */
+  readonly redialBackoffMs?: number;
+  /** Most bytes queued on a control connection before it is reset, bytes (default 4 MiB). */
+  readonly maxControlBacklogBytes?: number;
+  /** A control frame arrived from `from`. */
+  readonly onControl: (from: string, frame: Buffer) => void;
+  /** A peer opened a data connection. */
+  readonly onDataConnection: (hello: Extract<Hello, { kind: 'data' }>, conn: FramedConnection) => void;
+  /** Something worth a log line happened. */
+  readonly log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+interface Control {
+  readonly conn: FramedConnection;
+  readonly dialer: string;
+}
+
+/** The TCP listener and control connections of one node. */
+export class TcpEndpoint {
+  private server: Server | undefined;
+  private readonly controls = new Map<string, Control>();
+  private readonly failedAt = new Map<string, number>();
+  private readonly accepted = new Set<FramedConnection>();
+  private readonly o: Required<Omit<TcpEndpointOptions, 'onControl' | 'onDataConnection' | 'log'>> & TcpEndpointOptions;
+
+  constructor(options: TcpEndpointOptions) {
+    this.o = { connectTimeoutMs: 3000, redialBackoffMs: 1000, maxControlBacklogBytes: 4 * 1024 * 1024, ...options };
+  }
+
+  /** Starts listening on `host:port`. */
+  async listen(host: string, port: number): Promise<void> {
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (err) => this.o.log('warn', 'listener error', { error: err.message }));
+  }
+
+  /** Sends one control frame to `peer`, dialling it if needed. False when it had to be dropped. */
+  sendControl(peer: string, frame: Uint8Array): boolean {
+    const c = this.controls.get(peer) ?? this.dialControl(peer);
+    if (!c) return false;
+    if (c.conn.backlog > this.o.maxControlBacklogBytes) {
+      c.conn.destroy('control backlog over the limit');
+      return false;
+    }
+    return c.conn.writeFrames([frame]);
+  }
+
+  /** Drops the control connection to `peer` (it failed); the next send dials afresh. */
+  resetControl(peer: string): void {
+    this.controls.get(peer)?.conn.destroy('peer reported dead');
+  }
+
+  /** Dials a data connection to `peer` for one channel of one session. */
+  dialData(peer: string, sessionId: Uint8Array, channel: number, onClose: (why: string) => void): FramedConnection {
+    const socket = this.dial(peer);
+    const conn = new FramedConnection(socket, onClose);
+    conn.writeFrames([encodeHello({ kind: 'data', from: this.o.self, sessionId, channel })]);
+    return conn;
+  }
+
+  /** Peers with a control connection now. */
+  controlPeers(): string[] {
+    return [...this.controls.keys()];
+  }
+
+  /** Ends every connection gracefully (queued frames are sent first) and stops listening. */
+  async close(): Promise<void> {
+    for (const c of [...this.controls.values()]) c.conn.end();
+    for (const conn of [...this.accepted]) conn.end();
+    const server = this.server;
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private dial(peer: string): Socket {
+    const { host, port } = parseAddress(peer);
+    const socket = connect({ host, port });
+    socket.setTimeout(this.o.connectTimeoutMs, () => socket.destroy(new Error('connect timed out')));
+    socket.once('connect', () => socket.setTimeout(0));
+    return socket;
+  }
+
+  private dialControl(peer: string): Control | undefined {
+    const failed = this.failedAt.get(peer);
+    if (failed !== undefined && performance.now() - failed < this.o.redialBackoffMs) return undefined;
+    let connected = false;
+    const socket = this.dial(peer);
+    socket.once('connect', () => {
+      connected = true;
+      this.failedAt.delete(peer);
+    });
+    const conn: FramedConnection = new FramedConnection(socket, (why) => {
+      if (!connected) this.failedAt.set(peer, performance.now());
+      this.dropControl(peer, conn, why);
+    });
+    conn.onFrames((frames) => this.controlFrames(peer, frames));
+    conn.writeFrames([encodeHello({ kind: 'control', from: this.o.self })]);
+    const c = { conn, dialer: this.o.self };
+    this.controls.set(peer, c);
+    return c;
+  }
+
+  private accept(socket: Socket): void {
+    let hello: Hello | undefined;
+    const conn = new FramedConnection(socket, (why) => {
+      this.accepted.delete(conn);
+      if (hello?.kind === 'control') this.dropControl(hello.from, conn, why);
+    });
+    this.accepted.add(conn);
+    socket.setTimeout(this.o.connectTimeoutMs, () => conn.destroy('no hello'));
+    conn.onFrames((frames) => {
+      const first = decodeHello(frames[0] as Buffer);
+      socket.setTimeout(0);
+      if (typeof first === 'string') {
+        this.o.log('warn', 'refused a connection', { reason: first, remote: socket.remoteAddress });
+        return conn.destroy(first);
+      }
+      hello = first;
+      if (first.kind === 'data') {
+        this.accepted.delete(conn);
+        this.o.onDataConnection(first, conn);
+        return;
+      }
+      this.adoptControl(first.from, conn);
+      conn.onFrames((more) => this.controlFrames(first.from, more));
+      this.controlFrames(first.from, frames.slice(1));
+    });
+  }
+
+  /** An incoming control connection: keep the one dialed by the lower address (both ends agree). */
+  private adoptControl(peer: string, conn: FramedConnection): void {
+    const mine = this.controls.get(peer);
+    if (!mine || mine.conn.isClosed || peer < mine.dialer) {
+      this.controls.set(peer, { conn, dialer: peer });
+      mine?.conn.end();
+    }
+  }
+
+  private dropControl(peer: string, conn: FramedConnection, why: string): void {
+    const c = this.controls.get(peer);
+    if (c?.conn !== conn) return;
+    this.controls.delete(peer);
+    this.o.log('info', 'control connection closed', { peer, why });
+  }
+
+  private controlFrames(peer: string, frames: Buffer[]): void {
+    for (const f of frames) this.o.onControl(peer, f);
+  }
+}

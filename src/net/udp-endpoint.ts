@@ -1,0 +1,86 @@
+/**
+ * A node's UDP socket, bound to the same `host:port` as its TCP listener, so a datagram's source names the
+ * sending node. It carries the probe module's PING/ECHO and the data of UDP channels:
+ * `[type u8][body]`, type 1 PING and 2 ECHO (`[nonce u32][sentMs f64]`), type 16 DATA (a data packet).
+ */
+
+import { createSocket, type Socket } from 'node:dgram';
+import { formatAddress, parseAddress, type Address } from './address.ts';
+
+/** Datagram types. */
+export const UdpType = { PING: 1, ECHO: 2, DATA: 16 } as const;
+
+/** Options of a UDP endpoint. */
+export interface UdpEndpointOptions {
+  /** A PING or ECHO arrived. */
+  readonly onProbe: (from: string, type: number, nonce: number, sentMs: number) => void;
+  /** A DATA datagram arrived; `packet` is a view of the datagram past its type byte. */
+  readonly onData: (from: string, packet: Buffer) => void;
+  readonly log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
+}
+
+/** One UDP socket per node. */
+export class UdpEndpoint {
+  private socket: Socket | undefined;
+  private readonly addresses = new Map<string, Address>();
+  /** Datagrams the kernel refused (ENOBUFS and the like). */
+  sendErrors = 0;
+
+  constructor(private readonly o: UdpEndpointOptions) {}
+
+  /** Binds to `host:port`. */
+  async bind(host: string, port: number): Promise<void> {
+    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 8 << 20, sendBufferSize: 8 << 20 });
+    this.socket = socket;
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    socket.on('error', (err) => this.o.log('warn', 'udp socket error', { error: err.message }));
+    socket.on('message', (msg, rinfo) => this.receive(msg, formatAddress({ host: rinfo.address, port: rinfo.port })));
+  }
+
+  /** Sends a PING or ECHO to `peer`. */
+  sendProbe(peer: string, type: number, nonce: number, sentMs: number): void {
+    const b = Buffer.allocUnsafe(13);
+    b[0] = type;
+    b.writeUInt32BE(nonce >>> 0, 1);
+    b.writeDoubleBE(sentMs, 5);
+    this.send(peer, b);
+  }
+
+  /** Sends one data packet to `peer` as one datagram. */
+  sendData(peer: string, packet: Uint8Array): void {
+    const b = Buffer.allocUnsafe(1 + packet.length);
+    b[0] = UdpType.DATA;
+    b.set(packet, 1);
+    this.send(peer, b);
+  }
+
+  /** Closes the socket. */
+  close(): void {
+    this.socket?.close();
+    this.socket = undefined;
+  }
+
+  private send(peer: string, b: Buffer): void {
+    const socket = this.socket;
+    if (!socket) return;
+    let a = this.addresses.get(peer);
+    if (!a) this.addresses.set(peer, (a = parseAddress(peer)));
+    socket.send(b, a.port, a.host, (err) => {
+      if (err) this.sendErrors++;
+    });
+  }
+
+  private receive(msg: Buffer, from: string): void {
+    const type = msg[0];
+    if (type === UdpType.DATA) return this.o.onData(from, msg.subarray(1));
+    if ((type === UdpType.PING || type === UdpType.ECHO) && msg.length === 13) {
+      this.o.onProbe(from, type, msg.readUInt32BE(1), msg.readDoubleBE(5));
+    }
+  }
+}
