@@ -53,6 +53,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       for (const stop of stops) stop();
       await node.stop();
       admin?.close();
+      admin?.closeAllConnections();
       await Promise.all([...recorders.values()].map((r) => r.close()));
     },
   };

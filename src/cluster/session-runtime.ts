@@ -55,6 +55,8 @@ export class SessionRuntime {
   readonly channels = new Map<number, Channel>();
   /** Set once the session has failed; it then takes no input. */
   failure: string | undefined;
+  /** Set once the SCX has left; it then takes no input either. */
+  private left = false;
   private timer: NodeJS.Timeout | undefined;
   private timerAt: Millis | undefined;
 
@@ -138,15 +140,16 @@ export class SessionRuntime {
 
   /** Leaves the session: floods LEAVE over the mesh and stops. */
   leave(): void {
-    if (this.failure !== undefined) return;
+    if (this.failure !== undefined || this.left) return;
     this.gossamer.leave(monotonicMs());
-    this.flush();
+    for (let t = this.gossamer.pollTransmit(); t; t = this.gossamer.pollTransmit()) this.io.sendGossamer(t.to, t.data);
+    this.left = true;
     this.stopTimer();
   }
 
   /** Runs `fn`, then sends what it produced; an exception fails this session only. */
   private guard(fn: () => void): void {
-    if (this.failure !== undefined) return;
+    if (this.failure !== undefined || this.left) return;
     try {
       fn();
       this.flush();

@@ -141,7 +141,6 @@ export class TcpEndpoint {
       }
       hello = first;
       if (first.kind === 'data') {
-        this.accepted.delete(conn);
         this.o.onDataConnection(first, conn);
         return;
       }

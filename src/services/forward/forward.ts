@@ -40,6 +40,8 @@ const RESTART_DISTANCE = 1 << 20;
 /** Best-effort forwarding with make-before-break. */
 export class ForwardModule implements ServiceModule {
   private readonly sources = new Map<string, SourceState>();
+  /** Links whose peer failed or left: nothing more will come from them. */
+  private readonly gone = new Set<LinkId>();
   private readonly handoverMs: number;
   private readonly maxHeld: number;
 
@@ -87,7 +89,7 @@ export class ForwardModule implements ServiceModule {
       else if (previous !== undefined && previous !== h.previous) this.ctx.sendControl(previous, encodeRelease(source));
       return this.rearm();
     }
-    if (previous === undefined || previous === upstream || st.lastSeq === undefined) return;
+    if (previous === undefined || previous === upstream || st.lastSeq === undefined || this.gone.has(previous)) return;
     st.handover = { previous, untilMs: this.ctx.now() + this.handoverMs, held: [] };
     this.rearm();
   }
@@ -101,9 +103,14 @@ export class ForwardModule implements ServiceModule {
     this.rearm();
   }
 
+  onLinkUp(link: LinkId): void {
+    this.gone.delete(link);
+  }
+
   onLinkDown(link: LinkId, reason: NeighbourDownReason): void {
     // A planned change (an optimised-away edge) keeps its data connection: only a dead peer ends its roles.
     if (reason !== 'failed' && reason !== 'left') return;
+    this.gone.add(link);
     for (const [source, st] of this.sources) {
       st.lingering.delete(link);
       if (st.handover?.previous === link) this.endHandover(source, st, false);

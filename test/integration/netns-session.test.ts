@@ -1,0 +1,171 @@
+/**
+ * A session across real hosts: 12 nodes, each in its own network namespace on one bridge, each a real
+ * `scattercast node` process. Node 0 is the rendezvous and runs a test source at 100 packets/s; every node
+ * records what it delivers. The phases run in order on the same session:
+ * delivery in order with no duplicate or gap; kill -9 of an interior SCX; a clean stop (LEAVE);
+ * a partition cut with iptables, then healed. SC_KEEP=1 keeps the logs and records; SC_LOG_LEVEL=info makes
+ * the nodes talk.
+ */
+
+import assert from 'node:assert/strict';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { ChildProcess } from 'node:child_process';
+import { createLan, netnsUnavailable, type Lan } from '../support/netns.ts';
+import { readRecords, resumedAfter, sequenceDefects } from '../support/records.ts';
+
+const N = 12;
+const RATE = 100;
+/** Bound on failure detection plus repair after kill -9: neighbour timeout 3.5 s + suspicion 2 s + a tick, then routes. */
+const KILL_REPAIR_BOUND_MS = 8_000;
+/** Bound on repair after a clean stop: LEAVE is flooded at once, then routes (MRAI 0.5 s) and a data link. */
+const LEAVE_REPAIR_BOUND_MS = 2_000;
+/** Bound from healing a partition to data flowing on the far side again (heartbeat-driven heal). */
+const HEAL_BOUND_MS = 20_000;
+
+const skip = netnsUnavailable();
+
+interface SessionState {
+  sessions: Array<{ neighbours: string[]; routes: Array<{ source: string; upstream: string | null; downstream: string[] }> }>;
+}
+
+describe('a session across 12 network namespaces', { skip, timeout: 240_000 }, () => {
+  let lan: Lan;
+  let dir: string;
+  const procs: ChildProcess[] = [];
+  const rec = (i: number): string => join(dir, `rx${i}.jsonl`);
+  const addr = (i: number): string => `${lan.ip(i)}:7400`;
+  const state = async (i: number): Promise<SessionState> =>
+    (await (await fetch(`http://${lan.ip(i)}:8400/state`, { signal: AbortSignal.timeout(2000) })).json()) as SessionState;
+  const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+  const alive = new Set<number>();
+
+  /** Waits until `check` holds, polling, for at most `ms`. */
+  async function until(what: string, ms: number, check: () => boolean | Promise<boolean>): Promise<void> {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      if (await check()) return;
+      await sleep(250);
+    }
+    assert.fail(`timed out after ${ms} ms waiting for ${what}`);
+  }
+
+  /** Every live receiver delivered a packet in the last second. */
+  const allFlowing = (nodes: Iterable<number>): boolean =>
+    [...nodes].every((i) => (readRecords(rec(i)).at(-1)?.recvMs ?? 0) > Date.now() - 1000);
+
+  /** An SCX other than the source that forwards to others, and the nodes below it. */
+  async function interior(): Promise<{ node: number; below: number[] }> {
+    const upstreamOf = new Map<number, number | undefined>();
+    for (const i of alive) {
+      const r = (await state(i)).sessions[0]?.routes.find((x) => x.source === addr(0));
+      const up = r?.upstream ?? undefined;
+      upstreamOf.set(i, up === undefined ? undefined : [...alive].find((j) => addr(j) === up));
+    }
+    const below = (k: number): number[] =>
+      [...alive].filter((i) => {
+        for (let j = upstreamOf.get(i), hops = 0; j !== undefined && hops < N; j = upstreamOf.get(j), hops++) if (j === k) return true;
+        return false;
+      });
+    const candidates = [...alive].filter((i) => i !== 0).map((i) => ({ node: i, below: below(i) }));
+    candidates.sort((a, b) => b.below.length - a.below.length);
+    return candidates[0] as { node: number; below: number[] };
+  }
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sc-netns-'));
+    lan = createLan(N);
+    const xml = join(dir, 'session.xml');
+    writeFileSync(
+      xml,
+      `<SCATTERCAST name="scast://test.scattercast/netns">
+  <CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL>
+  <RENDEZVOUS>${addr(0)}</RENDEZVOUS>
+</SCATTERCAST>`,
+    );
+    const log = createWriteStream(join(dir, 'nodes.log'));
+    for (let i = 0; i < N; i++) {
+      const args = ['node', 'bin/scattercast.js', 'node', '--listen', addr(i), '--admin', `${lan.ip(i)}:8400`];
+      args.push('--announcement', xml, '--record', rec(i), '--seed', String(i + 1), '--log-level', process.env.SC_LOG_LEVEL ?? 'warn');
+      if (i === 0) args.push('--source', '1', '--rate', String(RATE));
+      procs[i] = lan.spawn(i, args, log);
+      alive.add(i);
+    }
+    await until('every node to receive the stream', 30_000, () => allFlowing(alive));
+  });
+
+  after(() => {
+    lan?.destroy();
+    // SC_KEEP=1 keeps the node logs and records for a post-mortem.
+    if (dir && !process.env.SC_KEEP) rmSync(dir, { recursive: true, force: true });
+    else if (dir) process.stderr.write(`netns test files kept in ${dir}\n`);
+  });
+
+  it('every receiver gets the packets in order, with no duplicate and no gap', async () => {
+    await sleep(8000);
+    for (let i = 1; i < N; i++) {
+      const rs = readRecords(rec(i));
+      assert.ok(rs.length > 5 * RATE, `node ${i} delivered only ${rs.length} packets`);
+      assert.deepEqual(sequenceDefects(rs), { duplicates: 0, gaps: 0 }, `node ${i}`);
+    }
+  });
+
+  it(`after kill -9 of an interior SCX every receiver below it receives again within ${KILL_REPAIR_BOUND_MS} ms`, async (t) => {
+    const { node, below } = await interior();
+    assert.ok(below.length > 0, 'no interior SCX with receivers below it');
+    const at = Date.now();
+    procs[node]?.kill('SIGKILL');
+    alive.delete(node);
+    const resumed = (): boolean => below.every((i) => resumedAfter(readRecords(rec(i)), at) > 0);
+    await until('the receivers below to fall silent and resume', KILL_REPAIR_BOUND_MS + 5000, () => resumed() && allFlowing(alive));
+    const repair = Math.max(...below.map((i) => resumedAfter(readRecords(rec(i)), at)));
+    t.diagnostic(`killed node ${node} with ${below.length} receivers below it; worst repair ${repair.toFixed(0)} ms`);
+    assert.ok(repair > 0, 'the receivers below never fell silent: the kill proved nothing');
+    assert.ok(repair <= KILL_REPAIR_BOUND_MS, `repair took ${repair} ms`);
+    for (const i of alive) assert.equal(sequenceDefects(readRecords(rec(i))).duplicates, 0, `node ${i} saw a duplicate`);
+  });
+
+  it(`a clean stop floods LEAVE and the receivers below repair within ${LEAVE_REPAIR_BOUND_MS} ms`, async (t) => {
+    const { node, below } = await interior();
+    assert.ok(below.length > 0, 'no interior SCX with receivers below it');
+    const at = Date.now();
+    procs[node]?.kill('SIGTERM');
+    alive.delete(node);
+    await until(`node ${node} to exit`, 5000, () => procs[node]?.exitCode !== null);
+    assert.equal(procs[node]?.exitCode, 0, 'the node did not exit cleanly');
+    await sleep(LEAVE_REPAIR_BOUND_MS);
+    await until('the receivers to flow', 10_000, () => allFlowing(alive));
+    const repair = Math.max(...below.map((i) => resumedAfter(readRecords(rec(i)), at)));
+    t.diagnostic(`stopped node ${node} with ${below.length} receivers below it; worst repair ${repair.toFixed(0)} ms`);
+    assert.ok(repair <= LEAVE_REPAIR_BOUND_MS, `repair took ${repair} ms: LEAVE did not make neighbours repair at once`);
+  });
+
+  it(`a partition cut with iptables heals into one mesh, data flowing on both sides, within ${HEAL_BOUND_MS} ms`, async (t) => {
+    const nodes = [...alive].sort((a, b) => a - b);
+    const sideA = nodes.slice(0, Math.ceil(nodes.length / 2));
+    const sideB = nodes.slice(sideA.length);
+    lan.partition(sideA, sideB);
+    const cutAt = Date.now();
+    const split = async (): Promise<boolean> => {
+      for (const i of nodes) {
+        const same = sideA.includes(i) ? sideA : sideB;
+        const ns = (await state(i)).sessions[0]?.neighbours ?? [];
+        if (ns.some((n) => !same.some((j) => addr(j) === n))) return false;
+      }
+      return true;
+    };
+    await until('the mesh to split in two', 30_000, split);
+    await sleep(2000);
+    assert.ok(allFlowing(sideA.filter((i) => i !== 0)), 'the source side stopped receiving during the partition');
+    lan.heal();
+    const healAt = Date.now();
+    await until('both sides to receive again', HEAL_BOUND_MS, () => allFlowing(alive));
+    await until('one mesh again', 10_000, async () => !(await split()));
+    const heal = Math.max(...sideB.map((i) => (readRecords(rec(i)).find((r) => r.recvMs > healAt)?.recvMs ?? Infinity) - healAt));
+    t.diagnostic(`cut ${sideA.length}|${sideB.length} for ${((healAt - cutAt) / 1000).toFixed(1)} s; far side receiving again ${heal.toFixed(0)} ms after the heal`);
+    assert.ok(heal <= HEAL_BOUND_MS);
+    for (const i of alive) assert.equal(sequenceDefects(readRecords(rec(i))).duplicates, 0, `node ${i} saw a duplicate`);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Test hosts in network namespaces: one namespace per node, each with a veth pair onto one bridge, addresses
+ * 10.<net>.0.<i+1>/24. Everything is named with a random tag the test made, and removed by those names.
+ */
+
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+
+/** A LAN of namespaces on one bridge. */
+export interface Lan {
+  readonly tag: string;
+  readonly namespaces: readonly string[];
+  /** Address of host i. */
+  ip(i: number): string;
+  /** The test process's own address on the bridge (it reaches every host from here). */
+  readonly hostIp: string;
+  /** Runs a command inside host i; throws on failure. */
+  exec(i: number, cmd: readonly string[]): string;
+  /** Starts a long-running command inside host i. */
+  spawn(i: number, cmd: readonly string[], log: NodeJS.WritableStream | undefined): ChildProcess;
+  /** Drops every packet between the hosts of `a` and those of `b`, both ways (iptables in each namespace). */
+  partition(a: readonly number[], b: readonly number[]): void;
+  /** Removes every partition rule. */
+  heal(): void;
+  /** Kills what it started and removes the namespaces and the bridge. */
+  destroy(): void;
+}
+
+function run(cmd: string, args: readonly string[]): string {
+  return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** Why namespaces cannot be used here, or undefined when they can. */
+export function netnsUnavailable(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root for ip netns';
+  const probe = `scprobe${randomBytes(2).toString('hex')}`;
+  try {
+    run('ip', ['netns', 'add', probe]);
+    run('ip', ['netns', 'del', probe]);
+    run('iptables', ['--version']);
+    return undefined;
+  } catch (err) {
+    return `ip netns or iptables unusable: ${(err as Error).message.split('\n')[0]}`;
+  }
+}
+
+/** Makes `n` hosts on one bridge. */
+export function createLan(n: number): Lan {
+  const tag = randomBytes(2).toString('hex');
+  const net = 100 + (Number.parseInt(tag, 16) % 100);
+  const bridge = `sc${tag}br`;
+  const namespaces = Array.from({ length: n }, (_, i) => `sc${tag}-${i}`);
+  const children: ChildProcess[] = [];
+  const ip = (i: number): string => `10.${net}.0.${i + 1}`;
+  const lan: Lan = {
+    tag,
+    namespaces,
+    ip,
+    hostIp: `10.${net}.0.254`,
+    exec: (i, cmd) => run('ip', ['netns', 'exec', namespaces[i] as string, ...cmd]),
+    spawn(i, cmd, log) {
+      const child = spawn('ip', ['netns', 'exec', namespaces[i] as string, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+      if (log) {
+        child.stdout?.pipe(log, { end: false });
+        child.stderr?.pipe(log, { end: false });
+      } else {
+        child.stdout?.resume();
+        child.stderr?.resume();
+      }
+      children.push(child);
+      return child;
+    },
+    partition(a, b) {
+      for (const i of a) for (const j of b) {
+        for (const [x, y] of [[i, j], [j, i]] as const) {
+          lan.exec(x, ['iptables', '-A', 'INPUT', '-s', ip(y), '-j', 'DROP']);
+          lan.exec(x, ['iptables', '-A', 'OUTPUT', '-d', ip(y), '-j', 'DROP']);
+        }
+      }
+    },
+    heal() {
+      for (let i = 0; i < n; i++) {
+        lan.exec(i, ['iptables', '-F', 'INPUT']);
+        lan.exec(i, ['iptables', '-F', 'OUTPUT']);
+      }
+    },
+    destroy() {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+      for (const ns of namespaces) {
+        try {
+          run('ip', ['netns', 'pids', ns])
+            .split('\n')
+            .filter(Boolean)
+            .forEach((pid) => process.kill(Number(pid), 'SIGKILL'));
+        } catch {
+          // already gone
+        }
+        try {
+          run('ip', ['netns', 'del', ns]);
+        } catch {
+          // already gone
+        }
+      }
+      try {
+        run('ip', ['link', 'del', bridge]);
+      } catch {
+        // already gone
+      }
+    },
+  };
+  try {
+    run('ip', ['link', 'add', bridge, 'type', 'bridge']);
+    run('ip', ['addr', 'add', `10.${net}.0.254/24`, 'dev', bridge]);
+    run('ip', ['link', 'set', bridge, 'up']);
+    namespaces.forEach((ns, i) => {
+      const host = `sc${tag}h${i}`;
+      const peer = `sc${tag}p${i}`;
+      run('ip', ['netns', 'add', ns]);
+      run('ip', ['link', 'add', host, 'type', 'veth', 'peer', 'name', peer]);
+      run('ip', ['link', 'set', host, 'master', bridge, 'up']);
+      run('ip', ['link', 'set', peer, 'netns', ns]);
+      lan.exec(i, ['ip', 'link', 'set', peer, 'name', 'eth0']);
+      lan.exec(i, ['ip', 'addr', 'add', `${ip(i)}/24`, 'dev', 'eth0']);
+      lan.exec(i, ['ip', 'link', 'set', 'eth0', 'up']);
+      lan.exec(i, ['ip', 'link', 'set', 'lo', 'up']);
+    });
+  } catch (err) {
+    lan.destroy();
+    throw err;
+  }
+  return lan;
+}
