@@ -48,9 +48,9 @@ export class DataLinks {
     conn.writeFrames(packets.map((p) => p.bytes));
   }
 
-  /** Closes every data link to `peer` (it died). */
-  dropPeer(peer: string): void {
-    const prefix = `${peer}|`;
+  /** Closes the session's data links to `peer` (it died or left the session). */
+  dropPeer(peer: string, session: SessionKey): void {
+    const prefix = `${peer}|${session.idHex}|`;
     for (const [k, conn] of this.tcp) if (k.startsWith(prefix)) conn.destroy('peer dead');
   }
 

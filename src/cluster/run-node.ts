@@ -22,6 +22,8 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   const log = createLogger(config.logLevel, { node: config.advertise ?? formatAddress(config.listen) });
   const registry = builtinRegistry();
   for (const path of config.modules) await loadModuleFile(registry, path);
+  // Refuse a session this node cannot carry before opening any socket (paper 3.2: the client tries elsewhere).
+  for (const entry of config.sessions) for (const ch of entry.announcement.channels) registry.resolve(ch.unicast);
   const node = new ScxNode({
     listen: config.listen,
     advertise: config.advertise,

@@ -89,8 +89,14 @@ export class ScxNode {
   /** Opens the sockets and starts the probe module. */
   async start(): Promise<void> {
     const { host, port } = this.o.listen;
-    await this.tcp.listen(host, port);
-    await this.udp.bind(host, port);
+    try {
+      await this.tcp.listen(host, port);
+      await this.udp.bind(host, port);
+    } catch (err) {
+      await this.tcp.close();
+      this.udp.close();
+      throw new ScError(ErrorCode.LISTEN_FAILED, `cannot listen on ${formatAddress(this.o.listen)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
     this.probe.start();
     this.o.log('info', 'node listening', { address: this.self });
   }
@@ -113,9 +119,10 @@ export class ScxNode {
       writable: (peer, channel, transport) => this.dataLinks.writable(peer, s, channel, transport),
       writeData: (peer, channel, transport, packets) => this.dataLinks.write(peer, s, channel, transport, packets),
       wantLinkCost: (peer) => this.probe.want(peer),
-      peerDead: (peer) => {
-        this.tcp.resetControl(peer);
-        this.dataLinks.dropPeer(peer);
+      peerDead: (peer, reason) => {
+        // Silence long enough to fail a neighbour means the shared control connection is stuck: dial afresh.
+        if (reason === 'failed') this.tcp.resetControl(peer);
+        this.dataLinks.dropPeer(peer, s);
       },
       deliver: (channel, packet) => {
         for (const fn of this.listeners) fn(s, channel, packet);

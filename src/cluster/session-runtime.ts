@@ -27,8 +27,8 @@ export interface SessionIo {
   writeData(peer: string, channel: number, transport: DataTransport, packets: readonly DataPacket[]): void;
   /** The core wants the latency to `peer`. */
   wantLinkCost(peer: string): void;
-  /** `peer` failed or left: its connections can go. */
-  peerDead(peer: string): void;
+  /** `peer` failed or left this session: this session's data links to it can go (and, if it failed, the control link). */
+  peerDead(peer: string, reason: 'left' | 'failed'): void;
   /** A packet for this node's local clients. */
   deliver(channel: number, packet: DataPacket): void;
   /** The session failed and stopped; `err` says why. */
@@ -189,7 +189,7 @@ export class SessionRuntime {
 
   private onEvent(now: Millis, ev: GossamerEvent): void {
     if (ev.type === 'link-cost-wanted') this.io.wantLinkCost(ev.peer);
-    if (ev.type === 'scx-dead') this.io.peerDead(ev.scx);
+    if (ev.type === 'scx-dead') this.io.peerDead(ev.scx, ev.reason);
     for (const ch of this.channels.values()) ch.runtime.onGossamerEvent(now, ev);
   }
 

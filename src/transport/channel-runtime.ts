@@ -171,6 +171,7 @@ export class ChannelRuntime {
       upstream: (source) => o.tree.upstream(source),
       downstream: (source) => o.tree.downstream(source),
       links: () => o.tree.neighbourIds(),
+      queuedBytes: (link) => rt.queuedBytes(link),
       send: (link, packet, trafficClass) => {
         if (link === LOCAL_LINK) return rt.deliverLocal(packet);
         let s = rt.schedulers.get(link);

@@ -36,6 +36,8 @@ export interface ChannelContext {
   downstream(source: ScxId): readonly LinkId[];
   /** The channel's SCX links that are up now. */
   links(): readonly LinkId[];
+  /** Bytes waiting on `link`'s scheduler: how far behind the link is (layered forwarding, pushback). */
+  queuedBytes(link: LinkId): number;
   /** Queues `packet` on `link`'s scheduler in `trafficClass` (default class when omitted). */
   send(link: LinkId, packet: DataPacket, trafficClass?: string): void;
   /** Sends `data` to the same module at the SCX across `link` (module-to-module control path). */

@@ -1,0 +1,57 @@
+/** Counters of one reliable module instance (one channel at one SCX), for tests and metrics. */
+export interface ReliableStats {
+  /** Sequence numbers this SCX found missing in a source's stream (its own gaps). */
+  gapsDetected: number;
+  /** NACK messages sent upstream. */
+  nacksSent: number;
+  /** Sequence numbers named in them: first requests, retries and requests forwarded for downstream links. */
+  nackSeqsSent: number;
+  /** Sequence numbers NACKed again by this SCX's retry timer (a repair did not come in time). */
+  nackRetries: number;
+  /** NACK messages received from downstream links. */
+  nacksReceived: number;
+  /** Sequence numbers named in them. */
+  nackSeqsReceived: number;
+  /** Of those, asked upstream on behalf of the downstream link (this SCX had no request open for them yet). */
+  nackSeqsForwarded: number;
+  /** Of those, suppressed: a request was already open upstream, the link only joined its soft state. */
+  nackSeqsSuppressed: number;
+  /** Of those, neither cached nor askable upstream (this SCX is the source, or has no route). */
+  unrepairable: number;
+  /** Packets sent from the repair cache to a link that NACKed them. */
+  retransmissions: number;
+  /** Repaired packets that arrived for an open request. */
+  repairsReceived: number;
+  /** Repaired packets passed on to the links in a request's soft state. */
+  repairsForwarded: number;
+  /** Sequence numbers local delivery gave up on (also counted with ctx.drop). */
+  giveUps: number;
+  /** Jumps in a source's numbering too large for a gap, taken as a restart. */
+  resyncs: number;
+  /** Longest a gap of this SCX's own waited for its repair, ms. */
+  maxRepairMs: number;
+  /** Control messages dropped as malformed. */
+  malformed: number;
+}
+
+/** Zeroed counters. */
+export function newReliableStats(): ReliableStats {
+  return {
+    gapsDetected: 0,
+    nacksSent: 0,
+    nackSeqsSent: 0,
+    nackRetries: 0,
+    nacksReceived: 0,
+    nackSeqsReceived: 0,
+    nackSeqsForwarded: 0,
+    nackSeqsSuppressed: 0,
+    unrepairable: 0,
+    retransmissions: 0,
+    repairsReceived: 0,
+    repairsForwarded: 0,
+    giveUps: 0,
+    resyncs: 0,
+    maxRepairMs: 0,
+    malformed: 0,
+  };
+}

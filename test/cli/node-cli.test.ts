@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { freePort } from '../support/ports.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sc-node-cli-'));
+const file = (name: string, text: string): string => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+function scattercast(...args: string[]): { status: number | null; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/scattercast.js', ...args], { encoding: 'utf8', timeout: 30000 });
+  return { status: r.status, stderr: r.stderr };
+}
+
+/** The command must refuse with exit 2 and one line naming the error code: no stack trace. */
+function refuses(code: string, ...args: string[]): void {
+  const r = scattercast('node', ...args);
+  assert.equal(r.status, 2, r.stderr);
+  assert.match(r.stderr, new RegExp(`^scattercast: .+ \\(${code}\\)\\n$`), r.stderr);
+}
+
+describe('scattercast node: bad input', () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a missing or malformed config file', () => {
+    refuses('ERR_CONFIG_INVALID', '--config', join(dir, 'nope.json'));
+    refuses('ERR_CONFIG_INVALID', '--config', file('bad.json', '{ "listen": '));
+    refuses('ERR_CONFIG_INVALID', '--config', file('unknown.json', '{ "listen": "127.0.0.1:1", "lisen": 1 }'));
+    refuses('ERR_CONFIG_INVALID', '--listen', 'nowhere');
+  });
+
+  it('refuses hostile or invalid announcements with their codes', () => {
+    refuses('ERR_ANNOUNCEMENT_INVALID', '--announcement', file('doctype.xml', '<!DOCTYPE x [<!ENTITY a "b">]><SCATTERCAST/>'));
+    refuses('ERR_ANNOUNCEMENT_TOO_LARGE', '--announcement', file('huge.xml', `<SCATTERCAST name="scast://a/b">${' '.repeat(70_000)}</SCATTERCAST>`));
+  });
+
+  it('refuses a session whose transport no module serves, naming what this node has', async () => {
+    const xml = file('srm.xml', '<SCATTERCAST name="scast://a/b"><CHANNEL id="1"><TRANSPORT unicast="srm"/></CHANNEL><RENDEZVOUS>127.0.0.1:9</RENDEZVOUS></SCATTERCAST>');
+    const r = scattercast('node', '--listen', `127.0.0.1:${await freePort()}`, '--announcement', xml);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /no service module for transport "srm".*\(ERR_TRANSPORT_UNSUPPORTED\)/);
+  });
+
+  it('refuses an address it cannot listen on', () => {
+    refuses('ERR_LISTEN_FAILED', '--listen', '192.0.2.1:7400');
+  });
+
+  it('--help answers with every flag', () => {
+    const r = spawnSync(process.execPath, ['bin/scattercast.js', 'node', '--help'], { encoding: 'utf8' });
+    assert.equal(r.status, 0);
+    for (const flag of ['--config', '--listen', '--admin', '--announcement', '--source', '--record']) assert.match(r.stdout, new RegExp(flag));
+  });
+
+  it('stops on SIGTERM with status 0', async () => {
+    const port = await freePort();
+    const xml = file('ok.xml', `<SCATTERCAST name="scast://a/b"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>127.0.0.1:${port}</RENDEZVOUS></SCATTERCAST>`);
+    const child = spawn(process.execPath, ['bin/scattercast.js', 'node', '--listen', `127.0.0.1:${port}`, '--announcement', xml, '--source', '1']);
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.resume();
+    const deadline = Date.now() + 15000;
+    while (!out.includes('Ctrl-C') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    assert.match(out, /1 session\(s\)/);
+    child.kill('SIGTERM');
+    const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    assert.equal(status, 0);
+  });
+});
