@@ -3,8 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
-/** The protocol core: it must run unchanged in the simulator and the daemon. */
-const CORE_DIRS = ['src/core', 'src/gossamer'];
+/** The protocol core and the transport framework: they must run unchanged in the simulator and the daemon. */
+const CORE_DIRS = ['src/core', 'src/gossamer', 'src/session', 'src/transport', 'src/services'];
 
 /** What the core may never reach for: I/O, timers, the wall clock, global randomness, or the drivers. */
 const FORBIDDEN: ReadonlyArray<[RegExp, string]> = [
@@ -23,7 +23,7 @@ function sources(dir: string): string[] {
 }
 
 describe('architecture', () => {
-  it('the sans-IO core touches no sockets, timers, wall clock, Math.random or driver code', () => {
+  it('the sans-IO core and service modules touch no sockets, timers, wall clock, Math.random or driver code', () => {
     const files = CORE_DIRS.flatMap(sources);
     assert.ok(files.length > 10);
     for (const file of files) {
