@@ -67,6 +67,9 @@ export class ScxNode {
     this.tcp = new TcpEndpoint({
       self: this.self,
       onControl: (from, frame) => this.onControl(from, frame),
+      onPeerLost: (peer) => {
+        for (const s of this.sessions.values()) s.suspect(peer);
+      },
       onDataConnection: (hello, conn) => this.onDataConnection(hello, conn),
       log,
     });

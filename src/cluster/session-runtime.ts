@@ -133,6 +133,11 @@ export class SessionRuntime {
     this.guard(() => this.gossamer.setLinkCost(peer, Math.max(0.05, rttMs / 2)));
   }
 
+  /** `peer`'s connection broke: suspect it now rather than after a timeout of silence. */
+  suspect(peer: string): void {
+    this.guard(() => this.gossamer.suspect(monotonicMs(), peer));
+  }
+
   /** A data link that was full can take more: write what waits. */
   onWritable(): void {
     this.guard(() => undefined);

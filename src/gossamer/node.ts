@@ -189,6 +189,20 @@ export class GossamerNode {
     }
   }
 
+  /**
+   * The driver has a hint that `peer` may be gone (its connection broke): suspect it now and ping it, rather than
+   * wait for `neighbourTimeoutMs` of silence. Any message from it clears the suspicion; if none comes within
+   * `suspicionMs`, it is declared failed as usual.
+   */
+  suspect(now: Millis, peer: ScxId): void {
+    if (this.state !== 'running') return;
+    const n = this.neighbours.get(peer);
+    if (!n || n.suspectedSinceMs !== undefined) return;
+    this.now = now;
+    n.suspectedSinceMs = now;
+    this.send(peer, { type: MessageType.PING, nonce: 0 });
+  }
+
   /** The next message to send, if any. */
   pollTransmit(): Transmit | undefined {
     if (this.transmitHead >= this.transmits.length) return undefined;
@@ -365,7 +379,7 @@ export class GossamerNode {
     const suspects: ScxId[] = [];
     const quiet: ScxId[] = [];
     for (const n of this.neighbours.all()) {
-      if (this.now - n.lastHeardMs <= c.neighbourTimeoutMs) {
+      if (n.suspectedSinceMs === undefined && this.now - n.lastHeardMs <= c.neighbourTimeoutMs) {
         if (this.now - n.lastSentMs >= c.keepaliveIntervalMs) quiet.push(n.id);
         continue;
       }

@@ -22,11 +22,17 @@ export interface TcpEndpointOptions {
   readonly maxControlBacklogBytes?: number;
   /** A control frame arrived from `from`. */
   readonly onControl: (from: string, frame: Buffer) => void;
+  /** The control connection to `peer` broke (not closed by us): a hint that the peer may be gone. */
+  readonly onPeerLost: (peer: string) => void;
   /** A peer opened a data connection. */
   readonly onDataConnection: (hello: Extract<Hello, { kind: 'data' }>, conn: FramedConnection) => void;
   /** Something worth a log line happened. */
   readonly log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
 }
+
+/** Why a connection we closed ourselves went away (FramedConnection.end's reason, resetControl's). */
+const ENDED = 'ended';
+const RESET = 'peer reported dead';
 
 interface Control {
   readonly conn: FramedConnection;
@@ -39,7 +45,7 @@ export class TcpEndpoint {
   private readonly controls = new Map<string, Control>();
   private readonly failedAt = new Map<string, number>();
   private readonly accepted = new Set<FramedConnection>();
-  private readonly o: Required<Omit<TcpEndpointOptions, 'onControl' | 'onDataConnection' | 'log'>> & TcpEndpointOptions;
+  private readonly o: Required<Omit<TcpEndpointOptions, 'onControl' | 'onPeerLost' | 'onDataConnection' | 'log'>> & TcpEndpointOptions;
 
   constructor(options: TcpEndpointOptions) {
     this.o = { connectTimeoutMs: 3000, redialBackoffMs: 1000, maxControlBacklogBytes: 4 * 1024 * 1024, ...options };
@@ -72,7 +78,7 @@ export class TcpEndpoint {
 
   /** Drops the control connection to `peer` (it failed); the next send dials afresh. */
   resetControl(peer: string): void {
-    this.controls.get(peer)?.conn.destroy('peer reported dead');
+    this.controls.get(peer)?.conn.destroy(RESET);
   }
 
   /** Dials a data connection to `peer` for one channel of one session. */
@@ -164,6 +170,7 @@ export class TcpEndpoint {
     if (c?.conn !== conn) return;
     this.controls.delete(peer);
     this.o.log('info', 'control connection closed', { peer, why });
+    if (why !== ENDED && why !== RESET) this.o.onPeerLost(peer);
   }
 
   private controlFrames(peer: string, frames: Buffer[]): void {

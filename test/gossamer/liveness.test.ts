@@ -48,6 +48,25 @@ describe('liveness: leaves, failures, heartbeat, partitions', () => {
     }
   });
 
+  it('a driver hint (a broken connection) makes a crash known within suspicionMs; a live suspect is kept', () => {
+    const h = new Harness(8, { latencyMs: spread }).joinAll([0]).drive(90000);
+    const neighbours = h.node(5).neighbours.ids();
+    const alive = h.node(2).neighbours.ids()[0] as string;
+    h.sim.crash(5, 90000);
+    h.sim.at(90000, () => {
+      for (const peer of neighbours) h.node(h.sim.index(peer) as number).suspect(90000, 's5');
+      h.node(2).suspect(90000, alive);
+    });
+    h.drive(100000);
+    const { suspicionMs, keepaliveIntervalMs } = h.node(0).config;
+    for (const peer of neighbours) {
+      const down = h.events('neighbour-down', h.sim.index(peer)).find((l) => l.event.peer === 's5');
+      assert.equal(down?.event.reason, 'failed');
+      assert.ok((down?.at as number) - 90000 <= suspicionMs + keepaliveIntervalMs + 100, `${peer} took ${(down?.at as number) - 90000} ms`);
+    }
+    assert.ok(h.node(2).neighbours.has(alive) || alive === 's5', 'a suspect that answers the ping stays a neighbour');
+  });
+
   it('the lowest rendezvous generates the heartbeat; when it dies the next one takes over', () => {
     const h = new Harness(8, { latencyMs: spread, rendezvous: [0, 1] }).joinAll([2]).drive(40000);
     for (let i = 0; i < h.size; i++) assert.equal(h.node(i).generator, 's0', `s${i} follows s0`);

@@ -18,8 +18,8 @@ import { readRecords, resumedAfter, sequenceDefects } from '../support/records.t
 
 const N = 12;
 const RATE = 100;
-/** Bound on failure detection plus repair after kill -9: neighbour timeout 3.5 s + suspicion 2 s + a tick, then routes. */
-const KILL_REPAIR_BOUND_MS = 8_000;
+/** Bound on repair after kill -9: the broken connection makes neighbours suspect at once, 2 s of pings, a tick, then routes. */
+const KILL_REPAIR_BOUND_MS = 5_000;
 /** Bound on repair after a clean stop: LEAVE is flooded at once, then routes (MRAI 0.5 s) and a data link. */
 const LEAVE_REPAIR_BOUND_MS = 2_000;
 /** Bound from healing a partition to data flowing on the far side again (heartbeat-driven heal). */
