@@ -182,11 +182,11 @@ export class SessionRuntime {
       for (let c = rt.pollControl(); c; c = rt.pollControl()) this.io.sendModule(c.to, id, c.data);
       for (let p = rt.pollDelivery(); p; p = rt.pollDelivery()) this.io.deliver(id, p);
       for (const link of rt.takeReady()) {
-        if (!this.io.writable(link, id, ch.transport)) {
-          rt.requeue(link);
-          continue;
+        // One write per link per flush, unless a flush brought more than the budget; a full link waits for drain.
+        while (rt.queuedBytes(link) > 0 && this.io.writable(link, id, ch.transport)) {
+          this.io.writeData(link, id, ch.transport, rt.dequeue(link, WRITE_BUDGET_BYTES));
         }
-        this.io.writeData(link, id, ch.transport, rt.dequeue(link, WRITE_BUDGET_BYTES));
+        rt.requeue(link);
       }
     }
     this.armTimer();
