@@ -41,6 +41,16 @@ export function renderMetrics(node: ScxNode): string {
       ),
     ),
   );
+  family(
+    'scattercast_module_counter',
+    'counter',
+    "A service module's own counters, by name.",
+    sessions.flatMap((s) =>
+      [...s.channels].flatMap(([id, ch]) =>
+        Object.entries(ch.runtime.module.counters?.() ?? {}).map(([counter, n]): Sample => [{ session: s.name, channel: id, counter }, n]),
+      ),
+    ),
+  );
   const rtts = [...node.probe.cache].filter(([, e]) => e.rttMs !== undefined);
   family('scattercast_probe_rtt_ms', 'gauge', 'Smoothed round-trip time to a peer, ms.', rtts.map(([peer, e]) => [{ peer }, e.rttMs as number]));
   family('scattercast_probe_pings_sent_total', 'counter', 'Probe pings sent to a peer.', [...node.probe.cache].map(([peer, e]) => [{ peer }, e.sent]));

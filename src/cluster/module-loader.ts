@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { ErrorCode, ScError } from '../core/errors.ts';
 import { forwardTcp, forwardUdp } from '../services/forward/forward.ts';
+import { reliable } from '../services/reliable/reliable.ts';
 import { ServiceRegistry, checkFactory } from '../transport/registry.ts';
 
 /** The modules every node has. */
@@ -8,6 +9,7 @@ export function builtinRegistry(): ServiceRegistry {
   const r = new ServiceRegistry();
   r.register(forwardTcp);
   r.register(forwardUdp);
+  r.register(reliable);
   return r;
 }
 

@@ -1,9 +1,11 @@
 /**
  * The simulator's data plane: the same ChannelRuntime and service modules the daemon runs, over the simulated
  * underlay. Data packets and module control messages arrive after the one-way latency between SCXs, in order
- * per link (like the daemon's TCP data connections); a crashed SCX neither sends nor receives.
+ * per link (like the daemon's TCP data connections); a crashed SCX neither sends nor receives. With `lossRate`,
+ * each data packet is lost on each SCX-to-SCX hop with that probability (seeded); control messages never are.
  */
 
+import { Random } from '../core/random.ts';
 import type { Millis } from '../core/time.ts';
 import type { GossamerEvent } from '../gossamer/events.ts';
 import { encodeDataPacket, type DataPacket } from '../session/data-header.ts';
@@ -21,6 +23,10 @@ export interface SimDataPlaneOptions {
   readonly sessionId: Uint8Array;
   /** One-way latency between SCX i and SCX j, ms. */
   readonly latencyMs: (i: number, j: number) => number;
+  /** Probability that a data packet is lost on one SCX-to-SCX hop, 0..1 (default 0: no loss). */
+  readonly lossRate?: number;
+  /** Seed of the loss PRNG (default 1). */
+  readonly lossSeed?: number;
 }
 
 /** One channel of a simulated session, at every SCX. */
@@ -30,6 +36,9 @@ export class SimDataPlane {
   private readonly runtimes: ChannelRuntime[];
   private readonly timerAt: Array<Millis | undefined>;
   private readonly seqs = new Map<number, number>();
+  private readonly loss: Random;
+  /** Data packets lost on hops so far (`lossRate`). */
+  lost = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -40,6 +49,9 @@ export class SimDataPlane {
     );
     this.delivered = sim.nodes.map(() => []);
     this.timerAt = sim.nodes.map(() => undefined);
+    const rate = options.lossRate ?? 0;
+    if (!(rate >= 0 && rate <= 1)) throw new RangeError(`lossRate must be in [0, 1]: ${rate}`);
+    this.loss = new Random(options.lossSeed ?? 1);
   }
 
   /** The runtime of SCX i (for its counters). */
@@ -78,8 +90,9 @@ export class SimDataPlane {
     for (let p = rt.pollDelivery(); p; p = rt.pollDelivery()) (this.delivered[i] as DataPacket[]).push(p);
     for (const link of rt.takeReady()) {
       const j = this.sim.index(link);
-      const packets = rt.dequeue(link);
+      const sent = rt.dequeue(link);
       if (j === undefined) continue;
+      const packets = this.survivors(sent);
       this.after(i, j, () => {
         for (const p of packets) this.runtime(j).receive(this.sim.now, self, p);
       });
@@ -99,6 +112,15 @@ export class SimDataPlane {
         this.flush(i);
       });
     }
+  }
+
+  /** The packets that survive one hop (each lost with probability `lossRate`). */
+  private survivors(packets: DataPacket[]): DataPacket[] {
+    const rate = this.options.lossRate ?? 0;
+    if (rate === 0) return packets;
+    const kept = packets.filter(() => this.loss.next() >= rate);
+    this.lost += packets.length - kept.length;
+    return kept;
   }
 
   /** Runs `fn` at SCX j after the latency from i, unless either end has crashed by then. */

@@ -10,7 +10,7 @@ import type { GossamerEvent } from '../gossamer/events.ts';
 import type { ScxId } from '../gossamer/wire/messages.ts';
 import type { DataPacket } from '../session/data-header.ts';
 import { newChannelStats, type ChannelStats } from './channel-stats.ts';
-import { LinkScheduler, type SchedulerOptions } from './scheduler.ts';
+import { LinkScheduler } from './scheduler.ts';
 import {
   LOCAL_LINK,
   type ChannelContext,
@@ -33,8 +33,6 @@ export interface ChannelRuntimeOptions {
   readonly channel: number;
   readonly factory: ServiceModuleFactory;
   readonly tree: TreeView;
-  /** Options of every link's scheduler. */
-  readonly scheduler?: SchedulerOptions;
 }
 
 /** A module-to-module control message ready to go. */
@@ -175,7 +173,7 @@ export class ChannelRuntime {
       send: (link, packet, trafficClass) => {
         if (link === LOCAL_LINK) return rt.deliverLocal(packet);
         let s = rt.schedulers.get(link);
-        if (!s) rt.schedulers.set(link, (s = new LinkScheduler(o.scheduler)));
+        if (!s) rt.schedulers.set(link, (s = new LinkScheduler(o.factory.scheduler)));
         if (s.enqueue(packet, trafficClass)) rt.ready.add(link);
         else rt.countDrop('queue-full');
       },

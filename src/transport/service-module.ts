@@ -12,6 +12,7 @@ import type { Millis } from '../core/time.ts';
 import type { NeighbourDownReason } from '../gossamer/events.ts';
 import type { ScxId } from '../gossamer/wire/messages.ts';
 import type { DataPacket } from '../session/data-header.ts';
+import type { SchedulerOptions } from './scheduler.ts';
 
 /** A link: a peer SCX's address, or `LOCAL_LINK` for this SCX's own clients (sources and receivers). */
 export type LinkId = string;
@@ -66,6 +67,8 @@ export interface ServiceModule {
   onControl?(from: LinkId, data: Uint8Array): void;
   /** The deadline asked for with `wakeAt` has come. */
   handleTimeout?(now: Millis): void;
+  /** The module's own counters, by name (exported on /metrics as `scattercast_module_counter`). */
+  counters?(): Readonly<Record<string, number>>;
 }
 
 /** How SCX-to-SCX data of a channel travels (paper 4.3.2: data connections are separate from control). */
@@ -79,6 +82,8 @@ export interface ServiceModuleFactory {
   readonly dataTransport: DataTransport;
   /** One-line description, for `--help` and errors. */
   readonly description: string;
+  /** The weights of the module's traffic classes and the link queue cap (default: equal weights, 4 MiB). */
+  readonly scheduler?: SchedulerOptions;
   /** Creates the module of one channel at one SCX. */
   create(ctx: ChannelContext): ServiceModule;
 }

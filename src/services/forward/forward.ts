@@ -4,8 +4,9 @@
  *
  * Make-before-break, from both ends of a switch:
  * - downstream: when the upstream of a source changes, the previous upstream is still accepted (a handover)
- *   until the new one delivers the next packet in sequence; packets the new upstream sends ahead of the
- *   sequence are held back until the previous upstream fills in. Then RELEASE goes to the previous upstream.
+ *   until the new one delivers the next packet in sequence, or one already forwarded (it is behind, and its
+ *   ordered stream covers what follows); packets the new upstream sends ahead of the sequence are held back
+ *   until the previous upstream fills in. Then RELEASE goes to the previous upstream.
  *   A handover also ends when the previous upstream fails or `handoverMs` passes.
  * - upstream: a link that leaves a source's downstream set keeps receiving (it lingers) until it sends
  *   RELEASE, fails, or `handoverMs` passes.
@@ -62,7 +63,12 @@ export class ForwardModule implements ServiceModule {
     if (!fromUpstream && !fromPrevious) return this.ctx.drop('not-upstream');
     if (st.lastSeq === undefined) return this.forward(from, st, packet);
     const d = seqDiff(packet.header.seq, st.lastSeq);
-    if (d <= 0 && d > -RESTART_DISTANCE) return this.ctx.drop('duplicate');
+    if (d <= 0 && d > -RESTART_DISTANCE) {
+      // The new upstream is on a longer path, behind the previous one: its stream, in order, now covers all that
+      // follows, so the previous upstream can stop (else it would run on until the handover times out).
+      if (fromUpstream && st.handover) this.endHandover(source, st);
+      return this.ctx.drop('duplicate');
+    }
     if (d === 1 || d >= RESTART_DISTANCE || d <= -RESTART_DISTANCE) {
       this.forward(from, st, packet);
       if (fromUpstream && st.handover) this.endHandover(source, st);

@@ -1,12 +1,12 @@
 /**
  * The reliable module's control message: NACK(source, ranges), sent by an SCX to its upstream for packets of
  * `source` it is missing (its own gap, or one a downstream SCX asked for).
- * Layout (big-endian): `[type u8 = 1][sourceScx len u8][sourceScx UTF-8][range count u8]
+ * Layout (big-endian): `[type u8 = 16][sourceScx len u8][sourceScx UTF-8][range count u8]
  * [first seq u32][count u16] * range count`. Ranges are as the sender wrote them; seqs wrap at 2^32.
  */
 
-/** The type byte of a NACK. */
-export const NACK_TYPE = 1;
+/** The type byte of a NACK (types below 16 belong to the forward module run inside: 1 is its RELEASE). */
+export const NACK_TYPE = 16;
 
 /** Most ranges in one NACK message. */
 export const MAX_NACK_RANGES = 64;

@@ -51,6 +51,9 @@ export class ReliableModule implements ServiceModule {
   private readonly settings: ReliableSettings;
   private readonly inner: ForwardModule;
   private innerDeadline: Millis | undefined;
+  /** The requests' earliest deadline, recomputed only after they changed (`requestsChanged`). */
+  private requestsDeadline: Millis | undefined;
+  private requestsChanged = false;
   private readonly sources = new Map<string, SourceState>();
 
   constructor(
@@ -60,6 +63,10 @@ export class ReliableModule implements ServiceModule {
     this.settings = reliableSettings(options);
     const hooks = { deliver: (p: DataPacket) => this.fresh(p), wakeAt: (at: Millis | undefined) => (this.innerDeadline = at) };
     this.inner = new ForwardModule(innerContext(ctx, hooks), options.forward);
+  }
+
+  counters(): Readonly<Record<string, number>> {
+    return { ...this.stats };
   }
 
   onData(from: LinkId, packet: DataPacket): void {
@@ -81,6 +88,7 @@ export class ReliableModule implements ServiceModule {
     this.inner.onUpstreamChange(source, upstream, previous);
     // Requests already NACKed to the previous upstream are asked again of the new one soon.
     const soon = this.ctx.now() + this.settings.nackDelayMs;
+    this.requestsChanged = true;
     for (const [, r] of this.sources.get(source)?.requests.entries() ?? []) {
       if (r.nackAt !== undefined && r.askedAt !== undefined && r.nackAt > soon) r.nackAt = soon;
     }
@@ -99,6 +107,7 @@ export class ReliableModule implements ServiceModule {
   onLinkDown(link: LinkId, reason: NeighbourDownReason): void {
     this.inner.onLinkDown(link, reason);
     if (reason === 'failed' || reason === 'left') for (const st of this.sources.values()) st.requests.forgetLink(link);
+    this.requestsChanged = true;
     this.rearm();
   }
 
@@ -107,13 +116,15 @@ export class ReliableModule implements ServiceModule {
       this.innerDeadline = undefined;
       this.inner.handleTimeout(now);
     }
+    this.requestsChanged = true;
     for (const [source, st] of this.sources) {
       st.requests.expire(now);
       const due: number[] = [];
       for (const [seq, r] of st.requests.entries()) {
         if (r.nackAt === undefined || r.nackAt > now) continue;
         if (r.tries >= this.settings.maxNacks) {
-          st.order.abandon(seq); // calls `skipped`, which withdraws the local request
+          // Given up: delivery skips it (counted in `skipped` once delivery gets there); nobody here waits.
+          st.order.abandon(seq);
           st.requests.withdrawLocal(seq);
           continue;
         }
@@ -156,6 +167,7 @@ export class ReliableModule implements ServiceModule {
     if (d <= 0 || d > this.settings.maxGapPackets) {
       // A restart of the source's numbering (or a hole too large to repair): start over from this packet.
       this.stats.resyncs++;
+      this.requestsChanged = true;
       st.order.reset();
       st.requests.clear();
       st.cache.clear();
@@ -171,6 +183,7 @@ export class ReliableModule implements ServiceModule {
   private gap(st: SourceState, seq: number, now: Millis): void {
     if (!st.order.wants(seq)) return;
     this.stats.gapsDetected++;
+    this.requestsChanged = true;
     const r = st.requests.open(seq, now);
     if (!r) return st.order.abandon(seq);
     r.askers.set(LOCAL_LINK, Infinity);
@@ -182,6 +195,7 @@ export class ReliableModule implements ServiceModule {
     const now = this.ctx.now();
     const seq = packet.header.seq;
     st.requests.close(seq);
+    this.requestsChanged = true;
     st.cache.put(packet, now);
     this.stats.repairsReceived++;
     for (const [link, until] of r.askers) {
@@ -215,8 +229,8 @@ export class ReliableModule implements ServiceModule {
         if (cached) {
           this.ctx.send(from, cached, REPAIR_CLASS);
           this.stats.retransmissions++;
-        } else if (!st || st.highest === undefined || seqDiff(seq, st.highest) > 0) {
-          this.stats.unrepairable++; // never seen this source, or not sent yet: nothing to repair
+        } else if (!st || st.highest === undefined || !this.inWindow(seq, st.highest)) {
+          this.stats.unrepairable++; // never seen this source, not sent yet, or too old to repair
         } else if (upstream === undefined || upstream === from || upstream === LOCAL_LINK) {
           this.stats.unrepairable++;
         } else if (this.join(st, seq, from, now)) {
@@ -225,6 +239,12 @@ export class ReliableModule implements ServiceModule {
       }
     }
     this.sendNack(nack.source, ask);
+  }
+
+  /** Whether `seq` is a packet this SCX has seen the numbering pass, recently enough to repair. */
+  private inWindow(seq: number, highest: number): boolean {
+    const d = seqDiff(seq, highest);
+    return d <= 0 && d >= -this.settings.maxGapPackets;
   }
 
   /** `from` asks for `seq`: adds it to the soft state; true when the NACK must go upstream now. */
@@ -236,6 +256,7 @@ export class ReliableModule implements ServiceModule {
       return false;
     }
     const repeat = r.askers.has(from);
+    this.requestsChanged = true;
     r.askers.set(from, now + this.settings.stateMs);
     const neverAsked = r.askedAt === undefined && r.nackAt === undefined;
     // A repeat from the same link after a retry interval means the repair was lost: ask again.
@@ -267,19 +288,26 @@ export class ReliableModule implements ServiceModule {
     this.stats.giveUps++;
     this.ctx.drop(reason);
     this.sources.get(source)?.requests.withdrawLocal(seq);
+    this.requestsChanged = true;
   }
 
+  /** Gives the framework the earlier of the forward module's deadline and the requests'. */
   private rearm(): void {
-    let next = this.innerDeadline;
-    for (const st of this.sources.values()) {
-      const d = st.requests.nextDeadline();
-      if (d !== undefined && (next === undefined || d < next)) next = d;
+    if (this.requestsChanged) {
+      this.requestsChanged = false;
+      this.requestsDeadline = undefined;
+      for (const st of this.sources.values()) {
+        const d = st.requests.nextDeadline();
+        if (d !== undefined && (this.requestsDeadline === undefined || d < this.requestsDeadline)) this.requestsDeadline = d;
+      }
     }
-    this.ctx.wakeAt(next);
+    const a = this.innerDeadline;
+    const b = this.requestsDeadline;
+    this.ctx.wakeAt(a === undefined ? b : b === undefined ? a : Math.min(a, b));
   }
 }
 
-/** Creates the `reliable` module factory with `options` (the registry's built-in uses the defaults). */
+/** A factory of the `reliable` module with `options` (tests tune it; `reliable` below has the defaults). */
 export function reliableFactory(options: ReliableOptions = {}): ServiceModuleFactory {
   return {
     names: ['reliable'],

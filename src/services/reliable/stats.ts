@@ -30,7 +30,7 @@ export interface ReliableStats {
   resyncs: number;
   /** Longest a gap of this SCX's own waited for its repair, ms. */
   maxRepairMs: number;
-  /** Control messages dropped as malformed. */
+  /** NACK-typed control messages dropped as malformed (other types go to the forward module inside). */
   malformed: number;
 }
 
