@@ -4,6 +4,7 @@
  */
 
 import type { DataPacket } from '../session/data-header.ts';
+import { encodeFrames } from '../net/frame-decoder.ts';
 import type { FramedConnection } from '../net/framed-connection.ts';
 import type { TcpEndpoint } from '../net/tcp-endpoint.ts';
 import type { UdpEndpoint } from '../net/udp-endpoint.ts';
@@ -15,6 +16,9 @@ const HIGH_WATER_BYTES = 1024 * 1024;
 /** Outgoing data connections of a node. */
 export class DataLinks {
   private readonly tcp = new Map<string, FramedConnection>();
+  /** The last packet list framed, and its bytes: the links of one flush mostly get the same packets. */
+  private lastPackets: readonly DataPacket[] = [];
+  private lastFramed: Buffer | undefined;
 
   constructor(
     private readonly tcpEndpoint: TcpEndpoint,
@@ -45,7 +49,16 @@ export class DataLinks {
       c.socket.on('drain', () => this.onDrain(session.idHex));
       this.tcp.set(k, (conn = c));
     }
-    conn.writeFrames(packets.map((p) => p.bytes));
+    conn.writeRaw(this.framed(packets));
+  }
+
+  /** The packets as one framed buffer, encoded once for every link that gets the same packets in a row. */
+  private framed(packets: readonly DataPacket[]): Buffer {
+    const last = this.lastPackets;
+    if (this.lastFramed && last.length === packets.length && packets.every((p, i) => p === last[i])) return this.lastFramed;
+    this.lastPackets = packets;
+    this.lastFramed = encodeFrames(packets.map((p) => p.bytes));
+    return this.lastFramed;
   }
 
   /** Closes the session's data links to `peer` (it died or left the session). */

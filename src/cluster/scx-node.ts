@@ -70,7 +70,7 @@ export class ScxNode {
       onPeerLost: (peer) => {
         for (const s of this.sessions.values()) s.suspect(peer);
       },
-      onDataConnection: (hello, conn) => this.onDataConnection(hello, conn),
+      onDataConnection: (hello, conn, first) => this.onDataConnection(hello, conn, first),
       log,
     });
     this.udp = new UdpEndpoint({
@@ -172,9 +172,9 @@ export class ScxNode {
     else s.onModule(from, f.channel, f.data);
   }
 
-  private onDataConnection(hello: Extract<Hello, { kind: 'data' }>, conn: FramedConnection): void {
+  private onDataConnection(hello: Extract<Hello, { kind: 'data' }>, conn: FramedConnection, first: Buffer[]): void {
     const hex = Buffer.from(hello.sessionId).toString('hex');
-    conn.onFrames((frames) => {
+    const onFrames = (frames: Buffer[]): void => {
       const s = this.sessions.get(hex);
       if (!s) {
         this.counters.unknownSession += frames.length;
@@ -187,7 +187,9 @@ export class ScxNode {
         else this.counters.malformed++;
       }
       s.onData(hello.from, hello.channel, packets);
-    });
+    };
+    conn.onFrames(onFrames);
+    if (first.length > 0) onFrames(first);
   }
 
   private onUdpData(from: string, bytes: Buffer): void {

@@ -19,9 +19,27 @@ export class FrameDecoder {
 
   /** The frames completed by `chunk`. Throws FrameTooLarge on a frame past the limit. */
   push(chunk: Buffer): Buffer[] {
-    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = undefined;
     const frames: Buffer[] = [];
+    let buf = chunk;
+    if (this.pending) {
+      // Complete the pending frame with only the bytes it lacks, then go on in `chunk` itself (no copy of it).
+      const pending = this.pending;
+      const head = pending.length >= 4 ? pending : Buffer.concat([pending, chunk.subarray(0, 4 - pending.length)]);
+      if (head.length < 4) {
+        this.pending = head;
+        return frames;
+      }
+      const len = head.readUInt32BE(0);
+      if (len > this.maxFrameBytes) throw new FrameTooLarge(len);
+      const lacking = 4 + len - pending.length;
+      if (chunk.length < lacking) {
+        this.pending = Buffer.concat([pending, chunk]);
+        return frames;
+      }
+      frames.push(Buffer.concat([pending, chunk.subarray(0, lacking)]).subarray(4));
+      this.pending = undefined;
+      buf = chunk.subarray(lacking);
+    }
     let p = 0;
     while (buf.length - p >= 4) {
       const len = buf.readUInt32BE(p);

@@ -4,11 +4,20 @@ import { FrameDecoder, FrameTooLarge, encodeFrames } from './frame-decoder.ts';
 /** Largest frame a peer may send, bytes (64 KiB of payload plus headers). */
 export const MAX_FRAME_BYTES = 70 * 1024;
 
+/**
+ * Most bytes one connection hands over per turn of the event loop. libuv reads a readable socket up to 32 times
+ * (2 MiB) per turn and each read is relayed at once, so without a budget a few saturated connections make one
+ * turn last hundreds of ms: every other connection, timer and accept waits that long.
+ */
+const READ_BUDGET_BYTES = 64 * 1024;
+
 /** A TCP socket that speaks length-prefixed frames; each read hands over all the frames it completed at once. */
 export class FramedConnection {
   private readonly decoder = new FrameDecoder(MAX_FRAME_BYTES);
   private onFramesCb: (frames: Buffer[]) => void = () => {};
   private closed = false;
+  /** Bytes read in this turn of the event loop; past the budget the socket pauses until the next turn. */
+  private readThisTurn = 0;
 
   constructor(
     readonly socket: Socket,
@@ -17,6 +26,14 @@ export class FramedConnection {
   ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
+      this.readThisTurn += chunk.length;
+      if (this.readThisTurn >= READ_BUDGET_BYTES && !socket.isPaused()) {
+        socket.pause();
+        setImmediate(() => {
+          this.readThisTurn = 0;
+          if (!this.closed) socket.resume();
+        });
+      }
       let frames: Buffer[];
       try {
         frames = this.decoder.push(chunk);

@@ -24,8 +24,8 @@ export interface TcpEndpointOptions {
   readonly onControl: (from: string, frame: Buffer) => void;
   /** The control connection to `peer` broke (not closed by us): a hint that the peer may be gone. */
   readonly onPeerLost: (peer: string) => void;
-  /** A peer opened a data connection. */
-  readonly onDataConnection: (hello: Extract<Hello, { kind: 'data' }>, conn: FramedConnection) => void;
+  /** A peer opened a data connection; `first` are the frames that came in the same read as its hello. */
+  readonly onDataConnection: (hello: Extract<Hello, { kind: 'data' }>, conn: FramedConnection, first: Buffer[]) => void;
   /** Something worth a log line happened. */
   readonly log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -147,7 +147,7 @@ export class TcpEndpoint {
       }
       hello = first;
       if (first.kind === 'data') {
-        this.o.onDataConnection(first, conn);
+        this.o.onDataConnection(first, conn, frames.slice(1));
         return;
       }
       this.adoptControl(first.from, conn);

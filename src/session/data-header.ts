@@ -43,6 +43,30 @@ export interface DataPacket {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** The last address bytes decoded and their text: a stream's packets all name the same source and source SCX. */
+class AddressCache {
+  private bytes = new Uint8Array(0);
+  private text = '';
+
+  /** The UTF-8 text of `b[at, at + len)` (throws on invalid UTF-8, as the decoder does). */
+  decode(b: Uint8Array, at: number, len: number): string {
+    const last = this.bytes;
+    if (len === last.length) {
+      let i = 0;
+      while (i < len && b[at + i] === last[i]) i++;
+      if (i === len) return this.text;
+    }
+    const bytes = b.slice(at, at + len);
+    const text = decoder.decode(bytes);
+    this.bytes = bytes;
+    this.text = text;
+    return text;
+  }
+}
+
+const sourceNames = new AddressCache();
+const scxNames = new AddressCache();
+
 /** Builds a packet: the header followed by `payload`. Throws RangeError on a header that cannot be encoded. */
 export function encodeDataPacket(header: DataHeader, payload: Uint8Array): DataPacket {
   if (header.sessionId.length !== SESSION_ID_BYTES) throw new RangeError('session id must be 16 bytes');
@@ -86,8 +110,8 @@ export function decodeDataPacket(bytes: Uint8Array): DataPacket | undefined {
       channel: view.getUint16(17),
       seq: view.getUint32(19),
       timestampMs: view.getFloat64(23),
-      source: decoder.decode(bytes.subarray(sourceAt, sourceAt + sourceLen)),
-      sourceScx: decoder.decode(bytes.subarray(p, p + scxLen)),
+      source: sourceNames.decode(bytes, sourceAt, sourceLen),
+      sourceScx: scxNames.decode(bytes, p, scxLen),
     };
     return { header, bytes, payloadOffset: p + scxLen };
   } catch {
