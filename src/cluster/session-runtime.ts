@@ -41,6 +41,8 @@ interface Channel {
   readonly transport: DataTransport;
   /** Sequence number of the next packet a local source sends. */
   nextSeq: number;
+  /** The module's deadline when the timer was last armed. */
+  armedDeadline: Millis | undefined;
 }
 
 /** Most bytes of one link taken off its scheduler per write. */
@@ -76,7 +78,7 @@ export class SessionRuntime {
     for (const ch of announcement.channels) {
       const factory = registry.resolve(ch.unicast);
       const runtime = new ChannelRuntime({ self, channel: ch.id, factory, tree });
-      this.channels.set(ch.id, { runtime, transport: factory.dataTransport, nextSeq: 0 });
+      this.channels.set(ch.id, { runtime, transport: factory.dataTransport, nextSeq: 0, armedDeadline: undefined });
     }
   }
 
@@ -102,12 +104,13 @@ export class SessionRuntime {
 
   /** Data packets that arrived together from `peer` (one read of its data link). */
   onData(peer: string, channel: number, packets: readonly DataPacket[]): void {
+    const ch = this.channels.get(channel);
+    if (!ch) return;
+    // The data path touches this channel alone: only its output is taken (the hot path skips the Gossamer core).
     this.guard(() => {
-      const ch = this.channels.get(channel);
-      if (!ch) return;
       const now = monotonicMs();
       for (const p of packets) ch.runtime.receive(now, peer, p);
-    });
+    }, channel);
   }
 
   /** A local source sends `payload` on `channel`: this SCX stamps the scattercast header on it. */
@@ -152,12 +155,13 @@ export class SessionRuntime {
     this.stopTimer();
   }
 
-  /** Runs `fn`, then sends what it produced; an exception fails this session only. */
-  private guard(fn: () => void): void {
+  /** Runs `fn`, then sends what it produced (what `channel` produced, if given); an exception fails this session only. */
+  private guard(fn: () => void, channel?: number): void {
     if (this.failure !== undefined || this.left) return;
     try {
       fn();
-      this.flush();
+      if (channel === undefined) this.flush();
+      else this.flushChannel(channel, this.channels.get(channel) as Channel);
     } catch (err) {
       this.failure = err instanceof Error ? err.message : String(err);
       this.stopTimer();
@@ -177,19 +181,28 @@ export class SessionRuntime {
     const now = monotonicMs();
     for (let ev = g.pollEvent(); ev; ev = g.pollEvent()) this.onEvent(now, ev);
     for (let t = g.pollTransmit(); t; t = g.pollTransmit()) this.io.sendGossamer(t.to, t.data);
-    for (const [id, ch] of this.channels) {
-      const rt = ch.runtime;
-      for (let c = rt.pollControl(); c; c = rt.pollControl()) this.io.sendModule(c.to, id, c.data);
-      for (let p = rt.pollDelivery(); p; p = rt.pollDelivery()) this.io.deliver(id, p);
-      for (const link of rt.takeReady()) {
-        // One write per link per flush, unless a flush brought more than the budget; a full link waits for drain.
-        while (rt.queuedBytes(link) > 0 && this.io.writable(link, id, ch.transport)) {
-          this.io.writeData(link, id, ch.transport, rt.dequeue(link, WRITE_BUDGET_BYTES));
-        }
-        rt.requeue(link);
-      }
-    }
+    for (const [id, ch] of this.channels) this.writeChannel(id, ch);
     this.armTimer();
+  }
+
+  /** Takes one channel's output; re-arms the timer only if the channel's module moved its deadline. */
+  private flushChannel(id: number, ch: Channel): void {
+    this.writeChannel(id, ch);
+    if (ch.runtime.nextDeadline() !== ch.armedDeadline) this.armTimer();
+  }
+
+  /** Sends a channel's control messages, deliveries and queued packets. */
+  private writeChannel(id: number, ch: Channel): void {
+    const rt = ch.runtime;
+    for (let c = rt.pollControl(); c; c = rt.pollControl()) this.io.sendModule(c.to, id, c.data);
+    for (let p = rt.pollDelivery(); p; p = rt.pollDelivery()) this.io.deliver(id, p);
+    for (const link of rt.takeReady()) {
+      // One write per link per flush, unless a flush brought more than the budget; a full link waits for drain.
+      while (rt.queuedBytes(link) > 0 && this.io.writable(link, id, ch.transport)) {
+        this.io.writeData(link, id, ch.transport, rt.dequeue(link, WRITE_BUDGET_BYTES));
+      }
+      rt.requeue(link);
+    }
   }
 
   private onEvent(now: Millis, ev: GossamerEvent): void {
@@ -202,6 +215,7 @@ export class SessionRuntime {
     let at = this.gossamer.nextDeadline();
     for (const ch of this.channels.values()) {
       const d = ch.runtime.nextDeadline();
+      ch.armedDeadline = d;
       if (d !== undefined && (at === undefined || d < at)) at = d;
     }
     if (at === this.timerAt) return;

@@ -19,4 +19,10 @@ export class Fifo<T> {
     if (this.head === this.items.length) this.items.length = this.head = 0;
     return item;
   }
+
+  /** Forgets every item. */
+  clear(): void {
+    this.items = [];
+    this.head = 0;
+  }
 }

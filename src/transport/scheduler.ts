@@ -5,6 +5,7 @@
  * hierarchy's top level; a module that needs more levels gives its classes names like `rtp/base`.
  */
 
+import { Fifo } from '../core/fifo.ts';
 import type { DataPacket } from '../session/data-header.ts';
 
 /** The class of packets sent without one. */
@@ -36,6 +37,8 @@ export class LinkScheduler {
   private readonly maxQueueBytes: number;
   private readonly weights: Readonly<Record<string, number>>;
   private readonly classes = new Map<string, ClassQueue>();
+  /** Packets of the default class while no other class is in use: plain FIFO, no tags (the common case). */
+  private readonly plain = new Fifo<DataPacket>();
   private virtualTime = 0;
   private bytes = 0;
   private count = 0;
@@ -59,22 +62,39 @@ export class LinkScheduler {
   enqueue(packet: DataPacket, trafficClass: string = DEFAULT_CLASS): boolean {
     const size = packet.bytes.length;
     if (this.bytes + size > this.maxQueueBytes) return false;
+    this.bytes += size;
+    this.count++;
+    if (trafficClass === DEFAULT_CLASS && this.classes.size === 0) {
+      this.plain.push(packet);
+      return true;
+    }
+    // Another class appears: the plain packets join the default class's queue, tagged as SFQ would have.
+    for (let p = this.plain.shift(); p; p = this.plain.shift()) this.tag(p, DEFAULT_CLASS);
+    this.tag(packet, trafficClass);
+    return true;
+  }
+
+  /** Queues a packet in its class with its SFQ start tag. */
+  private tag(packet: DataPacket, trafficClass: string): void {
     let q = this.classes.get(trafficClass);
     if (!q) {
       q = { weight: this.weights[trafficClass] ?? 1, items: [], head: 0, lastFinish: 0 };
       this.classes.set(trafficClass, q);
     }
     const start = Math.max(this.virtualTime, q.lastFinish);
-    q.lastFinish = start + size / q.weight;
+    q.lastFinish = start + packet.bytes.length / q.weight;
     q.items.push({ packet, start });
-    this.bytes += size;
-    this.count++;
-    return true;
   }
 
   /** The next packet to send: the smallest start tag across classes (FIFO within a class). */
   dequeue(): DataPacket | undefined {
     if (this.count === 0) return undefined;
+    const plain = this.plain.shift();
+    if (plain) {
+      this.bytes -= plain.bytes.length;
+      this.count--;
+      return plain;
+    }
     let best: ClassQueue | undefined;
     let bestStart = Infinity;
     for (const q of this.classes.values()) {
@@ -96,6 +116,7 @@ export class LinkScheduler {
   /** Drops everything queued (the link went away). */
   clear(): void {
     this.classes.clear();
+    this.plain.clear();
     this.bytes = this.count = 0;
   }
 }
