@@ -33,32 +33,42 @@ export function startPaced(
 ): Source {
   const t0 = performance.now();
   let due0 = 0;
-  let seq = firstSeq;
-  let sent = 0;
-  let bytes = 0;
+  const c: Counts = { seq: firstSeq, sent: 0, bytes: 0 };
   const timer = setInterval(() => {
     const due = Math.floor(((performance.now() - t0) * rate) / 1000) - due0;
-    let burst = due - sent;
+    let burst = due - c.sent;
     if (burst > maxBurst) {
       due0 += burst - maxBurst;
       burst = maxBurst;
     }
     if (burst <= 0) return;
-    bytes += send(burst, seq, wallMs());
-    seq = (seq + burst) >>> 0;
-    sent += burst;
+    c.bytes += send(burst, c.seq, wallMs());
+    c.seq = (c.seq + burst) >>> 0;
+    c.sent += burst;
   }, 1);
+  return sourceOf(c, () => clearInterval(timer));
+}
+
+/** What a source has sent so far. */
+interface Counts {
+  seq: number;
+  sent: number;
+  bytes: number;
+}
+
+/** A Source reading live counts. */
+function sourceOf(c: Counts, stop: () => void): Source {
   return {
     get nextSeq() {
-      return seq;
+      return c.seq;
     },
     get sent() {
-      return sent;
+      return c.sent;
     },
     get bytes() {
-      return bytes;
+      return c.bytes;
     },
-    stop: () => clearInterval(timer),
+    stop,
   };
 }
 
@@ -78,38 +88,25 @@ const WRITES_PER_TURN = 64;
 /** Writes as fast as TCP backpressure allows: batches of ~64 KiB while write() returns true, more on 'drain'. */
 export function startSaturating(socket: Socket, template: PacketTemplate, firstSeq: number): Source {
   const perBatch = Math.max(1, Math.floor(BATCH_BYTES / (4 + template.bytes.length)));
-  let seq = firstSeq;
-  let sent = 0;
-  let bytes = 0;
+  const c: Counts = { seq: firstSeq, sent: 0, bytes: 0 };
   let running = true;
   let immediate: NodeJS.Immediate | undefined;
   const go = (): void => {
     immediate = undefined;
     for (let k = 0; running && k < WRITES_PER_TURN; k++) {
-      const b = template.frames(perBatch, seq, wallMs());
-      seq = (seq + perBatch) >>> 0;
-      sent += perBatch;
-      bytes += perBatch * template.bytes.length;
+      const b = template.frames(perBatch, c.seq, wallMs());
+      c.seq = (c.seq + perBatch) >>> 0;
+      c.sent += perBatch;
+      c.bytes += perBatch * template.bytes.length;
       if (!socket.write(b)) return;
     }
     if (running) immediate = setImmediate(go);
   };
   socket.on('drain', go);
   go();
-  return {
-    get nextSeq() {
-      return seq;
-    },
-    get sent() {
-      return sent;
-    },
-    get bytes() {
-      return bytes;
-    },
-    stop() {
-      running = false;
-      socket.off('drain', go);
-      if (immediate) clearImmediate(immediate);
-    },
-  };
+  return sourceOf(c, () => {
+    running = false;
+    socket.off('drain', go);
+    if (immediate) clearImmediate(immediate);
+  });
 }
