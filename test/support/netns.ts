@@ -61,8 +61,8 @@ export function createLan(n: number): Lan {
     spawn(i, cmd, log) {
       const child = spawn('ip', ['netns', 'exec', namespaces[i] as string, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
       if (log) {
-        child.stdout?.pipe(log, { end: false });
-        child.stderr?.pipe(log, { end: false });
+        child.stdout?.on('data', (d: Buffer) => log.write(d));
+        child.stderr?.on('data', (d: Buffer) => log.write(d));
       } else {
         child.stdout?.resume();
         child.stderr?.resume();
