@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -70,5 +70,37 @@ describe('scattercast node: bad input', () => {
     child.kill('SIGTERM');
     const status = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     assert.equal(status, 0);
+  });
+
+  it('runs from a config file: a session with a test source and a record file, /metrics and /state served', async () => {
+    const [port, admin] = [await freePort(), await freePort()];
+    file('radio.xml', `<SCATTERCAST name="scattercast://example.org/radio"><CHANNEL id="7"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>127.0.0.1:${port}</RENDEZVOUS></SCATTERCAST>`);
+    const config = file(
+      'node.json',
+      JSON.stringify({
+        listen: `127.0.0.1:${port}`,
+        admin: `127.0.0.1:${admin}`,
+        logLevel: 'warn',
+        sessions: [{ announcement: 'radio.xml', source: { channel: 7, packetsPerSecond: 100, payloadBytes: 64 }, record: 'rx.jsonl' }],
+      }),
+    );
+    const child = spawn(process.execPath, ['bin/scattercast.js', 'node', '--config', config]);
+    child.stdout.resume();
+    child.stderr.resume();
+    const rx = join(dir, 'rx.jsonl');
+    const deadline = Date.now() + 15000;
+    while (!(existsSync(rx) && readFileSync(rx, 'utf8').split('\n').length > 20) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const first = JSON.parse(readFileSync(rx, 'utf8').split('\n')[0] as string) as { ch: number; seq: number; bytes: number };
+    assert.deepEqual([first.ch, first.seq, first.bytes], [7, 0, 64]);
+    const metrics = await (await fetch(`http://127.0.0.1:${admin}/metrics`)).text();
+    assert.match(metrics, /scattercast_channel_delivered_total\{session="scast:\/\/example.org\/radio",channel="7"\} [1-9]/);
+    const state = (await (await fetch(`http://127.0.0.1:${admin}/state`)).json()) as { sessions: Array<{ name: string; routes: unknown[] }> };
+    assert.equal(state.sessions[0]?.name, 'scast://example.org/radio');
+    assert.equal(state.sessions[0]?.routes.length, 1, 'the source SCX advertises itself');
+    const missing = await fetch(`http://127.0.0.1:${admin}/nope`);
+    assert.equal(missing.status, 404);
+    assert.equal(((await missing.json()) as { error: { code: string } }).error.code, 'ERR_NOT_FOUND');
+    child.kill('SIGTERM');
+    assert.equal(await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code))), 0);
   });
 });
