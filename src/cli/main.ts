@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { ErrorCode, ScError } from '../core/errors.ts';
+import { addJoin } from './join.ts';
 import { addNode } from './node.ts';
+import { addSend } from './send.ts';
 import { addSimFigures } from './sim-figures.ts';
 import { addSimRun } from './sim-run.ts';
 
@@ -16,6 +18,10 @@ const INPUT_ERRORS: ReadonlySet<string> = new Set([
   ErrorCode.MODULE_INVALID,
   ErrorCode.TRANSPORT_UNSUPPORTED,
   ErrorCode.LISTEN_FAILED,
+  ErrorCode.URL_INVALID,
+  ErrorCode.URL_FORBIDDEN,
+  ErrorCode.REQUEST_INVALID,
+  ErrorCode.SESSION_MISMATCH,
   ErrorCode.ANNOUNCEMENT_INVALID,
   ErrorCode.ANNOUNCEMENT_TOO_LARGE,
   ErrorCode.SESSION_NAME_INVALID,
@@ -39,6 +45,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   addSimFigures(sim, out);
   for (const c of sim.commands) c.exitOverride();
   addNode(program, out);
+  addJoin(program);
+  addSend(program);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync([...argv], { from: 'user' });

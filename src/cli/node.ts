@@ -9,6 +9,8 @@ interface NodeFlags {
   listen?: string;
   advertise?: string;
   admin?: string;
+  frontend?: string;
+  allowPrivateUrls?: boolean;
   announcement: string[];
   source?: number;
   rate?: number;
@@ -27,6 +29,8 @@ export function addNode(program: Command, out: (line: string) => void): void {
     .option('--listen <host:port>', 'TCP and UDP address to listen on (default 127.0.0.1:7400)')
     .option('--advertise <host:port>', 'address peers reach this node at (default: --listen)')
     .option('--admin <host:port>', 'serve /metrics and /state over HTTP here')
+    .option('--frontend <host:port>', 'serve the cluster frontend here: clients ask it for sessions (POST /v1/sessions)')
+    .option('--allow-private-urls', 'let the frontend fetch announcements from loopback and private addresses')
     .option('--announcement <file>', 'join the session this XML announcement describes (repeatable)', collect, [])
     .option('--source <channel>', 'run a test source on this channel of the first session', intFlag('--source', 0, 65535))
     .option('--rate <packets/s>', 'test source rate, packets per second (default 50)', intFlag('--rate', 1, 1_000_000))
@@ -51,6 +55,8 @@ export function addNode(program: Command, out: (line: string) => void): void {
           listen: flags.listen ?? raw.listen ?? '127.0.0.1:7400',
           ...(flags.advertise ? { advertise: flags.advertise } : {}),
           ...(flags.admin ? { admin: flags.admin } : {}),
+          ...(flags.frontend ? { frontend: flags.frontend } : {}),
+          ...(flags.allowPrivateUrls ? { allowPrivateUrls: true } : {}),
           ...(flags.profile ? { profile: flags.profile } : {}),
           ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
           ...(flags.logLevel ? { logLevel: flags.logLevel } : {}),

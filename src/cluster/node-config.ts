@@ -2,7 +2,7 @@
  * The node's configuration file (JSON), validated field by field with clear errors (ERR_CONFIG_INVALID).
  *
  * ```json
- * { "listen": "10.0.0.1:7400", "admin": "10.0.0.1:8400", "profile": "tuned", "seed": 1,
+ * { "listen": "10.0.0.1:7400", "admin": "10.0.0.1:8400", "frontend": "10.0.0.1:8080", "profile": "tuned", "seed": 1,
  *   "sessions": [{ "announcement": "radio.xml", "source": { "channel": 1, "packetsPerSecond": 50 }, "record": "rx.jsonl" }],
  *   "modules": ["./my-module.mjs"] }
  * ```
@@ -35,6 +35,10 @@ export interface NodeConfig {
   readonly advertise?: string;
   /** Admin HTTP address for /metrics and /state (default: none). */
   readonly admin?: Address;
+  /** Cluster frontend HTTP address, where clients ask for sessions (default: none). */
+  readonly frontend?: Address;
+  /** Whether the frontend may fetch announcements from loopback, link-local and private addresses (default false). */
+  readonly allowPrivateUrls: boolean;
   /** Protocol parameters: a profile, then overrides. */
   readonly gossamer: Partial<GossamerConfig>;
   /** Time between probe measurements of one peer, ms. */
@@ -52,6 +56,8 @@ export interface RawNodeConfig {
   listen?: unknown;
   advertise?: unknown;
   admin?: unknown;
+  frontend?: unknown;
+  allowPrivateUrls?: unknown;
   profile?: unknown;
   gossamer?: unknown;
   probeIntervalMs?: unknown;
@@ -87,13 +93,15 @@ export function readNodeConfigFile(path: string): { raw: RawNodeConfig; baseDir:
 
 /** Validates raw fields into a NodeConfig. */
 export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
-  const known = new Set(['listen', 'advertise', 'admin', 'profile', 'gossamer', 'probeIntervalMs', 'seed', 'logLevel', 'modules', 'sessions']);
+  const known = new Set(['listen', 'advertise', 'admin', 'frontend', 'allowPrivateUrls', 'profile', 'gossamer', 'probeIntervalMs', 'seed', 'logLevel', 'modules', 'sessions']);
   for (const k of Object.keys(raw)) if (!known.has(k)) bad(`unknown config field "${k}" (known: ${[...known].join(', ')})`);
   if (typeof raw.listen !== 'string') bad('config needs "listen": "host:port"');
   const listen = parseAddress(raw.listen);
   if (raw.advertise !== undefined && typeof raw.advertise !== 'string') bad('"advertise" must be "host:port"');
   if (typeof raw.advertise === 'string') parseAddress(raw.advertise);
   const admin = raw.admin === undefined ? undefined : parseAddress(String(raw.admin));
+  const frontend = raw.frontend === undefined ? undefined : parseAddress(String(raw.frontend));
+  if (raw.allowPrivateUrls !== undefined && typeof raw.allowPrivateUrls !== 'boolean') bad('"allowPrivateUrls" must be true or false');
   const profile = (raw.profile ?? 'tuned') as ProfileName;
   if (!PROFILE_NAMES.includes(profile)) bad(`"profile" must be one of ${PROFILE_NAMES.join(', ')}`);
   if (raw.gossamer !== undefined && (typeof raw.gossamer !== 'object' || raw.gossamer === null)) bad('"gossamer" must be an object of protocol overrides');
@@ -111,6 +119,8 @@ export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
     listen,
     advertise: raw.advertise as string | undefined,
     admin,
+    frontend,
+    allowPrivateUrls: raw.allowPrivateUrls === true,
     gossamer: { ...PROFILES[profile], ...(raw.gossamer as Partial<GossamerConfig>) },
     probeIntervalMs,
     seed: seed as number,

@@ -2,6 +2,8 @@
 
 import type { Server } from 'node:http';
 import { startAdminServer } from './admin-server.ts';
+import { startFrontend } from './frontend.ts';
+import { joinHere } from './local-join.ts';
 import { createLogger } from './log.ts';
 import { builtinRegistry, loadModuleFile } from './module-loader.ts';
 import type { NodeConfig } from './node-config.ts';
@@ -36,6 +38,15 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   await node.start();
   let admin: Server | undefined;
   if (config.admin) admin = await startAdminServer(node, config.admin);
+  let frontend: Server | undefined;
+  if (config.frontend) {
+    frontend = await startFrontend(config.frontend, {
+      join: async (announcement) => joinHere(node, announcement),
+      allowPrivateUrls: config.allowPrivateUrls,
+      log,
+    });
+    log('info', 'frontend listening', { url: `http://${formatAddress(config.frontend)}/v1/sessions` });
+  }
   const recorders = new Map<string, Recorder>();
   const stops: Array<() => void> = [];
   node.onDelivery((s, channel, packet) => recorders.get(s.idHex)?.record(channel, packet));
@@ -45,7 +56,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     if (entry.source) {
       s.becomeSource();
       const source = `test-source@${node.self}`;
-      stops.push(startTestSource(entry.source, (channel, payload) => s.inject(channel, source, payload)));
+      stops.push(startTestSource(entry.source, (channel, payload) => s.inject(channel, source, [payload])));
     }
   }
   if (admin) log('info', 'admin server listening', { metrics: `http://${formatAddress(config.admin!)}/metrics` });
@@ -54,8 +65,10 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     async stop() {
       for (const stop of stops) stop();
       await node.stop();
-      admin?.close();
-      admin?.closeAllConnections();
+      for (const server of [admin, frontend]) {
+        server?.close();
+        server?.closeAllConnections();
+      }
       await Promise.all([...recorders.values()].map((r) => r.close()));
     },
   };

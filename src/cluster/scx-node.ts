@@ -17,6 +17,7 @@ import { decodeDataPacket, type DataPacket } from '../session/data-header.ts';
 import { sessionIdHex } from '../session/name.ts';
 import { ErrorCode, ScError } from '../core/errors.ts';
 import type { ServiceRegistry } from '../transport/registry.ts';
+import { ClientLinks } from './client-links.ts';
 import { DataLinks } from './data-links.ts';
 import type { Logger } from './log.ts';
 import { SessionRuntime } from './session-runtime.ts';
@@ -58,6 +59,8 @@ export class ScxNode {
   readonly tcp: TcpEndpoint;
   readonly udp: UdpEndpoint;
   private readonly dataLinks: DataLinks;
+  /** Clients attached over unicast. */
+  readonly clients: ClientLinks;
   private readonly listeners: DeliveryListener[] = [];
   private stopped = false;
 
@@ -71,6 +74,7 @@ export class ScxNode {
         for (const s of this.sessions.values()) s.suspect(peer);
       },
       onDataConnection: (hello, conn, first) => this.onDataConnection(hello, conn, first),
+      onClientConnection: (hello, conn, first) => this.clients.attach(hello, conn, first),
       log,
     });
     this.udp = new UdpEndpoint({
@@ -86,6 +90,8 @@ export class ScxNode {
       (peer) => [...this.sessions.values()].some((s) => s.gossamer.membership.has(peer)),
       o.probe,
     );
+    this.clients = new ClientLinks(this.sessions, log);
+    this.listeners.push((s, channel, packet) => this.clients.deliver(s, channel, packet));
     this.dataLinks = new DataLinks(this.tcp, this.udp, (hex) => this.sessions.get(hex)?.onWritable());
   }
 

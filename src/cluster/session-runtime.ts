@@ -92,6 +92,11 @@ export class SessionRuntime {
     this.guard(() => this.gossamer.becomeSource(monotonicMs()));
   }
 
+  /** The last local source went away: this SCX withdraws its route. */
+  stopSource(): void {
+    this.guard(() => this.gossamer.stopSource(monotonicMs()));
+  }
+
   /** A Gossamer message from `peer`. */
   onGossamer(peer: string, data: Uint8Array): void {
     this.guard(() => this.gossamer.handleMessage(monotonicMs(), peer, data));
@@ -113,21 +118,24 @@ export class SessionRuntime {
     }, channel);
   }
 
-  /** A local source sends `payload` on `channel`: this SCX stamps the scattercast header on it. */
-  inject(channel: number, source: string, payload: Uint8Array): void {
+  /** A local source sends `payloads` on `channel`: this SCX stamps the scattercast header on each. */
+  inject(channel: number, source: string, payloads: readonly Uint8Array[]): void {
     this.guard(() => {
       const ch = this.channels.get(channel);
       if (!ch) return;
-      const header = {
-        sessionId: this.id,
-        channel,
-        seq: ch.nextSeq,
-        timestampMs: wallClockMs(),
-        source,
-        sourceScx: this.gossamer.self,
-      };
-      ch.nextSeq = (ch.nextSeq + 1) >>> 0;
-      ch.runtime.receive(monotonicMs(), LOCAL_LINK, encodeDataPacket(header, payload));
+      const now = monotonicMs();
+      for (const payload of payloads) {
+        const header = {
+          sessionId: this.id,
+          channel,
+          seq: ch.nextSeq,
+          timestampMs: wallClockMs(),
+          source,
+          sourceScx: this.gossamer.self,
+        };
+        ch.nextSeq = (ch.nextSeq + 1) >>> 0;
+        ch.runtime.receive(now, LOCAL_LINK, encodeDataPacket(header, payload));
+      }
     });
   }
 

@@ -26,6 +26,8 @@ export interface TcpEndpointOptions {
   readonly onPeerLost: (peer: string) => void;
   /** A peer opened a data connection; `first` are the frames that came in the same read as its hello. */
   readonly onDataConnection: (hello: Extract<Hello, { kind: 'data' }>, conn: FramedConnection, first: Buffer[]) => void;
+  /** A client attached to a channel; `first` are the frames that came in the same read as its hello. */
+  readonly onClientConnection: (hello: Extract<Hello, { kind: 'client' }>, conn: FramedConnection, first: Buffer[]) => void;
   /** Something worth a log line happened. */
   readonly log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
 }
@@ -45,7 +47,8 @@ export class TcpEndpoint {
   private readonly controls = new Map<string, Control>();
   private readonly failedAt = new Map<string, number>();
   private readonly accepted = new Set<FramedConnection>();
-  private readonly o: Required<Omit<TcpEndpointOptions, 'onControl' | 'onPeerLost' | 'onDataConnection' | 'log'>> & TcpEndpointOptions;
+  private readonly o: Required<Omit<TcpEndpointOptions, 'onControl' | 'onPeerLost' | 'onDataConnection' | 'onClientConnection' | 'log'>> &
+    TcpEndpointOptions;
 
   constructor(options: TcpEndpointOptions) {
     this.o = { connectTimeoutMs: 3000, redialBackoffMs: 1000, maxControlBacklogBytes: 4 * 1024 * 1024, ...options };
@@ -146,10 +149,8 @@ export class TcpEndpoint {
         return conn.destroy(first);
       }
       hello = first;
-      if (first.kind === 'data') {
-        this.o.onDataConnection(first, conn, frames.slice(1));
-        return;
-      }
+      if (first.kind === 'data') return this.o.onDataConnection(first, conn, frames.slice(1));
+      if (first.kind === 'client') return this.o.onClientConnection(first, conn, frames.slice(1));
       this.adoptControl(first.from, conn);
       conn.onFrames((more) => this.controlFrames(first.from, more));
       this.controlFrames(first.from, frames.slice(1));

@@ -188,7 +188,7 @@ describe('the reliable module in the daemon, over loopback with loss at one SCX'
     t.diagnostic(`loss at node ${lossy}, which has ${fanout[lossy]} downstream link(s)`);
 
     let sent = 0;
-    ticker = setInterval(() => sessions[SOURCE]!.inject(CHANNEL, 'test-client', new Uint8Array(100).fill(sent++ & 0xff)), INTERVAL_MS);
+    ticker = setInterval(() => sessions[SOURCE]!.inject(CHANNEL, 'test-client', [new Uint8Array(100).fill(sent++ & 0xff)]), INTERVAL_MS);
     await until(`every node to deliver seq ${COUNT - 1}`, 15_000, () => delivered.every((d) => (d.at(-1) ?? -1) >= COUNT - 1));
     clearInterval(ticker);
     ticker = undefined;

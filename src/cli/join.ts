@@ -1,0 +1,68 @@
+import { createSocket } from 'node:dgram';
+import { createWriteStream } from 'node:fs';
+import type { Command } from 'commander';
+import { attachChannel } from '../client/channel-client.ts';
+import { askFrontend } from '../client/frontend-client.ts';
+import { parseAddress } from '../net/address.ts';
+import { payloadOf } from '../session/data-header.ts';
+import { announcementRef } from './announcement-ref.ts';
+import { intFlag } from './options.ts';
+
+interface JoinFlags {
+  announcement?: string;
+  url?: string;
+  channel?: number;
+  out?: string;
+  udp?: string;
+  count?: number;
+}
+
+/** `scattercast join FRONTEND SESSION`: receives a channel through the cluster and writes its payloads out. */
+export function addJoin(program: Command): void {
+  program
+    .command('join')
+    .description('receive a session channel through a cluster frontend and write its payloads to stdout, a file or a UDP port')
+    .argument('<frontend>', 'the cluster frontend, host:port or http://host:port')
+    .argument('<session>', 'the session name, scast://creator/name')
+    .option('--announcement <file>', "the session's XML announcement")
+    .option('--url <url>', "where the frontend fetches the session's announcement")
+    .option('--channel <id>', 'the channel to receive (default: the first)', intFlag('--channel', 0, 65535))
+    .option('--out <file>', 'append payloads to this file (default: stdout)')
+    .option('--udp <host:port>', 'send each payload as one datagram here instead (for a player)')
+    .option('--count <n>', 'stop after this many packets', intFlag('--count', 1))
+    .action(async (frontend: string, session: string, flags: JoinFlags) => {
+      const answer = await askFrontend(frontend, session, announcementRef(flags));
+      const channel = flags.channel ?? (answer.channels[0]?.id as number);
+      process.stderr.write(`scattercast: receiving ${answer.session} channel ${channel} from SCX ${answer.scx}\n`);
+      const write = sink(flags);
+      let got = 0;
+      const attachment = attachChannel(answer, channel, 'receive', (p) => {
+        if (flags.count !== undefined && got >= flags.count) return;
+        write(payloadOf(p));
+        if (++got === flags.count) attachment.close();
+      });
+      const stop = (): void => attachment.close();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const why = await attachment.closed;
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.stderr.write(`scattercast: received ${got} packet(s); ${why}\n`);
+      await write.end();
+    });
+}
+
+/** Where payloads go: a UDP port, a file or stdout. */
+function sink(flags: JoinFlags): ((payload: Uint8Array) => void) & { end: () => Promise<void> } {
+  if (flags.udp) {
+    const { host, port } = parseAddress(flags.udp);
+    const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    return Object.assign((payload: Uint8Array) => socket.send(payload, port, host), {
+      end: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+    });
+  }
+  const out = flags.out ? createWriteStream(flags.out, { flags: 'a' }) : process.stdout;
+  return Object.assign((payload: Uint8Array) => void out.write(payload), {
+    end: () => new Promise<void>((resolve) => (out === process.stdout ? resolve() : out.end(() => resolve()))),
+  });
+}

@@ -1,0 +1,70 @@
+import { createReadStream } from 'node:fs';
+import type { Command } from 'commander';
+import { ErrorCode, ScError } from '../core/errors.ts';
+import { attachChannel } from '../client/channel-client.ts';
+import { askFrontend } from '../client/frontend-client.ts';
+import { announcementRef } from './announcement-ref.ts';
+import { intFlag } from './options.ts';
+
+interface SendFlags {
+  announcement?: string;
+  url?: string;
+  channel: number;
+  in?: string;
+  chunk: number;
+  rate?: number;
+}
+
+/** `scattercast send FRONTEND SESSION --channel N`: injects stdin (or a file) as a source, in chunks. */
+export function addSend(program: Command): void {
+  program
+    .command('send')
+    .description('send data into a session channel as a source, through a cluster frontend (reads stdin by default)')
+    .argument('<frontend>', 'the cluster frontend, host:port or http://host:port')
+    .argument('<session>', 'the session name, scast://creator/name')
+    .requiredOption('--channel <id>', 'the channel to send on', intFlag('--channel', 0, 65535))
+    .option('--announcement <file>', "the session's XML announcement")
+    .option('--url <url>', "where the frontend fetches the session's announcement")
+    .option('--in <file>', 'read this file instead of stdin')
+    .option('--chunk <bytes>', 'payload bytes per packet (default 1024)', intFlag('--chunk', 1, 60_000), 1024)
+    .option('--rate <packets/s>', 'pace the packets at this rate (default: as fast as the SCX takes them)', intFlag('--rate', 1, 1_000_000))
+    .action(async (frontend: string, session: string, flags: SendFlags) => {
+      const answer = await askFrontend(frontend, session, announcementRef(flags));
+      const attachment = attachChannel(answer, flags.channel, 'send');
+      let gone: string | undefined;
+      void attachment.closed.then((why) => (gone = why));
+      const input = flags.in ? createReadStream(flags.in) : process.stdin;
+      let sent = 0;
+      const started = performance.now();
+      /** Sends payloads, paced at --rate if given, waiting for the connection when it is full. */
+      const send = async (payloads: Buffer[]): Promise<void> => {
+        for (let k = 0; k < payloads.length; ) {
+          // How many of these payloads are due by now: all, or as many as the rate allows since the start.
+          const due = flags.rate === undefined ? payloads.length : Math.floor(((performance.now() - started) * flags.rate) / 1000) - sent;
+          const batch = payloads.slice(k, Math.max(k, Math.min(payloads.length, due)));
+          if (batch.length === 0) {
+            await new Promise((r) => setTimeout(r, 5));
+            continue;
+          }
+          attachment.send(batch);
+          k += batch.length;
+          if (!attachment.writable) await Promise.race([new Promise<void>((resolve) => attachment.onDrain(resolve)), attachment.closed]);
+          if (gone !== undefined) throw new ScError(ErrorCode.ATTACH_FAILED, `the SCX ${answer.scx} closed the connection: ${gone}`);
+        }
+        sent += payloads.length;
+      };
+      let pending: Buffer = Buffer.alloc(0);
+      for await (const chunk of input as AsyncIterable<Buffer>) {
+        pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+        const payloads: Buffer[] = [];
+        while (pending.length >= flags.chunk) {
+          payloads.push(pending.subarray(0, flags.chunk));
+          pending = pending.subarray(flags.chunk);
+        }
+        await send(payloads);
+      }
+      if (pending.length > 0) await send([pending]);
+      attachment.close();
+      process.stderr.write(`scattercast: sent ${sent} packet(s) to ${answer.session} channel ${flags.channel} via SCX ${answer.scx}\n`);
+    });
+}

@@ -1,0 +1,180 @@
+/**
+ * The cluster frontend (paper 3.4): a client posts the name of the session it wants and either the session's
+ * announcement or a URL to fetch it from; the frontend has the session's SCX joined (started if need be) and
+ * answers with the session's channels and where to reach each. Every refusal is JSON
+ * `{ "error": { "code", "message" } }` with a stable code and a one-line message.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+import { ErrorCode, ScError } from '../core/errors.ts';
+import { formatAddress, type Address } from '../net/address.ts';
+import { parseAnnouncement, type Announcement } from '../session/announcement.ts';
+import { formatSessionName, parseSessionName } from '../session/name.ts';
+import { fetchAnnouncement } from './fetch-announcement.ts';
+import type { JoinAnswer } from './join-answer.ts';
+
+/** What the frontend needs from its cluster. */
+export interface FrontendOptions {
+  /** Joins the announced session on an SCX of this cluster; ScError(ERR_TRANSPORT_UNSUPPORTED) if it cannot carry it. */
+  readonly join: (announcement: Announcement) => Promise<JoinAnswer>;
+  /** Let announcement URLs reach internal addresses (lab clusters and tests only). */
+  readonly allowPrivateUrls: boolean;
+  readonly log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
+  /** The announcement fetcher; injectable for tests. */
+  readonly fetchAnnouncement?: typeof fetchAnnouncement;
+}
+
+/** Largest join request body, in bytes. */
+export const REQUEST_MAX_BYTES = 128 * 1024;
+
+/** Request deadline set by startFrontend, in milliseconds. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+/** HTTP status of each code a client may be answered with. */
+const STATUS: Readonly<Record<string, number>> = {
+  [ErrorCode.REQUEST_INVALID]: 400,
+  [ErrorCode.SESSION_NAME_INVALID]: 400,
+  [ErrorCode.URL_INVALID]: 400,
+  [ErrorCode.URL_FORBIDDEN]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.METHOD_NOT_ALLOWED]: 405,
+  [ErrorCode.SESSION_MISMATCH]: 409,
+  [ErrorCode.REQUEST_TOO_LARGE]: 413,
+  [ErrorCode.ANNOUNCEMENT_TOO_LARGE]: 413,
+  [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
+  [ErrorCode.ANNOUNCEMENT_INVALID]: 422,
+  [ErrorCode.TRANSPORT_UNSUPPORTED]: 422,
+  [ErrorCode.INTERNAL]: 500,
+  [ErrorCode.FETCH_FAILED]: 502,
+  [ErrorCode.FETCH_TIMEOUT]: 504,
+};
+
+/** Codes a join may pass on to the client; anything else it throws is internal. */
+const JOIN_CODES: readonly string[] = [ErrorCode.TRANSPORT_UNSUPPORTED];
+
+const ROUTES: Readonly<Record<string, string>> = { '/v1/sessions': 'POST', '/v1/health': 'GET' };
+const FIELDS = ['name', 'announcement', 'url'];
+const JSON_TYPE = /^application\/json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+
+function requestInvalid(why: string): ScError {
+  return new ScError(ErrorCode.REQUEST_INVALID, why);
+}
+
+function internal(): ScError {
+  return new ScError(ErrorCode.INTERNAL, 'internal error; the request was not served');
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? (err.stack ?? err.message) : String(err);
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: ServerResponse, err: ScError, headers?: Record<string, string>): void {
+  const message = err.message.replace(/[\r\n]+/g, ' ');
+  send(res, STATUS[err.code] ?? 500, { error: { code: err.code, message } }, headers);
+}
+
+/** Reads the body, refusing it past REQUEST_MAX_BYTES; the rest is drained so the client sees the answer (startFrontend's requestTimeout bounds the drain). */
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= REQUEST_MAX_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () =>
+      size > REQUEST_MAX_BYTES
+        ? reject(new ScError(ErrorCode.REQUEST_TOO_LARGE, `request body larger than ${REQUEST_MAX_BYTES} bytes`))
+        : resolve(Buffer.concat(chunks)),
+    );
+    req.on('error', reject);
+  });
+}
+
+/** The checked join request: the session name and the announcement or its URL. */
+function readRequest(body: Buffer): { name: string; announcement?: string; url?: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch {
+    throw requestInvalid('request body is not UTF-8 JSON');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw requestInvalid('request body must be a JSON object');
+  const fields = json as Record<string, unknown>;
+  const extra = Object.keys(fields).find((k) => !FIELDS.includes(k));
+  if (extra !== undefined) throw requestInvalid(`unknown field ${JSON.stringify(extra.slice(0, 40))} (expected name and announcement or url)`);
+  for (const key of FIELDS) {
+    if (key in fields && typeof fields[key] !== 'string') throw requestInvalid(`field ${key} must be a string`);
+  }
+  const { name, announcement, url } = fields as { name?: string; announcement?: string; url?: string };
+  if (name === undefined) throw requestInvalid('missing field name (the session name, scast://creator/name)');
+  if ((announcement === undefined) === (url === undefined)) throw requestInvalid('give exactly one of announcement and url');
+  return { name, ...(announcement !== undefined && { announcement }), ...(url !== undefined && { url }) };
+}
+
+/** Handles `POST /v1/sessions`: checks the request, gets and checks the announcement, joins. */
+async function joinSession(req: IncomingMessage, res: ServerResponse, options: FrontendOptions): Promise<void> {
+  if (!JSON_TYPE.test(req.headers['content-type'] ?? '')) {
+    req.resume();
+    throw new ScError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'request body must be application/json');
+  }
+  const request = readRequest(await readBody(req));
+  const name = formatSessionName(parseSessionName(request.name));
+  const fetcher = options.fetchAnnouncement ?? fetchAnnouncement;
+  const source = request.announcement ?? (await fetcher(request.url as string, { allowPrivate: options.allowPrivateUrls }));
+  const announcement = parseAnnouncement(source);
+  const announced = formatSessionName(announcement.name);
+  if (announced !== name) throw new ScError(ErrorCode.SESSION_MISMATCH, `announcement is for ${announced}, not ${name}`);
+  let answer: JoinAnswer;
+  try {
+    answer = await options.join(announcement);
+  } catch (err) {
+    if (err instanceof ScError && JOIN_CODES.includes(err.code)) throw err;
+    options.log('warn', 'join failed', { session: name, error: describe(err) });
+    throw internal();
+  }
+  options.log('info', 'client joined', { session: name, scx: answer.scx });
+  send(res, 200, answer);
+}
+
+/** The frontend's request handler, to mount on an http server: `POST /v1/sessions` and `GET /v1/health`. */
+export function frontendHandler(options: FrontendOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    req.on('error', () => undefined);
+    const path = (req.url ?? '/').split('?')[0] as string;
+    const method = ROUTES[path];
+    if (method === undefined) {
+      req.resume();
+      return sendError(res, new ScError(ErrorCode.NOT_FOUND, `no ${JSON.stringify(path.slice(0, 80))} here; try POST /v1/sessions`));
+    }
+    if (req.method !== method) {
+      req.resume();
+      return sendError(res, new ScError(ErrorCode.METHOD_NOT_ALLOWED, `${path} takes ${method} only`), { allow: method });
+    }
+    if (method === 'GET') return send(res, 200, { ok: true });
+    joinSession(req, res, options).catch((err: unknown) => {
+      const known = err instanceof ScError && err.code in STATUS;
+      if (!known) options.log('warn', 'join request failed', { error: describe(err) });
+      if (res.headersSent) return void res.destroy();
+      sendError(res, known ? err : internal());
+    });
+  };
+}
+
+/** Starts the frontend's HTTP server at `at`, with request and header deadlines; ScError(ERR_LISTEN_FAILED). */
+export async function startFrontend(at: Address, options: FrontendOptions): Promise<Server> {
+  const server = createServer(frontendHandler(options));
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = 5_000;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: Error) => reject(new ScError(ErrorCode.LISTEN_FAILED, `frontend cannot listen on ${formatAddress(at)}: ${err.message}`)));
+    server.listen(at.port, at.host, () => resolve());
+  });
+  return server;
+}

@@ -1,0 +1,105 @@
+/**
+ * Clients through cluster frontends, on loopback: two nodes, each with its frontend; a sender attaches through
+ * one, a receiver through the other (the rendezvous), and the receiver gets the sender's payloads in order. Then
+ * the CLI does the same with `scattercast send` and `scattercast join`.
+ */
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { attachChannel } from '../../src/client/channel-client.ts';
+import { askFrontend } from '../../src/client/frontend-client.ts';
+import { nodeConfig } from '../../src/cluster/node-config.ts';
+import { runNode, type RunningNode } from '../../src/cluster/run-node.ts';
+import { payloadOf } from '../../src/session/data-header.ts';
+import { freePort } from '../support/ports.ts';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const NAME = 'scast://test.scattercast/frontends';
+
+describe('clients attach through cluster frontends', { timeout: 120_000 }, () => {
+  const nodes: RunningNode[] = [];
+  const frontends: string[] = [];
+  let xml = '';
+  let dir = '';
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sc-frontend-'));
+    const ports = [await freePort(), await freePort()];
+    xml = `<SCATTERCAST name="${NAME}"><CHANNEL id="3"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>127.0.0.1:${ports[1]}</RENDEZVOUS></SCATTERCAST>`;
+    for (const [i, port] of ports.entries()) {
+      const fe = `127.0.0.1:${await freePort()}`;
+      frontends.push(fe);
+      nodes.push(await runNode(nodeConfig({ listen: `127.0.0.1:${port}`, frontend: fe, logLevel: 'error', seed: i + 1 }, dir)));
+    }
+  });
+
+  after(async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a receiver at one cluster gets what a sender at another sends, in order', async () => {
+    const toSender = await askFrontend(frontends[0] as string, NAME, { announcement: xml });
+    const toReceiver = await askFrontend(frontends[1] as string, NAME, { announcement: xml });
+    assert.equal(toSender.session, NAME);
+    assert.equal(toReceiver.scx, nodes[1]?.node.self);
+    assert.deepEqual(toReceiver.channels.map((c) => [c.id, c.transport, c.unicast.protocol]), [[3, 'tcp', 'scattercast-tcp']]);
+    const got: number[] = [];
+    const receiver = attachChannel(toReceiver, 3, 'receive', (p) => got.push(Buffer.from(payloadOf(p)).readUInt32BE(0)));
+    const sender = attachChannel(toSender, 3, 'send');
+    let n = 0;
+    const timer = setInterval(() => {
+      const b = Buffer.alloc(200);
+      b.writeUInt32BE(n++);
+      sender.send([b]);
+    }, 5);
+    const deadline = Date.now() + 20_000;
+    while (got.length < 300 && Date.now() < deadline) await sleep(100);
+    clearInterval(timer);
+    sender.close();
+    receiver.close();
+    assert.ok(got.length >= 300, `received only ${got.length} packets`);
+    for (let k = 1; k < got.length; k++) assert.equal(got[k], (got[k - 1] as number) + 1, 'out of order or a gap');
+    assert.ok(nodes[0]!.node.sessions.size === 1 && nodes[1]!.node.sessions.size === 1, 'each frontend started the SCX');
+  });
+
+  it('refuses a session whose transport the cluster lacks, naming what it has', async () => {
+    const srm = xml.replace('unicast="tcp"', 'unicast="srm"').replace('frontends', 'srm');
+    await assert.rejects(askFrontend(frontends[0] as string, 'scast://test.scattercast/srm', { announcement: srm }), {
+      code: 'ERR_TRANSPORT_UNSUPPORTED',
+      message: /HTTP 422.*srm.*supported: forward, reliable, tcp, udp/,
+    });
+  });
+
+  it('scattercast send and scattercast join carry a file through the clusters', async () => {
+    const announcement = join(dir, 'session.xml');
+    writeFileSync(announcement, xml);
+    const input = Buffer.alloc(500 * 100);
+    for (let k = 0; k < 500; k++) input.writeUInt32BE(k, k * 100);
+    writeFileSync(join(dir, 'in.bin'), input);
+    const out = join(dir, 'out.bin');
+    const cli = (...args: string[]) => spawn(process.execPath, ['bin/scattercast.js', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const joiner = cli('join', frontends[1] as string, NAME, '--announcement', announcement, '--count', '100', '--out', out);
+    await sleep(1000);
+    const sender = cli('send', frontends[0] as string, NAME, '--channel', '3', '--announcement', announcement, '--in', join(dir, 'in.bin'), '--chunk', '100', '--rate', '100');
+    const said: string[] = [];
+    for (const c of [joiner, sender]) c.stderr?.on('data', (d: Buffer) => said.push(d.toString()));
+    const exit = (c: ReturnType<typeof cli>): Promise<number | null> => new Promise((r) => c.on('exit', (code) => r(code)));
+    const timeout = setTimeout(() => {
+      sender.kill();
+      joiner.kill();
+    }, 20_000);
+    const [sent, joined] = await Promise.all([exit(sender), exit(joiner)]);
+    clearTimeout(timeout);
+    assert.deepEqual([sent, joined], [0, 0], said.join(''));
+    const got = readFileSync(out);
+    assert.equal(got.length, 100 * 100);
+    const at = input.indexOf(got.subarray(0, 100));
+    assert.ok(at >= 0 && at % 100 === 0, 'the first packet received is one the sender sent');
+    assert.ok(input.subarray(at, at + got.length).equals(got), 'what join wrote is a contiguous run of what send read');
+  });
+});
