@@ -70,6 +70,13 @@ export class ClientLinks {
     return n;
   }
 
+  /** Senders attached now. */
+  get senderCount(): number {
+    let n = 0;
+    for (const count of this.senders.values()) n += count;
+    return n;
+  }
+
   private addReceiver(key: string, conn: FramedConnection): void {
     let set = this.receivers.get(key);
     if (!set) this.receivers.set(key, (set = new Set()));

@@ -54,6 +54,12 @@ export function renderMetrics(node: ScxNode): string {
   const rtts = [...node.probe.cache].filter(([, e]) => e.rttMs !== undefined);
   family('scattercast_probe_rtt_ms', 'gauge', 'Smoothed round-trip time to a peer, ms.', rtts.map(([peer, e]) => [{ peer }, e.rttMs as number]));
   family('scattercast_probe_pings_sent_total', 'counter', 'Probe pings sent to a peer.', [...node.probe.cache].map(([peer, e]) => [{ peer }, e.sent]));
+  family('scattercast_clients', 'gauge', 'Clients attached over unicast, by role.', [
+    [{ role: 'receive' }, node.clients.receiverCount],
+    [{ role: 'send' }, node.clients.senderCount],
+  ]);
+  family('scattercast_clients_refused_total', 'counter', 'Client connections refused (no such session or channel here).', [[{}, node.clients.refused]]);
+  family('scattercast_clients_cut_off_total', 'counter', 'Receivers cut off for reading too slowly.', [[{}, node.clients.cutOff]]);
   family('scattercast_control_connections', 'gauge', 'Open control connections to peer nodes.', [[{}, node.tcp.controlPeers().length]]);
   family('scattercast_unknown_session_total', 'counter', 'Frames for sessions this node does not host.', [[{}, node.counters.unknownSession]]);
   family('scattercast_malformed_total', 'counter', 'Frames or packets that failed to decode.', [[{}, node.counters.malformed]]);

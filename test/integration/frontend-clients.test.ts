@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { attachChannel } from '../../src/client/channel-client.ts';
 import { askFrontend } from '../../src/client/frontend-client.ts';
 import { nodeConfig } from '../../src/cluster/node-config.ts';
+import { renderMetrics } from '../../src/cluster/metrics.ts';
 import { runNode, type RunningNode } from '../../src/cluster/run-node.ts';
 import { payloadOf } from '../../src/session/data-header.ts';
 import { freePort } from '../support/ports.ts';
@@ -61,10 +62,12 @@ describe('clients attach through cluster frontends', { timeout: 120_000 }, () =>
     while (got.length < 300 && Date.now() < deadline) await sleep(100);
     clearInterval(timer);
     sender.close();
-    receiver.close();
     assert.ok(got.length >= 300, `received only ${got.length} packets`);
     for (let k = 1; k < got.length; k++) assert.equal(got[k], (got[k - 1] as number) + 1, 'out of order or a gap');
+    const metrics = renderMetrics(nodes[1]!.node);
+    assert.match(metrics, /scattercast_clients\{role="receive"\} 1/);
     assert.ok(nodes[0]!.node.sessions.size === 1 && nodes[1]!.node.sessions.size === 1, 'each frontend started the SCX');
+    receiver.close();
   });
 
   it('refuses a session whose transport the cluster lacks, naming what it has', async () => {
