@@ -1,10 +1,10 @@
 import { createSocket } from 'node:dgram';
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { attachChannel } from '../client/channel-client.ts';
+import { receiveChannel, type Reception } from '../client/receive-channel.ts';
 import { askFrontend } from '../client/frontend-client.ts';
 import { parseAddress } from '../net/address.ts';
-import { payloadOf } from '../session/data-header.ts';
+import { payloadOf, type DataPacket } from '../session/data-header.ts';
 import { announcementRef } from './announcement-ref.ts';
 import { intFlag } from './options.ts';
 
@@ -15,6 +15,9 @@ interface JoinFlags {
   out?: string;
   udp?: string;
   count?: number;
+  interface?: string;
+  multicastWait: number;
+  multicast: boolean;
 }
 
 /** `scattercast join FRONTEND SESSION`: receives a channel through the cluster and writes its payloads out. */
@@ -30,17 +33,31 @@ export function addJoin(program: Command): void {
     .option('--out <file>', 'append payloads to this file (default: stdout)')
     .option('--udp <host:port>', 'send each payload as one datagram here instead (for a player)')
     .option('--count <n>', 'stop after this many packets', intFlag('--count', 1))
+    .option('--interface <ipv4>', 'join multicast groups on this interface')
+    .option('--multicast-wait <ms>', 'wait this long for multicast before asking for unicast (default 2000)', intFlag('--multicast-wait', 0, 60_000), 2000)
+    .option('--no-multicast', 'receive over unicast only')
     .action(async (frontend: string, session: string, flags: JoinFlags) => {
       const answer = await askFrontend(frontend, session, announcementRef(flags));
       const channel = flags.channel ?? (answer.channels[0]?.id as number);
       process.stderr.write(`scattercast: receiving ${answer.session} channel ${channel} from SCX ${answer.scx}\n`);
       const write = sink(flags);
       let got = 0;
-      const attachment = attachChannel(answer, channel, 'receive', (p) => {
+      let reception: Reception | undefined;
+      const onPacket = (p: DataPacket): void => {
         if (flags.count !== undefined && got >= flags.count) return;
         write(payloadOf(p));
-        if (++got === flags.count) attachment.close();
+        if (++got === flags.count) reception?.close();
+      };
+      const attachment = await receiveChannel(answer, channel, onPacket, {
+        interface: flags.interface,
+        multicastWaitMs: flags.multicastWait,
+        multicast: flags.multicast,
       });
+      reception = attachment;
+      if (flags.count !== undefined && got >= flags.count) attachment.close();
+      const group = answer.channels.find((c) => c.id === channel)?.multicast;
+      const how = attachment.via === 'multicast' ? `multicast group ${group?.group}:${group?.port}` : 'unicast';
+      process.stderr.write(`scattercast: receiving over ${how}\n`);
       const stop = (): void => attachment.close();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);

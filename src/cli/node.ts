@@ -11,6 +11,7 @@ interface NodeFlags {
   admin?: string;
   frontend?: string;
   allowPrivateUrls?: boolean;
+  multicastInterface?: string;
   announcement: string[];
   source?: number;
   rate?: number;
@@ -31,6 +32,7 @@ export function addNode(program: Command, out: (line: string) => void): void {
     .option('--admin <host:port>', 'serve /metrics and /state over HTTP here')
     .option('--frontend <host:port>', 'serve the cluster frontend here: clients ask it for sessions (POST /v1/sessions)')
     .option('--allow-private-urls', 'let the frontend fetch announcements from loopback and private addresses')
+    .option('--multicast-interface <ipv4>', 'also serve channels on local multicast (239.255.0.0/16, TTL 1) from this interface')
     .option('--announcement <file>', 'join the session this XML announcement describes (repeatable)', collect, [])
     .option('--source <channel>', 'run a test source on this channel of the first session', intFlag('--source', 0, 65535))
     .option('--rate <packets/s>', 'test source rate, packets per second (default 50)', intFlag('--rate', 1, 1_000_000))
@@ -57,6 +59,7 @@ export function addNode(program: Command, out: (line: string) => void): void {
           ...(flags.admin ? { admin: flags.admin } : {}),
           ...(flags.frontend ? { frontend: flags.frontend } : {}),
           ...(flags.allowPrivateUrls ? { allowPrivateUrls: true } : {}),
+          ...(flags.multicastInterface ? { multicast: { interface: flags.multicastInterface } } : {}),
           ...(flags.profile ? { profile: flags.profile } : {}),
           ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
           ...(flags.logLevel ? { logLevel: flags.logLevel } : {}),

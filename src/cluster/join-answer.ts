@@ -1,3 +1,5 @@
+import type { MulticastGroup } from './local-multicast.ts';
+
 /** What a cluster frontend answers a client that asked to join a session (paper 3.4): how to reach each channel. */
 
 /** Where and how a client reaches one channel of the session. */
@@ -8,6 +10,8 @@ export interface ChannelAnswer {
   readonly transport: string;
   /** Unicast: a TCP connection to the SCX speaking the scattercast client protocol (hello, then framed packets). */
   readonly unicast: { readonly protocol: 'scattercast-tcp'; readonly host: string; readonly port: number };
+  /** Local multicast, when the cluster serves it: packets (header included) to this group, one per datagram. */
+  readonly multicast?: MulticastGroup;
 }
 
 /** The frontend's answer: the session and its channels. */

@@ -5,7 +5,8 @@ import type { ScxNode } from './scx-node.ts';
 
 /**
  * Joins a session at this node (starting its SCX if needed) and says where clients reach each channel: the node's
- * own address, with the client hello. Throws ERR_TRANSPORT_UNSUPPORTED for a transport this node lacks.
+ * own address, with the client hello, and the channel's local multicast group if the node serves multicast (it
+ * starts to). Throws ERR_TRANSPORT_UNSUPPORTED for a transport this node lacks.
  */
 export function joinHere(node: ScxNode, announcement: Announcement): JoinAnswer {
   const s = node.join(announcement);
@@ -14,6 +15,11 @@ export function joinHere(node: ScxNode, announcement: Announcement): JoinAnswer 
     session: s.name,
     id: s.idHex,
     scx: node.self,
-    channels: announcement.channels.map((ch) => ({ id: ch.id, transport: ch.unicast, unicast: { protocol: 'scattercast-tcp', host, port } })),
+    channels: announcement.channels.map((ch) => ({
+      id: ch.id,
+      transport: ch.unicast,
+      unicast: { protocol: 'scattercast-tcp', host, port },
+      ...(node.multicast ? { multicast: node.multicast.serve(s.idHex, s.id, ch.id) } : {}),
+    })),
   };
 }

@@ -15,6 +15,7 @@ import type { GossamerConfig } from '../gossamer/config.ts';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from '../gossamer/profiles.ts';
 import { parseAddress, type Address } from '../net/address.ts';
 import { parseAnnouncement, type Announcement } from '../session/announcement.ts';
+import type { MulticastOptions } from './local-multicast.ts';
 import type { LogLevel } from './log.ts';
 import type { TestSourceOptions } from './test-source.ts';
 
@@ -39,6 +40,8 @@ export interface NodeConfig {
   readonly frontend?: Address;
   /** Whether the frontend may fetch announcements from loopback, link-local and private addresses (default false). */
   readonly allowPrivateUrls: boolean;
+  /** Serve channels on local multicast too: the interface's IPv4 address, the groups' port and TTL (default: off). */
+  readonly multicast?: MulticastOptions;
   /** Protocol parameters: a profile, then overrides. */
   readonly gossamer: Partial<GossamerConfig>;
   /** Time between probe measurements of one peer, ms. */
@@ -58,6 +61,7 @@ export interface RawNodeConfig {
   admin?: unknown;
   frontend?: unknown;
   allowPrivateUrls?: unknown;
+  multicast?: unknown;
   profile?: unknown;
   gossamer?: unknown;
   probeIntervalMs?: unknown;
@@ -93,7 +97,7 @@ export function readNodeConfigFile(path: string): { raw: RawNodeConfig; baseDir:
 
 /** Validates raw fields into a NodeConfig. */
 export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
-  const known = new Set(['listen', 'advertise', 'admin', 'frontend', 'allowPrivateUrls', 'profile', 'gossamer', 'probeIntervalMs', 'seed', 'logLevel', 'modules', 'sessions']);
+  const known = new Set(['listen', 'advertise', 'admin', 'frontend', 'allowPrivateUrls', 'multicast', 'profile', 'gossamer', 'probeIntervalMs', 'seed', 'logLevel', 'modules', 'sessions']);
   for (const k of Object.keys(raw)) if (!known.has(k)) bad(`unknown config field "${k}" (known: ${[...known].join(', ')})`);
   if (typeof raw.listen !== 'string') bad('config needs "listen": "host:port"');
   const listen = parseAddress(raw.listen);
@@ -121,6 +125,7 @@ export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
     admin,
     frontend,
     allowPrivateUrls: raw.allowPrivateUrls === true,
+    multicast: raw.multicast === undefined ? undefined : multicastOptions(raw.multicast),
     gossamer: { ...PROFILES[profile], ...(raw.gossamer as Partial<GossamerConfig>) },
     probeIntervalMs,
     seed: seed as number,
@@ -128,6 +133,17 @@ export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
     modules: modules.map((m: string) => resolve(baseDir, m)),
     sessions: sessions.map((s: unknown, i: number) => sessionEntry(s, i, baseDir)),
   };
+}
+
+function multicastOptions(raw: unknown): MulticastOptions {
+  const m = raw as Record<string, unknown> | null;
+  if (typeof m !== 'object' || m === null || typeof m.interface !== 'string' || !/^\d{1,3}(\.\d{1,3}){3}$/.test(m.interface)) {
+    bad('"multicast" must be { "interface": "IPv4 address of the LAN interface", "port"?: number, "ttl"?: number }');
+  }
+  for (const k of Object.keys(m)) if (!['interface', 'port', 'ttl'].includes(k)) bad(`multicast: unknown field "${k}"`);
+  if (m.port !== undefined && !(Number.isInteger(m.port) && (m.port as number) >= 1 && (m.port as number) <= 65535)) bad('"multicast.port" must be 1..65535');
+  if (m.ttl !== undefined && !(Number.isInteger(m.ttl) && (m.ttl as number) >= 1 && (m.ttl as number) <= 32)) bad('"multicast.ttl" must be 1..32 (scope: keep it small)');
+  return m as unknown as MulticastOptions;
 }
 
 function sessionEntry(raw: unknown, i: number, baseDir: string): SessionEntry {

@@ -32,6 +32,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     gossamer: config.gossamer,
     probe: { intervalMs: config.probeIntervalMs },
     seed: config.seed,
+    multicast: config.multicast,
     registry,
     log,
   });

@@ -19,6 +19,7 @@ import { ErrorCode, ScError } from '../core/errors.ts';
 import type { ServiceRegistry } from '../transport/registry.ts';
 import { ClientLinks } from './client-links.ts';
 import { DataLinks } from './data-links.ts';
+import { LocalMulticast, type MulticastOptions } from './local-multicast.ts';
 import type { Logger } from './log.ts';
 import { SessionRuntime } from './session-runtime.ts';
 
@@ -35,6 +36,8 @@ export interface ScxNodeOptions {
   readonly seed: number;
   readonly registry: ServiceRegistry;
   readonly log: Logger;
+  /** Serve channels on local multicast groups too (default: unicast only). */
+  readonly multicast?: MulticastOptions;
 }
 
 /** Called with every packet a session delivers to this node's local clients. */
@@ -61,6 +64,8 @@ export class ScxNode {
   private readonly dataLinks: DataLinks;
   /** Clients attached over unicast. */
   readonly clients: ClientLinks;
+  /** Local multicast, if the node serves it. */
+  readonly multicast: LocalMulticast | undefined;
   private readonly listeners: DeliveryListener[] = [];
   private stopped = false;
 
@@ -92,6 +97,9 @@ export class ScxNode {
     );
     this.clients = new ClientLinks(this.sessions, log);
     this.listeners.push((s, channel, packet) => this.clients.deliver(s, channel, packet));
+    const multicast = o.multicast ? new LocalMulticast(o.multicast) : undefined;
+    this.multicast = multicast;
+    if (multicast) this.listeners.push((s, channel, packet) => multicast.deliver(s.idHex, channel, packet));
     this.dataLinks = new DataLinks(this.tcp, this.udp, (hex) => this.sessions.get(hex)?.onWritable());
   }
 
@@ -101,9 +109,11 @@ export class ScxNode {
     try {
       await this.tcp.listen(host, port);
       await this.udp.bind(host, port);
+      await this.multicast?.open();
     } catch (err) {
       await this.tcp.close();
       this.udp.close();
+      this.multicast?.close();
       throw new ScError(ErrorCode.LISTEN_FAILED, `cannot listen on ${formatAddress(this.o.listen)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     this.probe.start();
@@ -160,6 +170,7 @@ export class ScxNode {
     this.dataLinks.close();
     await this.tcp.close();
     this.udp.close();
+    this.multicast?.close();
     this.o.log('info', 'node stopped', { address: this.self });
   }
 

@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 /** A LAN of namespaces on one bridge. */
 export interface Lan {
   readonly tag: string;
+  /** The bridge's interface name. */
+  readonly bridge: string;
   readonly namespaces: readonly string[];
   /** Address of host i. */
   ip(i: number): string;
@@ -54,6 +56,7 @@ export function createLan(n: number): Lan {
   const ip = (i: number): string => `10.${net}.0.${i + 1}`;
   const lan: Lan = {
     tag,
+    bridge,
     namespaces,
     ip,
     hostIp: `10.${net}.0.254`,
