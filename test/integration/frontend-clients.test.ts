@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,5 +105,34 @@ describe('clients attach through cluster frontends', { timeout: 120_000 }, () =>
     const at = input.indexOf(got.subarray(0, 100));
     assert.ok(at >= 0 && at % 100 === 0, 'the first packet received is one the sender sent');
     assert.ok(input.subarray(at, at + got.length).equals(got), 'what join wrote is a contiguous run of what send read');
+  });
+
+  it('scattercast join --udp hands each payload to a local UDP port, one datagram each (for a player)', async () => {
+    const player = createSocket('udp4');
+    await new Promise<void>((resolve) => player.bind(0, '127.0.0.1', resolve));
+    const got: Buffer[] = [];
+    player.on('message', (m) => got.push(m));
+    const announcement = join(dir, 'session.xml');
+    const port = (player.address() as { port: number }).port;
+    const joiner = spawn(process.execPath, ['bin/scattercast.js', 'join', frontends[1] as string, NAME, '--announcement', announcement, '--count', '20', '--udp', `127.0.0.1:${port}`], { stdio: 'ignore' });
+    const toSender = await askFrontend(frontends[0] as string, NAME, { announcement: xml });
+    const sender = attachChannel(toSender, 3, 'send');
+    let n = 0;
+    const timer = setInterval(() => sender.send([Buffer.from(`payload ${n++}`)]), 10);
+    const status = await new Promise<number | null>((resolve) => {
+      const kill = setTimeout(() => joiner.kill(), 20_000);
+      joiner.on('exit', (code) => {
+        clearTimeout(kill);
+        resolve(code);
+      });
+    });
+    clearInterval(timer);
+    sender.close();
+    await sleep(100);
+    player.close();
+    assert.equal(status, 0);
+    assert.equal(got.length, 20);
+    const first = Number(/payload (\d+)/.exec(got[0]!.toString())?.[1]);
+    assert.deepEqual(got.map((m) => m.toString()), Array.from({ length: 20 }, (_, k) => `payload ${first + k}`));
   });
 });
