@@ -7,7 +7,8 @@
  *   until the new one delivers the next packet in sequence, or one already forwarded (it is behind, and its
  *   ordered stream covers what follows); packets the new upstream sends ahead of the sequence are held back
  *   until the previous upstream fills in. Then RELEASE goes to the previous upstream.
- *   A handover also ends when the previous upstream fails or `handoverMs` passes.
+ *   A handover also ends when the previous upstream fails, stalls (`stallMs` silent while packets wait) or
+ *   `handoverMs` passes.
  * - upstream: a link that leaves a source's downstream set keeps receiving (it lingers) until it sends
  *   RELEASE, fails, or `handoverMs` passes.
  * Every SCX forwards (and delivers to its clients) each sequence number at most once and in order, so clients see no duplicate and no gap
@@ -25,7 +26,7 @@ import {
   type ServiceModuleFactory,
 } from '../../transport/service-module.ts';
 import { decodeRelease, encodeRelease } from './release.ts';
-import { newSourceState, type SourceState } from './source-state.ts';
+import { newSourceState, type Handover, type SourceState } from './source-state.ts';
 
 /** Options of the forward module. */
 export interface ForwardOptions {
@@ -33,6 +34,8 @@ export interface ForwardOptions {
   readonly handoverMs?: number;
   /** Most packets held back during one handover (default 4096). */
   readonly maxHeld?: number;
+  /** A handover whose previous upstream has sent nothing for this long while packets wait ends early, ms (default 500). */
+  readonly stallMs?: number;
 }
 
 /** A sequence jump at least this large (either way) means the source restarted its numbering. */
@@ -45,6 +48,7 @@ export class ForwardModule implements ServiceModule {
   private readonly gone = new Set<LinkId>();
   private readonly handoverMs: number;
   private readonly maxHeld: number;
+  private readonly stallMs: number;
 
   constructor(
     private readonly ctx: ChannelContext,
@@ -52,6 +56,7 @@ export class ForwardModule implements ServiceModule {
   ) {
     this.handoverMs = options.handoverMs ?? 3000;
     this.maxHeld = options.maxHeld ?? 4096;
+    this.stallMs = options.stallMs ?? 500;
   }
 
   onData(from: LinkId, packet: DataPacket): void {
@@ -61,6 +66,7 @@ export class ForwardModule implements ServiceModule {
     const fromUpstream = from === upstream || (from === LOCAL_LINK && source === this.ctx.self);
     const fromPrevious = st.handover !== undefined && from === st.handover.previous;
     if (!fromUpstream && !fromPrevious) return this.ctx.drop('not-upstream');
+    if (fromPrevious && st.handover) st.handover.lastFromPreviousMs = this.ctx.now();
     if (st.lastSeq === undefined) return this.forward(from, st, packet);
     const d = seqDiff(packet.header.seq, st.lastSeq);
     if (d <= 0 && d > -RESTART_DISTANCE) {
@@ -80,7 +86,8 @@ export class ForwardModule implements ServiceModule {
         this.endHandover(source, st);
         return this.forward(from, st, packet);
       }
-      return insertBySeq(st.handover.held, packet);
+      insertBySeq(st.handover.held, packet);
+      return this.rearm();
     }
     this.forward(from, st, packet);
   }
@@ -96,7 +103,7 @@ export class ForwardModule implements ServiceModule {
       return this.rearm();
     }
     if (previous === undefined || previous === upstream || st.lastSeq === undefined || this.gone.has(previous)) return;
-    st.handover = { previous, untilMs: this.ctx.now() + this.handoverMs, held: [] };
+    st.handover = { previous, untilMs: this.ctx.now() + this.handoverMs, held: [], lastFromPreviousMs: this.ctx.now() };
     this.rearm();
   }
 
@@ -132,7 +139,7 @@ export class ForwardModule implements ServiceModule {
   handleTimeout(now: Millis): void {
     for (const [source, st] of this.sources) {
       for (const [link, until] of st.lingering) if (until <= now) st.lingering.delete(link);
-      if (st.handover && st.handover.untilMs <= now) this.endHandover(source, st);
+      if (st.handover && handoverDeadline(st.handover, this.stallMs) <= now) this.endHandover(source, st);
     }
     this.rearm();
   }
@@ -187,10 +194,18 @@ export class ForwardModule implements ServiceModule {
     for (const st of this.sources.values()) {
       for (const until of st.lingering.values()) if (next === undefined || until < next) next = until;
       const h = st.handover;
-      if (h && (next === undefined || h.untilMs < next)) next = h.untilMs;
+      if (h && (next === undefined || handoverDeadline(h, this.stallMs) < next)) next = handoverDeadline(h, this.stallMs);
     }
     this.ctx.wakeAt(next);
   }
+}
+
+/**
+ * When a handover ends: at its time limit, or earlier once packets wait and the previous upstream has been silent
+ * for `stallMs` (it lost them too: waiting longer cannot fill the gap).
+ */
+function handoverDeadline(h: Handover, stallMs: number): number {
+  return h.held.length > 0 ? Math.min(h.untilMs, h.lastFromPreviousMs + stallMs) : h.untilMs;
 }
 
 /** Inserts a packet into a list kept in sequence order (duplicates ignored). */

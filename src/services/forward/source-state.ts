@@ -9,6 +9,8 @@ export interface Handover {
   readonly untilMs: number;
   /** Packets from the new upstream that arrived ahead of the sequence, waiting for the previous one to fill in. */
   readonly held: DataPacket[];
+  /** When the previous upstream last delivered (or the handover began), ms. */
+  lastFromPreviousMs: number;
 }
 
 /** What the forward module keeps per source. */
