@@ -51,6 +51,8 @@ export class ClientLinks {
 
   /** Hands a delivered packet to the channel's receivers. */
   deliver(session: SessionRuntime, channel: number, packet: DataPacket): void {
+    // Every packet an SCX forwards comes here: with no receiver attached, build no key.
+    if (this.receivers.size === 0) return;
     const set = this.receivers.get(`${session.idHex}|${channel}`);
     if (!set) return;
     for (const conn of set) {
@@ -82,6 +84,9 @@ export class ClientLinks {
     if (!set) this.receivers.set(key, (set = new Set()));
     set.add(conn);
     conn.onFrames(() => undefined);
-    conn.socket.once('close', () => set.delete(conn));
+    conn.socket.once('close', () => {
+      set.delete(conn);
+      if (set.size === 0 && this.receivers.get(key) === set) this.receivers.delete(key);
+    });
   }
 }

@@ -65,6 +65,7 @@ export class LocalMulticast {
 
   /** Sends a delivered packet to its channel's group, if the channel is served. */
   deliver(sessionHex: string, channel: number, packet: DataPacket): void {
+    if (this.served.size === 0) return;
     const group = this.served.get(`${sessionHex}|${channel}`);
     if (group && this.socket) this.socket.send(packet.bytes, this.port, group);
   }

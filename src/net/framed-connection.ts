@@ -5,9 +5,9 @@ import { FrameDecoder, FrameTooLarge, encodeFrames } from './frame-decoder.ts';
 export const MAX_FRAME_BYTES = 70 * 1024;
 
 /**
- * Most bytes one connection hands over per turn of the event loop. libuv reads a readable socket up to 32 times
- * (2 MiB) per turn and each read is relayed at once, so without a budget a few saturated connections make one
- * turn last hundreds of ms: every other connection, timer and accept waits that long.
+ * After this many bytes a connection yields the event loop for a turn. libuv reads a readable socket up to 32
+ * times (2 MiB) per turn and each read is relayed at once, so without a budget a few saturated connections make
+ * one turn last hundreds of ms: every other connection, timer and accept waits that long.
  */
 const READ_BUDGET_BYTES = 64 * 1024;
 
@@ -16,21 +16,21 @@ export class FramedConnection {
   private readonly decoder = new FrameDecoder(MAX_FRAME_BYTES);
   private onFramesCb: (frames: Buffer[]) => void = () => {};
   private closed = false;
-  /** Bytes read in this turn of the event loop; past the budget the socket pauses until the next turn. */
-  private readThisTurn = 0;
+  /** Bytes read since the socket last yielded; past the budget it pauses until the next turn. */
+  private readSinceYield = 0;
 
   constructor(
     readonly socket: Socket,
     /** Called once when the connection is gone, with why. */
-    onClose: (why: string) => void,
+    private readonly onClose: (why: string) => void,
   ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => {
-      this.readThisTurn += chunk.length;
-      if (this.readThisTurn >= READ_BUDGET_BYTES && !socket.isPaused()) {
+      this.readSinceYield += chunk.length;
+      if (this.readSinceYield >= READ_BUDGET_BYTES && !socket.isPaused()) {
         socket.pause();
         setImmediate(() => {
-          this.readThisTurn = 0;
+          this.readSinceYield = 0;
           if (!this.closed) socket.resume();
         });
       }
@@ -47,10 +47,7 @@ export class FramedConnection {
     socket.on('close', () => {
       if (!this.closed) this.destroy('closed by peer');
     });
-    this.onClose = onClose;
   }
-
-  private onClose: (why: string) => void;
 
   /** Sets who takes the frames of each read. */
   onFrames(cb: (frames: Buffer[]) => void): void {

@@ -19,18 +19,6 @@ export function readRecords(path: string, ch = 1): Received[] {
     .filter((r) => r.ch === ch);
 }
 
-/** Duplicates (or reorderings) and gaps in a delivered sequence. */
-export function sequenceDefects(rs: readonly Received[]): { duplicates: number; gaps: number } {
-  let duplicates = 0;
-  let gaps = 0;
-  for (let k = 1; k < rs.length; k++) {
-    const d = (rs[k] as Received).seq - (rs[k - 1] as Received).seq;
-    if (d <= 0) duplicates++;
-    else if (d > 1) gaps++;
-  }
-  return { duplicates, gaps };
-}
-
 /**
  * How long after `at` (wall ms) the node was receiving again: the end of the longest silence (longer than
  * `silenceMs`) that began before `at` + 1 s and ended after `at`; 0 when it never fell silent.

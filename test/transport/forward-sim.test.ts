@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Random } from '../../src/core/random.ts';
 import { ForwardModule } from '../../src/services/forward/forward.ts';
-import { SimDataPlane } from '../../src/sim/dataplane.ts';
-import { Simulation } from '../../src/sim/simulation.ts';
 import type { DataPacket } from '../../src/session/data-header.ts';
 import type { ServiceModuleFactory } from '../../src/transport/service-module.ts';
+import { sequenceDefects } from '../support/sequence.ts';
+import { simStream } from '../support/sim-stream.ts';
 
 const SEED = Number(process.env.SC_SEED ?? 7);
 
@@ -13,42 +12,22 @@ function forwardWith(handoverMs: number): ServiceModuleFactory {
   return { names: ['forward'], dataTransport: 'tcp', description: 'test', create: (ctx) => new ForwardModule(ctx, { handoverMs }) };
 }
 
-/** Streams 50 packets/s from SCX 3 while 16 SCXs build and optimise their mesh; returns what each delivered. */
+/** The shared 16-SCX stream, counting route switches (an upstream replaced by another). */
 function stream(factory: ServiceModuleFactory, seed: number) {
-  const rng = new Random(seed);
-  const n = 16;
-  const pos = Array.from({ length: n }, () => [rng.range(0, 100), rng.range(0, 100)] as const);
-  const latencyMs = (i: number, j: number) => 1 + Math.hypot(pos[i]![0] - pos[j]![0], pos[i]![1] - pos[j]![1]) / 2;
-  let dp: SimDataPlane | undefined;
   let routeChanges = 0;
-  const sim = new Simulation({
-    scxCount: n,
-    latencyMs,
-    rendezvous: [0],
+  const plane = simStream({
+    factory,
     seed,
-    onEvent: (i, ev, now) => {
+    onEvent: (ev) => {
       if (ev.type === 'route-changed' && ev.previousUpstream !== undefined && ev.upstream !== undefined) routeChanges++;
-      dp?.onEvent(i, ev, now);
     },
   });
-  dp = new SimDataPlane(sim, { factory, channel: 1, sessionId: new Uint8Array(16), latencyMs });
-  for (let i = 0; i < n; i++) sim.join(i, i * 300, i === 3);
-  const plane = dp;
-  for (let t = 1000; t < 120_000; t += 20) sim.at(t, () => plane.send(3));
-  sim.runUntil(125_000);
   return { delivered: plane.delivered, routeChanges, plane };
 }
 
-/** Gaps and duplicates in one SCX's delivered sequence. */
+/** Gaps and duplicates in one SCX's delivered packets. */
 function defects(packets: readonly DataPacket[]): { gaps: number; duplicates: number } {
-  let gaps = 0;
-  let duplicates = 0;
-  for (let k = 1; k < packets.length; k++) {
-    const d = packets[k]!.header.seq - packets[k - 1]!.header.seq;
-    if (d <= 0) duplicates++;
-    else if (d > 1) gaps++;
-  }
-  return { gaps, duplicates };
+  return sequenceDefects(packets.map((p) => p.header.seq));
 }
 
 describe('the forward module in the simulator', () => {

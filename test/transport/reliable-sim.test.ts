@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { Random } from '../../src/core/random.ts';
 import { forwardUdp } from '../../src/services/forward/forward.ts';
 import { MAX_NACK_RANGES, NACK_TYPE, decodeNack, encodeNack, toRanges } from '../../src/services/reliable/nack.ts';
 import { ReliableModule, reliable, reliableFactory } from '../../src/services/reliable/reliable.ts';
 import { newReliableStats, type ReliableStats } from '../../src/services/reliable/stats.ts';
-import { SimDataPlane } from '../../src/sim/dataplane.ts';
-import { Simulation } from '../../src/sim/simulation.ts';
+import type { SimDataPlane } from '../../src/sim/dataplane.ts';
 import { encodeDataPacket, type DataPacket } from '../../src/session/data-header.ts';
 import { ChannelRuntime } from '../../src/transport/channel-runtime.ts';
 import type { ServiceModuleFactory } from '../../src/transport/service-module.ts';
+import { sequenceDefects } from '../support/sequence.ts';
+import { simStream } from '../support/sim-stream.ts';
 
 const SEED = Number(process.env.SC_SEED ?? 7);
 const LOSS_SEED = Number(process.env.SC_LOSS_SEED ?? SEED + 1);
@@ -19,32 +19,14 @@ const LOSS = 0.05;
 const LAST_SEQ = 5949;
 const TAIL_ALLOWANCE = 10;
 
-/** Streams 50 packets/s from SCX 3 while 16 SCXs build and optimise their mesh, 5% loss per hop. */
-function stream(factory: ServiceModuleFactory) {
-  const rng = new Random(SEED);
-  const n = 16;
-  const pos = Array.from({ length: n }, () => [rng.range(0, 100), rng.range(0, 100)] as const);
-  const latencyMs = (i: number, j: number) => 1 + Math.hypot(pos[i]![0] - pos[j]![0], pos[i]![1] - pos[j]![1]) / 2;
-  let dp: SimDataPlane | undefined;
-  const sim = new Simulation({ scxCount: n, latencyMs, rendezvous: [0], seed: SEED, onEvent: (i, ev, now) => dp?.onEvent(i, ev, now) });
-  dp = new SimDataPlane(sim, { factory, channel: 1, sessionId: new Uint8Array(16), latencyMs, lossRate: LOSS, lossSeed: LOSS_SEED });
-  for (let i = 0; i < n; i++) sim.join(i, i * 300, i === 3);
-  const plane = dp;
-  for (let t = 1000; t < 120_000; t += 20) sim.at(t, () => plane.send(3));
-  sim.runUntil(125_000);
-  return plane;
+/** The shared 16-SCX stream with 5% loss per hop. */
+function stream(factory: ServiceModuleFactory): SimDataPlane {
+  return simStream({ factory, seed: SEED, lossRate: LOSS, lossSeed: LOSS_SEED });
 }
 
-/** Gaps and duplicates (or reorderings) in one SCX's delivered sequence. */
+/** Gaps and duplicates (or reorderings) in one SCX's delivered packets. */
 function defects(packets: readonly DataPacket[]): { gaps: number; duplicates: number } {
-  let gaps = 0;
-  let duplicates = 0;
-  for (let k = 1; k < packets.length; k++) {
-    const d = packets[k]!.header.seq - packets[k - 1]!.header.seq;
-    if (d <= 0) duplicates++;
-    else if (d > 1) gaps++;
-  }
-  return { gaps, duplicates };
+  return sequenceDefects(packets.map((p) => p.header.seq));
 }
 
 /** The reliable module's counters at SCX i. */
