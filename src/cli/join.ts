@@ -1,8 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { receiveChannel, type Reception } from '../client/receive-channel.ts';
-import { askFrontend } from '../client/frontend-client.ts';
+import { tuneIn, type TunedIn } from '../client/tune-in.ts';
 import { parseAddress } from '../net/address.ts';
 import { payloadOf, type DataPacket } from '../session/data-header.ts';
 import { announcementRef } from './announcement-ref.ts';
@@ -37,31 +36,30 @@ export function addJoin(program: Command): void {
     .option('--multicast-wait <ms>', 'wait this long for multicast before asking for unicast (default 2000)', intFlag('--multicast-wait', 0, 60_000), 2000)
     .option('--no-multicast', 'receive over unicast only')
     .action(async (frontend: string, session: string, flags: JoinFlags) => {
-      const answer = await askFrontend(frontend, session, announcementRef(flags));
-      const channel = flags.channel ?? (answer.channels[0]?.id as number);
-      process.stderr.write(`scattercast: receiving ${answer.session} channel ${channel} from SCX ${answer.scx}\n`);
       const write = sink(flags);
       let got = 0;
-      let reception: Reception | undefined;
+      let client: TunedIn | undefined;
       const onPacket = (p: DataPacket): void => {
         if (flags.count !== undefined && got >= flags.count) return;
         write(payloadOf(p));
-        if (++got === flags.count) reception?.close();
+        if (++got === flags.count) client?.close();
       };
-      const attachment = await receiveChannel(answer, channel, onPacket, {
+      client = await tuneIn(frontend, session, announcementRef(flags), onPacket, {
+        ...(flags.channel !== undefined && { channel: flags.channel }),
         interface: flags.interface,
         multicastWaitMs: flags.multicastWait,
         multicast: flags.multicast,
+        onAttach: (answer, via) => {
+          const ch = answer.channels.find((c) => c.id === (flags.channel ?? answer.channels[0]?.id));
+          const how = via === 'multicast' ? `multicast group ${ch?.multicast?.group}:${ch?.multicast?.port}` : 'unicast';
+          process.stderr.write(`scattercast: receiving ${answer.session} channel ${ch?.id} from SCX ${answer.scx} over ${how}\n`);
+        },
       });
-      reception = attachment;
-      if (flags.count !== undefined && got >= flags.count) attachment.close();
-      const group = answer.channels.find((c) => c.id === channel)?.multicast;
-      const how = attachment.via === 'multicast' ? `multicast group ${group?.group}:${group?.port}` : 'unicast';
-      process.stderr.write(`scattercast: receiving over ${how}\n`);
-      const stop = (): void => attachment.close();
+      if (flags.count !== undefined && got >= flags.count) client.close();
+      const stop = (): void => client.close();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const why = await attachment.closed;
+      const why = await client.closed;
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       process.stderr.write(`scattercast: received ${got} packet(s); ${why}\n`);

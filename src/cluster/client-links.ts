@@ -8,15 +8,30 @@ import type { FramedConnection } from '../net/framed-connection.ts';
 import type { Hello } from '../net/hello.ts';
 import type { DataPacket } from '../session/data-header.ts';
 import type { Logger } from './log.ts';
+import { RateMeter } from './rate-meter.ts';
 import type { SessionRuntime } from './session-runtime.ts';
 
 /** A receiver that lets this many bytes pile up unread is cut off, bytes. */
 const MAX_CLIENT_BACKLOG_BYTES = 4 * 1024 * 1024;
 
+/** One attached client, as the dashboard shows it. */
+export interface AttachedClient {
+  /** Who the client said it is, and where it connects from. */
+  readonly id: string;
+  readonly session: string;
+  readonly channel: number;
+  readonly role: 'receive' | 'send';
+  readonly conn: FramedConnection;
+}
+
 /** Clients attached to a node. */
 export class ClientLinks {
-  private readonly receivers = new Map<string, Set<FramedConnection>>();
+  private readonly receivers = new Map<string, Set<AttachedClient>>();
   private readonly senders = new Map<string, number>();
+  /** Every attached client. */
+  readonly attached = new Set<AttachedClient>();
+  /** Packets handed to or taken from each client, by client id. */
+  readonly traffic = new RateMeter();
   /** Clients refused (unknown session or channel) and cut off (too slow). */
   refused = 0;
   cutOff = 0;
@@ -36,10 +51,16 @@ export class ClientLinks {
     }
     const who = `${hello.from}@${conn.socket.remoteAddress ?? '?'}:${conn.socket.remotePort ?? 0}`;
     this.log('info', 'client attached', { session: s.name, channel: hello.channel, role: hello.role, client: who });
-    if (hello.role === 'receive') return this.addReceiver(`${hex}|${hello.channel}`, conn);
+    const client: AttachedClient = { id: who, session: s.name, channel: hello.channel, role: hello.role, conn };
+    this.attached.add(client);
+    conn.socket.once('close', () => this.attached.delete(client));
+    if (hello.role === 'receive') return this.addReceiver(`${hex}|${hello.channel}`, client);
     this.senders.set(hex, (this.senders.get(hex) ?? 0) + 1);
     s.becomeSource();
-    const onFrames = (frames: Buffer[]): void => s.inject(hello.channel, who, frames);
+    const onFrames = (frames: Buffer[]): void => {
+      this.traffic.add(who, frames.length, frames.reduce((n, f) => n + f.length, 0));
+      s.inject(hello.channel, who, frames);
+    };
     conn.onFrames(onFrames);
     if (first.length > 0) onFrames(first);
     conn.socket.once('close', () => {
@@ -55,13 +76,14 @@ export class ClientLinks {
     if (this.receivers.size === 0) return;
     const set = this.receivers.get(`${session.idHex}|${channel}`);
     if (!set) return;
-    for (const conn of set) {
+    for (const { id, conn } of set) {
       if (conn.backlog > MAX_CLIENT_BACKLOG_BYTES) {
         this.cutOff++;
         conn.destroy('client too slow');
         continue;
       }
       conn.writeFrames([packet.bytes]);
+      this.traffic.add(id, 1, packet.bytes.length);
     }
   }
 
@@ -79,13 +101,13 @@ export class ClientLinks {
     return n;
   }
 
-  private addReceiver(key: string, conn: FramedConnection): void {
+  private addReceiver(key: string, client: AttachedClient): void {
     let set = this.receivers.get(key);
     if (!set) this.receivers.set(key, (set = new Set()));
-    set.add(conn);
-    conn.onFrames(() => undefined);
-    conn.socket.once('close', () => {
-      set.delete(conn);
+    set.add(client);
+    client.conn.onFrames(() => undefined);
+    client.conn.socket.once('close', () => {
+      set.delete(client);
       if (set.size === 0 && this.receivers.get(key) === set) this.receivers.delete(key);
     });
   }

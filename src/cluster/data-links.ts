@@ -9,6 +9,7 @@ import type { FramedConnection } from '../net/framed-connection.ts';
 import type { TcpEndpoint } from '../net/tcp-endpoint.ts';
 import type { UdpEndpoint } from '../net/udp-endpoint.ts';
 import type { DataTransport } from '../transport/service-module.ts';
+import { RateMeter } from './rate-meter.ts';
 
 /** A TCP data link stops taking packets while this many bytes wait in its socket. */
 const HIGH_WATER_BYTES = 1024 * 1024;
@@ -19,6 +20,8 @@ export class DataLinks {
   /** The last packet list framed, and its bytes: the links of one flush mostly get the same packets. */
   private lastPackets: readonly DataPacket[] = [];
   private lastFramed: Buffer | undefined;
+  /** Data sent to each peer, all sessions together. */
+  readonly sent = new RateMeter();
 
   constructor(
     private readonly tcpEndpoint: TcpEndpoint,
@@ -37,7 +40,10 @@ export class DataLinks {
   /** Sends packets on the link: one write for TCP, one datagram each for UDP. */
   write(peer: string, session: SessionKey, channel: number, transport: DataTransport, packets: readonly DataPacket[]): void {
     if (transport === 'udp') {
-      for (const p of packets) this.udp.sendData(peer, p.bytes);
+      for (const p of packets) {
+        this.udp.sendData(peer, p.bytes);
+        this.sent.add(peer, 1, p.bytes.length);
+      }
       return;
     }
     const k = key(peer, session, channel);
@@ -49,7 +55,9 @@ export class DataLinks {
       c.socket.on('drain', () => this.onDrain(session.idHex));
       this.tcp.set(k, (conn = c));
     }
-    conn.writeRaw(this.framed(packets));
+    const framed = this.framed(packets);
+    this.sent.add(peer, packets.length, framed.length);
+    conn.writeRaw(framed);
   }
 
   /** The packets as one framed buffer, encoded once for every link that gets the same packets in a row. */

@@ -11,6 +11,7 @@ import { formatAddress, type Address } from '../net/address.ts';
 import { parseAnnouncement, type Announcement } from '../session/announcement.ts';
 import { formatSessionName, parseSessionName } from '../session/name.ts';
 import { fetchAnnouncement } from './fetch-announcement.ts';
+import { readJsonObject, requestInvalid, sendError, sendJson, STATUS } from './http-json.ts';
 import type { JoinAnswer } from './join-answer.ts';
 
 /** What the frontend needs from its cluster. */
@@ -30,35 +31,11 @@ export const REQUEST_MAX_BYTES = 128 * 1024;
 /** Request deadline set by startFrontend, in milliseconds. */
 export const REQUEST_TIMEOUT_MS = 10_000;
 
-/** HTTP status of each code a client may be answered with. */
-const STATUS: Readonly<Record<string, number>> = {
-  [ErrorCode.REQUEST_INVALID]: 400,
-  [ErrorCode.SESSION_NAME_INVALID]: 400,
-  [ErrorCode.URL_INVALID]: 400,
-  [ErrorCode.URL_FORBIDDEN]: 403,
-  [ErrorCode.NOT_FOUND]: 404,
-  [ErrorCode.METHOD_NOT_ALLOWED]: 405,
-  [ErrorCode.SESSION_MISMATCH]: 409,
-  [ErrorCode.REQUEST_TOO_LARGE]: 413,
-  [ErrorCode.ANNOUNCEMENT_TOO_LARGE]: 413,
-  [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
-  [ErrorCode.ANNOUNCEMENT_INVALID]: 422,
-  [ErrorCode.TRANSPORT_UNSUPPORTED]: 422,
-  [ErrorCode.INTERNAL]: 500,
-  [ErrorCode.FETCH_FAILED]: 502,
-  [ErrorCode.FETCH_TIMEOUT]: 504,
-};
-
 /** Codes a join may pass on to the client; anything else it throws is internal. */
-const JOIN_CODES: readonly string[] = [ErrorCode.TRANSPORT_UNSUPPORTED];
+const JOIN_CODES: readonly string[] = [ErrorCode.TRANSPORT_UNSUPPORTED, ErrorCode.CLUSTER_UNAVAILABLE];
 
 const ROUTES: Readonly<Record<string, string>> = { '/v1/sessions': 'POST', '/v1/health': 'GET' };
 const FIELDS = ['name', 'announcement', 'url'];
-const JSON_TYPE = /^application\/json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
-
-function requestInvalid(why: string): ScError {
-  return new ScError(ErrorCode.REQUEST_INVALID, why);
-}
 
 function internal(): ScError {
   return new ScError(ErrorCode.INTERNAL, 'internal error; the request was not served');
@@ -68,44 +45,8 @@ function describe(err: unknown): string {
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-function sendError(res: ServerResponse, err: ScError, headers?: Record<string, string>): void {
-  const message = err.message.replace(/[\r\n]+/g, ' ');
-  send(res, STATUS[err.code] ?? 500, { error: { code: err.code, message } }, headers);
-}
-
-/** Reads the body, refusing it past REQUEST_MAX_BYTES; the rest is drained so the client sees the answer (startFrontend's requestTimeout bounds the drain). */
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= REQUEST_MAX_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () =>
-      size > REQUEST_MAX_BYTES
-        ? reject(new ScError(ErrorCode.REQUEST_TOO_LARGE, `request body larger than ${REQUEST_MAX_BYTES} bytes`))
-        : resolve(Buffer.concat(chunks)),
-    );
-    req.on('error', reject);
-  });
-}
-
 /** The checked join request: the session name and the announcement or its URL. */
-function readRequest(body: Buffer): { name: string; announcement?: string; url?: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
-  } catch {
-    throw requestInvalid('request body is not UTF-8 JSON');
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw requestInvalid('request body must be a JSON object');
-  const fields = json as Record<string, unknown>;
+function readRequest(fields: Record<string, unknown>): { name: string; announcement?: string; url?: string } {
   const extra = Object.keys(fields).find((k) => !FIELDS.includes(k));
   if (extra !== undefined) throw requestInvalid(`unknown field ${JSON.stringify(extra.slice(0, 40))} (expected name and announcement or url)`);
   for (const key of FIELDS) {
@@ -119,11 +60,7 @@ function readRequest(body: Buffer): { name: string; announcement?: string; url?:
 
 /** Handles `POST /v1/sessions`: checks the request, gets and checks the announcement, joins. */
 async function joinSession(req: IncomingMessage, res: ServerResponse, options: FrontendOptions): Promise<void> {
-  if (!JSON_TYPE.test(req.headers['content-type'] ?? '')) {
-    req.resume();
-    throw new ScError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'request body must be application/json');
-  }
-  const request = readRequest(await readBody(req));
+  const request = readRequest(await readJsonObject(req, REQUEST_MAX_BYTES));
   const name = formatSessionName(parseSessionName(request.name));
   const fetcher = options.fetchAnnouncement ?? fetchAnnouncement;
   const source = request.announcement ?? (await fetcher(request.url as string, { allowPrivate: options.allowPrivateUrls }));
@@ -139,7 +76,7 @@ async function joinSession(req: IncomingMessage, res: ServerResponse, options: F
     throw internal();
   }
   options.log('info', 'client joined', { session: name, scx: answer.scx });
-  send(res, 200, answer);
+  sendJson(res, 200, answer);
 }
 
 /** The frontend's request handler, to mount on an http server: `POST /v1/sessions` and `GET /v1/health`. */
@@ -156,7 +93,7 @@ export function frontendHandler(options: FrontendOptions): (req: IncomingMessage
       req.resume();
       return sendError(res, new ScError(ErrorCode.METHOD_NOT_ALLOWED, `${path} takes ${method} only`), { allow: method });
     }
-    if (method === 'GET') return send(res, 200, { ok: true });
+    if (method === 'GET') return sendJson(res, 200, { ok: true });
     joinSession(req, res, options).catch((err: unknown) => {
       const known = err instanceof ScError && err.code in STATUS;
       if (!known) options.log('warn', 'join request failed', { error: describe(err) });

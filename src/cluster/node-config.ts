@@ -15,6 +15,7 @@ import type { GossamerConfig } from '../gossamer/config.ts';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from '../gossamer/profiles.ts';
 import { parseAddress, type Address } from '../net/address.ts';
 import { parseAnnouncement, type Announcement } from '../session/announcement.ts';
+import type { ClusterMember } from './cluster-placement.ts';
 import type { MulticastOptions } from './local-multicast.ts';
 import type { LogLevel } from './log.ts';
 import type { TestSourceOptions } from './test-source.ts';
@@ -52,6 +53,18 @@ export interface NodeConfig {
   /** Files of user service modules (paths resolved against the config file). */
   readonly modules: readonly string[];
   readonly sessions: readonly SessionEntry[];
+  /** The cluster this node belongs to (default: a cluster of its own). */
+  readonly cluster?: ClusterConfig;
+}
+
+/** A node's cluster: its name, the members its frontend spreads sessions over, and the node that probes for all. */
+export interface ClusterConfig {
+  /** The cluster's name, shown on dashboards. */
+  readonly name: string;
+  /** Every node of the cluster, this one included: SCX address and admin address (default: none listed). */
+  readonly members: readonly ClusterMember[];
+  /** Admin address of the cluster's prober node; others ask it for RTTs (default: every node probes for itself). */
+  readonly prober?: string;
 }
 
 /** The raw fields a config file or the command line may give. */
@@ -69,6 +82,7 @@ export interface RawNodeConfig {
   logLevel?: unknown;
   modules?: unknown;
   sessions?: unknown;
+  cluster?: unknown;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -97,7 +111,7 @@ export function readNodeConfigFile(path: string): { raw: RawNodeConfig; baseDir:
 
 /** Validates raw fields into a NodeConfig. */
 export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
-  const known = new Set(['listen', 'advertise', 'admin', 'frontend', 'allowPrivateUrls', 'multicast', 'profile', 'gossamer', 'probeIntervalMs', 'seed', 'logLevel', 'modules', 'sessions']);
+  const known = new Set(['listen', 'advertise', 'admin', 'frontend', 'allowPrivateUrls', 'multicast', 'profile', 'gossamer', 'probeIntervalMs', 'seed', 'logLevel', 'modules', 'sessions', 'cluster']);
   for (const k of Object.keys(raw)) if (!known.has(k)) bad(`unknown config field "${k}" (known: ${[...known].join(', ')})`);
   if (typeof raw.listen !== 'string') bad('config needs "listen": "host:port"');
   const listen = parseAddress(raw.listen);
@@ -132,7 +146,29 @@ export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
     logLevel,
     modules: modules.map((m: string) => resolve(baseDir, m)),
     sessions: sessions.map((s: unknown, i: number) => sessionEntry(s, i, baseDir)),
+    ...(raw.cluster !== undefined && { cluster: clusterConfig(raw.cluster) }),
   };
+}
+
+function clusterConfig(raw: unknown): ClusterConfig {
+  const shape = '"cluster" must be { "name": string, "members"?: [{ "scx": "host:port", "admin": "host:port" }], "prober"?: "host:port" }';
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad(shape);
+  const c = raw as Record<string, unknown>;
+  for (const k of Object.keys(c)) if (!['name', 'members', 'prober'].includes(k)) bad(`cluster: unknown field "${k}"`);
+  if (typeof c.name !== 'string' || !/^[\w.-]{1,64}$/.test(c.name)) bad('"cluster.name" must be 1 to 64 letters, digits, "_", "." or "-"');
+  const members = c.members ?? [];
+  if (!Array.isArray(members)) bad(shape);
+  const checked = members.map((m: unknown, i: number) => {
+    const r = m as Record<string, unknown> | null;
+    if (typeof r !== 'object' || r === null || typeof r.scx !== 'string' || typeof r.admin !== 'string') bad(`cluster.members[${i}] must be { "scx": "host:port", "admin": "host:port" }`);
+    parseAddress(r.scx);
+    parseAddress(r.admin);
+    return { scx: r.scx, admin: r.admin };
+  });
+  if (new Set(checked.map((m) => m.scx)).size !== checked.length) bad('cluster.members lists an SCX address twice');
+  if (c.prober !== undefined && typeof c.prober !== 'string') bad('"cluster.prober" must be the prober node\'s admin "host:port"');
+  if (typeof c.prober === 'string') parseAddress(c.prober);
+  return { name: c.name, members: checked, ...(typeof c.prober === 'string' && { prober: c.prober }) };
 }
 
 function multicastOptions(raw: unknown): MulticastOptions {

@@ -1,9 +1,19 @@
+import type { NodeView } from '../dashboard/snapshot.ts';
 import type { ScxNode } from './scx-node.ts';
 
-/** A JSON snapshot of a node: its sessions, each SCX's neighbours, routes and channels. For `/state` and tests. */
-export function nodeState(node: ScxNode) {
+/**
+ * A JSON snapshot of a node for `/state`, the dashboard and tests: its sessions (each SCX's neighbours, routes and
+ * channels), its links (neighbours and peers it sends to) with rates and RTTs, its clients, and the probe cache.
+ */
+export function nodeState(node: ScxNode, cluster: string | null = null): NodeView & { probe: Record<string, number | null> } {
+  const rtt = (peer: string): number | null => node.probe.cache.get(peer)?.rttMs ?? null;
+  const sent = node.dataLinks.sent;
+  const peers = new Set(sent.keys());
+  for (const s of node.sessions.values()) for (const n of s.gossamer.neighbours.ids()) peers.add(n);
   return {
     address: node.self,
+    cluster,
+    healthy: true,
     sessions: [...node.sessions.values()].map((s) => ({
       name: s.name,
       id: s.idHex,
@@ -18,6 +28,14 @@ export function nodeState(node: ScxNode) {
       })),
       channels: [...s.channels].map(([id, ch]) => ({ id, transport: ch.transport, ...ch.runtime.stats })),
     })),
+    links: [...peers].sort().map((peer) => {
+      const r = sent.get(peer);
+      return { peer, rttMs: rtt(peer), packetsPerS: r?.packetsPerS ?? 0, bytesPerS: r?.bytesPerS ?? 0 };
+    }),
+    clients: [...node.clients.attached].map((c) => {
+      const r = node.clients.traffic.get(c.id);
+      return { id: c.id, session: c.session, channel: c.channel, role: c.role, packets: r?.packets ?? 0, packetsPerS: r?.packetsPerS ?? 0 };
+    }),
     probe: Object.fromEntries([...node.probe.cache].map(([peer, e]) => [peer, e.rttMs ?? null])),
   };
 }

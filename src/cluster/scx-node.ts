@@ -9,7 +9,7 @@ import { decodeControlFrame, gossamerFrame, moduleFrame } from '../net/control-f
 import { formatAddress, type Address } from '../net/address.ts';
 import type { FramedConnection } from '../net/framed-connection.ts';
 import type { Hello } from '../net/hello.ts';
-import { Probe, type ProbeOptions } from '../net/probe.ts';
+import { Probe, type ProbeModule, type ProbeOptions } from '../net/probe.ts';
 import { TcpEndpoint } from '../net/tcp-endpoint.ts';
 import { UdpEndpoint } from '../net/udp-endpoint.ts';
 import type { Announcement } from '../session/announcement.ts';
@@ -22,6 +22,7 @@ import { DataLinks } from './data-links.ts';
 import { LocalMulticast, type MulticastOptions } from './local-multicast.ts';
 import type { Logger } from './log.ts';
 import { SessionRuntime } from './session-runtime.ts';
+import { SharedProbe, type SharedProbeOptions } from './shared-probe.ts';
 
 /** Options of a node. */
 export interface ScxNodeOptions {
@@ -32,6 +33,8 @@ export interface ScxNodeOptions {
   /** Protocol parameters of every session's Gossamer core. */
   readonly gossamer: Partial<GossamerConfig>;
   readonly probe?: ProbeOptions;
+  /** Ask the cluster's prober for RTTs instead of measuring here (default: measure here). */
+  readonly sharedProbe?: SharedProbeOptions;
   /** Seed of the sessions' PRNGs (each session mixes in its id). */
   readonly seed: number;
   readonly registry: ServiceRegistry;
@@ -58,16 +61,17 @@ export class ScxNode {
   readonly self: string;
   readonly sessions = new Map<string, SessionRuntime>();
   readonly counters: NodeCounters = { unknownSession: 0, malformed: 0, sessionsFailed: 0 };
-  readonly probe: Probe;
+  readonly probe: ProbeModule;
   readonly tcp: TcpEndpoint;
   readonly udp: UdpEndpoint;
-  private readonly dataLinks: DataLinks;
+  readonly dataLinks: DataLinks;
   /** Clients attached over unicast. */
   readonly clients: ClientLinks;
   /** Local multicast, if the node serves it. */
   readonly multicast: LocalMulticast | undefined;
   private readonly listeners: DeliveryListener[] = [];
   private stopped = false;
+  private rateTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: ScxNodeOptions) {
     this.self = o.advertise ?? formatAddress(o.listen);
@@ -87,14 +91,11 @@ export class ScxNode {
       onData: (from, bytes) => this.onUdpData(from, bytes),
       log,
     });
-    this.probe = new Probe(
-      this.udp,
-      (peer, rtt) => {
-        for (const s of this.sessions.values()) s.setLinkCost(peer, rtt);
-      },
-      (peer) => [...this.sessions.values()].some((s) => s.gossamer.membership.has(peer)),
-      o.probe,
-    );
+    const onRtt = (peer: string, rtt: number): void => {
+      for (const s of this.sessions.values()) s.setLinkCost(peer, rtt);
+    };
+    const isWanted = (peer: string): boolean => [...this.sessions.values()].some((s) => s.gossamer.membership.has(peer));
+    this.probe = o.sharedProbe ? new SharedProbe(this.udp, onRtt, isWanted, o.sharedProbe, log) : new Probe(this.udp, onRtt, isWanted, o.probe);
     this.clients = new ClientLinks(this.sessions, log);
     this.listeners.push((s, channel, packet) => this.clients.deliver(s, channel, packet));
     const multicast = o.multicast ? new LocalMulticast(o.multicast) : undefined;
@@ -117,6 +118,11 @@ export class ScxNode {
       throw new ScError(ErrorCode.LISTEN_FAILED, `cannot listen on ${formatAddress(this.o.listen)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     this.probe.start();
+    this.rateTimer = setInterval(() => {
+      this.dataLinks.sent.tick();
+      this.clients.traffic.tick();
+    }, 1000);
+    this.rateTimer.unref();
     this.o.log('info', 'node listening', { address: this.self });
   }
 
@@ -167,6 +173,7 @@ export class ScxNode {
     this.stopped = true;
     for (const s of this.sessions.values()) s.leave();
     this.probe.stop();
+    clearInterval(this.rateTimer);
     this.dataLinks.close();
     await this.tcp.close();
     this.udp.close();

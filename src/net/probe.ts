@@ -31,8 +31,20 @@ export interface RttEntry {
   received: number;
 }
 
+/** What a node asks of its probe module, its own or one shared by its cluster. */
+export interface ProbeModule {
+  /** RTT entries of the peers measured for this node. */
+  readonly cache: ReadonlyMap<string, RttEntry>;
+  /** A session wants `peer`'s RTT. */
+  want(peer: string): void;
+  /** A PING or ECHO arrived on the node's UDP socket. */
+  onProbe(from: string, type: number, nonce: number, sentMs: number): void;
+  start(): void;
+  stop(): void;
+}
+
 /** Measures round-trip times to peers for every session of a node. */
-export class Probe {
+export class Probe implements ProbeModule {
   readonly cache = new Map<string, RttEntry>();
   private timer: NodeJS.Timeout | undefined;
   private nonce = 0;

@@ -65,7 +65,7 @@ describe('multicast first, then unicast, across network namespaces', { skip, tim
   it('a client where multicast works receives on the group', async () => {
     const r = await joinFrom(1);
     assert.equal(r.status, 0, r.said);
-    assert.match(r.said, /receiving over multicast group 239\.255\.\d+\.\d+:7500/, r.said);
+    assert.match(r.said, / over multicast group 239\.255\.\d+\.\d+:7500/, r.said);
     assertInOrder(r.got);
   });
 
@@ -73,7 +73,7 @@ describe('multicast first, then unicast, across network namespaces', { skip, tim
     lan.exec(2, ['iptables', '-A', 'INPUT', '-d', '239.255.0.0/16', '-j', 'DROP']);
     const r = await joinFrom(2);
     assert.equal(r.status, 0, r.said);
-    assert.match(r.said, /receiving over unicast/, r.said);
+    assert.match(r.said, / over unicast/, r.said);
     assertInOrder(r.got);
   });
 });

@@ -1,0 +1,79 @@
+/**
+ * A client that stays tuned in: it asks the frontend, receives (multicast first, else unicast), and when its SCX
+ * goes away (the node died and the cluster moved the session) it asks the frontend again until it is served
+ * anew or `retryForMs` has passed.
+ */
+
+import type { JoinAnswer } from '../cluster/join-answer.ts';
+import type { DataPacket } from '../session/data-header.ts';
+import { askFrontend, type AnnouncementRef } from './frontend-client.ts';
+import { receiveChannel, type ReceiveOptions, type Reception } from './receive-channel.ts';
+
+/** Options of a tuned-in client. */
+export interface TuneInOptions extends ReceiveOptions {
+  /** The channel to receive (default: the session's first). */
+  readonly channel?: number;
+  /** How long to keep asking the frontend after the SCX went away, ms (default 30000). */
+  readonly retryForMs?: number;
+  /** Told each time the client is (re)attached, with the frontend's answer and how it receives. */
+  readonly onAttach?: (answer: JoinAnswer, via: Reception['via']) => void;
+}
+
+/** Time between asks while the frontend cannot serve the session again, ms. */
+const RETRY_EVERY_MS = 1000;
+
+/** A tuned-in client. */
+export interface TunedIn {
+  /** The frontend's latest answer and how the client receives now. */
+  readonly answer: JoinAnswer;
+  readonly via: Reception['via'];
+  readonly channel: number;
+  close(): void;
+  /** Resolves when the client stopped, with why. */
+  readonly closed: Promise<string>;
+}
+
+/** Tunes in to `name` through `frontend`; the first ask's errors are thrown, later ones retried. */
+export async function tuneIn(frontend: string, name: string, ref: AnnouncementRef, onPacket: (p: DataPacket) => void, options: TuneInOptions = {}): Promise<TunedIn> {
+  let answer = await askFrontend(frontend, name, ref);
+  const channel = options.channel ?? (answer.channels[0]?.id as number);
+  let reception = await receiveChannel(answer, channel, onPacket, options);
+  options.onAttach?.(answer, reception.via);
+  let closing = false;
+  let end: (why: string) => void = () => undefined;
+  const closed = new Promise<string>((r) => (end = r));
+  const follow = async (): Promise<void> => {
+    for (;;) {
+      const why = await reception.closed;
+      if (closing) return end(why);
+      const deadline = Date.now() + (options.retryForMs ?? 30_000);
+      for (;;) {
+        await new Promise((r) => setTimeout(r, RETRY_EVERY_MS));
+        if (closing) return end('ended');
+        try {
+          answer = await askFrontend(frontend, name, ref);
+          reception = await receiveChannel(answer, channel, onPacket, options);
+          options.onAttach?.(answer, reception.via);
+          break;
+        } catch (err) {
+          if (Date.now() > deadline) return end(`the SCX went away (${why}) and the frontend could not serve the session again: ${(err as Error).message}`);
+        }
+      }
+    }
+  };
+  void follow();
+  return {
+    get answer() {
+      return answer;
+    },
+    get via() {
+      return reception.via;
+    },
+    channel,
+    close() {
+      closing = true;
+      reception.close();
+    },
+    closed,
+  };
+}

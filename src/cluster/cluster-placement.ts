@@ -1,0 +1,167 @@
+/**
+ * A cluster of several nodes behind one frontend: sessions are spread over the healthy members by rendezvous
+ * hashing of the session id; members are health-checked, and the sessions of a member that stops answering are
+ * moved to the next member in their rendezvous order. Members host sessions through their admin server's
+ * cluster-internal `POST /v1/host`.
+ */
+
+import { ErrorCode, ScError } from '../core/errors.ts';
+import { renderAnnouncement } from '../session/announcement-build.ts';
+import type { Announcement } from '../session/announcement.ts';
+import { formatSessionName, sessionIdHex } from '../session/name.ts';
+import type { JoinAnswer } from './join-answer.ts';
+import type { Logger } from './log.ts';
+import { rendezvousOrder } from './rendezvous.ts';
+
+/** One node of the cluster: its SCX address and its admin server's address. */
+export interface ClusterMember {
+  readonly scx: string;
+  readonly admin: string;
+}
+
+/** Options of a cluster's placement. */
+export interface PlacementOptions {
+  readonly members: readonly ClusterMember[];
+  /** This node's SCX address: the member hosted in this process. */
+  readonly self: string;
+  /** Hosts a session on this node. */
+  readonly hostHere: (announcement: Announcement) => JoinAnswer;
+  /** Time between health checks of each member, ms (default 1000). */
+  readonly healthIntervalMs?: number;
+  /** Consecutive failed checks that make a member unhealthy (default 2). */
+  readonly failAfter?: number;
+  readonly log: Logger;
+}
+
+/** What the frontend knows of a member. */
+export interface MemberHealth {
+  healthy: boolean;
+  /** Failed checks in a row. */
+  failures: number;
+}
+
+/** Time one health check or host call may take, ms. */
+const CHECK_TIMEOUT_MS = 1000;
+const HOST_TIMEOUT_MS = 5000;
+
+/** The frontend's side of a multi-node cluster. */
+export class ClusterPlacement {
+  readonly health = new Map<string, MemberHealth>();
+  /** Where each session the frontend placed lives, by session id (hex). */
+  readonly placements = new Map<string, { announcement: Announcement; member: string }>();
+  private readonly byScx = new Map<string, ClusterMember>();
+  private timer: NodeJS.Timeout | undefined;
+  private firstRound: Promise<void> | undefined;
+  private readonly failAfter: number;
+
+  constructor(private readonly o: PlacementOptions) {
+    this.failAfter = o.failAfter ?? 2;
+    for (const m of o.members) {
+      this.byScx.set(m.scx, m);
+      this.health.set(m.scx, { healthy: m.scx === o.self, failures: 0 });
+    }
+  }
+
+  /** Starts the health checks; the first round runs now. */
+  start(): void {
+    this.firstRound = this.round();
+    this.timer = setInterval(() => void this.round(), this.o.healthIntervalMs ?? 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Hosts the session on its member (the one it already lives on, else the first healthy one in rendezvous order). */
+  async join(announcement: Announcement): Promise<JoinAnswer> {
+    await this.firstRound;
+    const hex = sessionIdHex(announcement.name);
+    const placed = this.placements.get(hex);
+    if (placed && this.health.get(placed.member)?.healthy) {
+      try {
+        return await this.host(placed.member, announcement);
+      } catch (err) {
+        if (isRefusal(err)) throw err;
+        this.failed(placed.member);
+      }
+    }
+    return this.place(hex, announcement);
+  }
+
+  /** Tries the healthy members in the session's rendezvous order; the first that hosts it keeps it. */
+  private async place(hex: string, announcement: Announcement): Promise<JoinAnswer> {
+    const healthy = [...this.health].filter(([, h]) => h.healthy).map(([scx]) => scx);
+    for (const member of rendezvousOrder(hex, healthy)) {
+      try {
+        const answer = await this.host(member, announcement);
+        this.placements.set(hex, { announcement, member });
+        return answer;
+      } catch (err) {
+        if (isRefusal(err)) throw err;
+        this.o.log('warn', 'cluster member failed to host a session', { member, session: formatSessionName(announcement.name), error: (err as Error).message });
+        this.failed(member);
+      }
+    }
+    throw new ScError(ErrorCode.CLUSTER_UNAVAILABLE, 'no node of this cluster can host the session now; try again or another cluster');
+  }
+
+  private async host(member: string, announcement: Announcement): Promise<JoinAnswer> {
+    if (member === this.o.self) return this.o.hostHere(announcement);
+    const admin = (this.byScx.get(member) as ClusterMember).admin;
+    const res = await fetch(`http://${admin}/v1/host`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ announcement: renderAnnouncement(announcement) }),
+      signal: AbortSignal.timeout(HOST_TIMEOUT_MS),
+    });
+    const body = (await res.json()) as JoinAnswer | { error: { code: string; message: string } };
+    if ('error' in body) throw new ScError(body.error.code, body.error.message);
+    return body;
+  }
+
+  /** One health check of every other member, in parallel. */
+  private async round(): Promise<void> {
+    await Promise.all(
+      [...this.byScx.values()]
+        .filter((m) => m.scx !== this.o.self)
+        .map(async (m) => {
+          const ok = await fetch(`http://${m.admin}/v1/health`, { signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) }).then(
+            (r) => r.ok,
+            () => false,
+          );
+          if (ok) this.answered(m.scx);
+          else this.failed(m.scx);
+        }),
+    );
+  }
+
+  private answered(member: string): void {
+    const h = this.health.get(member) as MemberHealth;
+    h.failures = 0;
+    if (h.healthy) return;
+    h.healthy = true;
+    this.o.log('info', 'cluster member up', { member });
+  }
+
+  private failed(member: string): void {
+    const h = this.health.get(member) as MemberHealth;
+    if (member === this.o.self) return;
+    h.failures++;
+    if (!h.healthy || h.failures < this.failAfter) return;
+    h.healthy = false;
+    this.o.log('warn', 'cluster member down; moving its sessions', { member });
+    for (const [hex, p] of this.placements) {
+      if (p.member !== member) continue;
+      this.place(hex, p.announcement).then(
+        (answer) => this.o.log('info', 'session moved', { session: answer.session, from: member, to: answer.scx }),
+        (err: Error) => this.o.log('warn', 'session could not be moved', { session: formatSessionName(p.announcement.name), error: err.message }),
+      );
+    }
+  }
+}
+
+/** A member's answer that holds for the whole cluster (it cannot carry the transport): no point trying others. */
+function isRefusal(err: unknown): boolean {
+  return err instanceof ScError && err.code === ErrorCode.TRANSPORT_UNSUPPORTED;
+}

@@ -1,0 +1,111 @@
+/**
+ * The cluster's shared network probe module (paper 4.3: one probe module per cluster). The cluster's prober node
+ * measures; every other node asks it, once per interval, for the RTTs of the peers its sessions want, through
+ * the prober's admin server (`POST /v1/probe`). Nodes of a cluster sit on one LAN, so the prober's RTT to a
+ * peer stands for theirs, and a peer is pinged once per cluster rather than once per node.
+ */
+
+import { UdpType, type UdpEndpoint } from '../net/udp-endpoint.ts';
+import type { ProbeModule, RttEntry } from '../net/probe.ts';
+import type { Logger } from './log.ts';
+
+/** Options of a node's side of the shared probe. */
+export interface SharedProbeOptions {
+  /** The prober node's admin address (host:port). */
+  readonly prober: string;
+  /** Time between asks, ms (default 2000). */
+  readonly intervalMs?: number;
+  /** A peer no session wanted for this long is forgotten, ms (default 60000). */
+  readonly idleAfterMs?: number;
+}
+
+/** Time one ask may take, ms. */
+const ASK_TIMEOUT_MS = 1500;
+/** A newly wanted peer is asked about after this short batching delay, ms. */
+const FIRST_ASK_DELAY_MS = 20;
+/** Most peers in one ask (the prober refuses more). */
+export const SHARED_PROBE_MAX_PEERS = 4096;
+
+/** A node's probe module that asks the cluster's prober instead of measuring. */
+export class SharedProbe implements ProbeModule {
+  readonly cache = new Map<string, RttEntry>();
+  private timer: NodeJS.Timeout | undefined;
+  private soon: NodeJS.Timeout | undefined;
+  private failing = false;
+
+  constructor(
+    private readonly udp: UdpEndpoint,
+    private readonly onRtt: (peer: string, rttMs: number) => void,
+    private readonly isWanted: (peer: string) => boolean,
+    private readonly o: SharedProbeOptions,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.ask(), this.o.intervalMs ?? 2000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.soon) clearTimeout(this.soon);
+  }
+
+  want(peer: string): void {
+    const e = this.cache.get(peer);
+    if (e) {
+      e.wantedAt = performance.now();
+      if (e.rttMs !== undefined) this.onRtt(peer, e.rttMs);
+      return;
+    }
+    this.cache.set(peer, { rttMs: undefined, lastMs: undefined, measuredAt: undefined, wantedAt: performance.now(), sent: 0, received: 0 });
+    this.soon ??= setTimeout(() => {
+      this.soon = undefined;
+      void this.ask();
+    }, FIRST_ASK_DELAY_MS);
+  }
+
+  /** Others still measure this node: echo their pings. */
+  onProbe(from: string, type: number, nonce: number, sentMs: number): void {
+    if (type === UdpType.PING) this.udp.sendProbe(from, UdpType.ECHO, nonce, sentMs);
+  }
+
+  private async ask(): Promise<void> {
+    const now = performance.now();
+    for (const [peer, e] of this.cache) {
+      if (this.isWanted(peer)) e.wantedAt = now;
+      if (now - e.wantedAt > (this.o.idleAfterMs ?? 60_000)) this.cache.delete(peer);
+    }
+    const peers = [...this.cache.keys()].slice(0, SHARED_PROBE_MAX_PEERS);
+    if (peers.length === 0) return;
+    let rtts: Record<string, number | null>;
+    try {
+      const res = await fetch(`http://${this.o.prober}/v1/probe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ peers }),
+        signal: AbortSignal.timeout(ASK_TIMEOUT_MS),
+      });
+      rtts = ((await res.json()) as { rttMs: Record<string, number | null> }).rttMs;
+      if (typeof rtts !== 'object' || rtts === null) throw new Error(`HTTP ${res.status}`);
+    } catch (err) {
+      if (!this.failing) this.log('warn', 'the cluster prober does not answer; link costs keep their last values', { prober: this.o.prober, error: (err as Error).message });
+      this.failing = true;
+      return;
+    }
+    if (this.failing) this.log('info', 'the cluster prober answers again', { prober: this.o.prober });
+    this.failing = false;
+    for (const peer of peers) {
+      const e = this.cache.get(peer);
+      const rtt = rtts[peer];
+      if (!e) continue;
+      e.sent++;
+      if (typeof rtt !== 'number' || !(rtt >= 0)) continue;
+      e.received++;
+      e.lastMs = rtt;
+      e.rttMs = rtt;
+      e.measuredAt = performance.now();
+      this.onRtt(peer, rtt);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * A cluster of three nodes behind one frontend, on loopback: the frontend places the session on its rendezvous
+ * member, the members share the frontend node's probe module, and when the hosting member stops, the frontend
+ * moves the session to the next member and the client, tuned in, is served again there.
+ */
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { tuneIn, type TunedIn } from '../../src/client/tune-in.ts';
+import { nodeConfig } from '../../src/cluster/node-config.ts';
+import { rendezvousOrder } from '../../src/cluster/rendezvous.ts';
+import { runNode, type RunningNode } from '../../src/cluster/run-node.ts';
+import { SharedProbe } from '../../src/cluster/shared-probe.ts';
+import type { NodeView } from '../../src/dashboard/snapshot.ts';
+import { sessionIdHex } from '../../src/session/name.ts';
+import { freePort } from '../support/ports.ts';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, ms: number, check: () => boolean): Promise<number> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > ms) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(50);
+  }
+  return Date.now() - start;
+}
+
+describe('a cluster of several nodes behind one frontend', { timeout: 120_000 }, () => {
+  let dir = '';
+  const running = new Map<string, RunningNode>();
+  const members: Array<{ scx: string; admin: string }> = [];
+  let source: RunningNode;
+  let frontend = '';
+  let name = '';
+  let xml = '';
+  let client: TunedIn | undefined;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sc-cluster-'));
+    for (let i = 0; i < 3; i++) members.push({ scx: `127.0.0.1:${await freePort()}`, admin: `127.0.0.1:${await freePort()}` });
+    const b0 = members[0]!.scx;
+    // A session name whose rendezvous member is not the frontend's own node, so that member can be stopped.
+    for (let k = 0; ; k++) {
+      name = `scast://test.scattercast/cluster-${k}`;
+      if (rendezvousOrder(sessionIdHex(name), members.map((m) => m.scx))[0] !== b0) break;
+    }
+    const sourceAt = `127.0.0.1:${await freePort()}`;
+    xml = `<SCATTERCAST name="${name}"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>${sourceAt}</RENDEZVOUS></SCATTERCAST>`;
+    source = await runNode(
+      nodeConfig({ listen: sourceAt, logLevel: 'error', sessions: [{ announcement: xml, source: { channel: 1, packetsPerSecond: 50 } }] }, dir),
+    );
+    frontend = `127.0.0.1:${await freePort()}`;
+    const cluster = { name: 'b', members, prober: members[0]!.admin };
+    for (const [i, m] of [...members.entries()].reverse()) {
+      const config = { listen: m.scx, admin: m.admin, cluster, logLevel: 'error', seed: i + 2, ...(i === 0 && { frontend }) };
+      running.set(m.scx, await runNode(nodeConfig(config, dir)));
+    }
+  });
+
+  after(async () => {
+    client?.close();
+    await Promise.all([source, ...running.values()].map((n) => n.stop()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('places the session on its rendezvous member, shares one probe module, and moves the session when that member stops', async (t) => {
+    const order = rendezvousOrder(sessionIdHex(name), members.map((m) => m.scx));
+    const seqs: number[] = [];
+    const attachedTo: string[] = [];
+    client = await tuneIn(frontend, name, { announcement: xml }, (p) => seqs.push(p.header.seq), {
+      multicast: false,
+      onAttach: (answer) => attachedTo.push(answer.scx),
+    });
+    assert.deepEqual(attachedTo, [order[0]], 'the frontend placed the session on its rendezvous member');
+    await until('50 packets at the first member', 20_000, () => seqs.length >= 50);
+
+    const host = running.get(order[0] as string)!;
+    assert.ok(host.node.probe instanceof SharedProbe, 'a member that is not the prober asks the prober');
+    const sourceScx = source.node.self;
+    await until('the member to learn its RTT to the source from the prober', 10_000, () => host.node.probe.cache.get(sourceScx)?.rttMs !== undefined);
+    const prober = running.get(members[0]!.scx)!.node.probe;
+    assert.ok(!(prober instanceof SharedProbe) && prober.cache.has(sourceScx), 'the prober measures the peers its members want');
+
+    const stoppedAt = Date.now();
+    const before = seqs.length;
+    running.delete(order[0] as string);
+    await host.stop();
+    const reattach = await until('the client to be served by the next member', 15_000, () => attachedTo.length === 2);
+    assert.equal(attachedTo[1], order[1], 'the session moved to the next member in its rendezvous order');
+    const placement = running.get(members[0]!.scx)!.placement!;
+    assert.equal(placement.placements.get(sessionIdHex(name))?.member, order[1]);
+    await until('packets again after the move', 20_000, () => seqs.length >= before + 50);
+    t.diagnostic(`hosting member stopped: client served again by ${order[1]} after ${reattach} ms, 50 more packets ${Date.now() - stoppedAt} ms after the stop`);
+    for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! !== seqs[i - 1], 'no packet twice in a row');
+
+    const state = (await (await fetch(`http://${members[0]!.admin}/state`)).json()) as NodeView;
+    assert.equal(state.cluster, 'b');
+    assert.ok(state.links.some((l) => l.rttMs !== null), 'the frontend node reports link RTTs');
+  });
+});
