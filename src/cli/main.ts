@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ErrorCode, ScError } from '../core/errors.ts';
+import { addDemo } from './demo.ts';
 import { addJoin } from './join.ts';
 import { addNode } from './node.ts';
 import { addSend } from './send.ts';
@@ -44,6 +45,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   addSimRun(sim, out);
   addSimFigures(sim, out);
   for (const c of sim.commands) c.exitOverride();
+  addDemo(program, out);
   addNode(program, out);
   addJoin(program);
   addSend(program);

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { freePort } from '../support/ports.ts';
+import { freePort } from '../../src/net/free-port.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sc-node-cli-'));
 const file = (name: string, text: string): string => {

@@ -16,7 +16,7 @@ import { runNode, type RunningNode } from '../../src/cluster/run-node.ts';
 import { SharedProbe } from '../../src/cluster/shared-probe.ts';
 import type { NodeView } from '../../src/dashboard/snapshot.ts';
 import { sessionIdHex } from '../../src/session/name.ts';
-import { freePort } from '../support/ports.ts';
+import { freePort } from '../../src/net/free-port.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

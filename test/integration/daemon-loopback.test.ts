@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { nodeConfig } from '../../src/cluster/node-config.ts';
 import { runNode, type RunningNode } from '../../src/cluster/run-node.ts';
 import { renderMetrics } from '../../src/cluster/metrics.ts';
-import { freePort } from '../support/ports.ts';
+import { freePort } from '../../src/net/free-port.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

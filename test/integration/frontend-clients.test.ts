@@ -17,7 +17,7 @@ import { nodeConfig } from '../../src/cluster/node-config.ts';
 import { renderMetrics } from '../../src/cluster/metrics.ts';
 import { runNode, type RunningNode } from '../../src/cluster/run-node.ts';
 import { payloadOf } from '../../src/session/data-header.ts';
-import { freePort } from '../support/ports.ts';
+import { freePort } from '../../src/net/free-port.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const NAME = 'scast://test.scattercast/frontends';

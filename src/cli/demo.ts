@@ -1,0 +1,112 @@
+import type { Command } from 'commander';
+import { DEMO_DEFAULTS, runDemo, type Demo } from '../demo/run-demo.ts';
+import { intFlag } from './options.ts';
+
+interface DemoFlags {
+  clusters: number;
+  nodes: number;
+  rate: number;
+  dashboardPort: number;
+  seed: number;
+  duration?: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** The demo should be flowing end to end within this long, ms; past it, the demo says what it is waiting for. */
+const FLOWING_WITHIN_MS = 10_000;
+
+/** `scattercast demo`: the embedded deployment on loopback, until Ctrl-C (or --duration). */
+export function addDemo(program: Command, out: (line: string) => void): void {
+  program
+    .command('demo')
+    .description('run a whole deployment on loopback: clusters of nodes with frontends, a session with a test source, a client, and a live dashboard (Ctrl-C stops it all)')
+    .option('--clusters <n>', 'number of clusters', intFlag('--clusters', 1, 8), DEMO_DEFAULTS.clusters)
+    .option('--nodes <n>', 'nodes (SCXs) per cluster', intFlag('--nodes', 1, 8), DEMO_DEFAULTS.nodesPerCluster)
+    .option('--rate <packets/s>', 'test source rate, packets per second', intFlag('--rate', 1, 10_000), DEMO_DEFAULTS.rate)
+    .option('--dashboard-port <port>', 'dashboard port on 127.0.0.1 (0: any free port; a taken default falls back to any)', intFlag('--dashboard-port', 0, 65535), DEMO_DEFAULTS.dashboard.port)
+    .option('--seed <n>', 'seed of every random choice the nodes make', intFlag('--seed', 0), DEMO_DEFAULTS.seed)
+    .option('--duration <s>', 'stop by itself after this many seconds (default: run until Ctrl-C)', intFlag('--duration', 1, 86_400))
+    .option('--log-level <level>', "nodes' log level; their JSON-lines logs go to stderr", 'error')
+    .action(async (flags: DemoFlags) => {
+      const started = performance.now();
+      const demo = await runDemo({
+        ...DEMO_DEFAULTS,
+        clusters: flags.clusters,
+        nodesPerCluster: flags.nodes,
+        rate: flags.rate,
+        dashboard: { host: '127.0.0.1', port: flags.dashboardPort },
+        seed: flags.seed,
+        logLevel: flags.logLevel,
+      });
+      describeDemo(demo, flags.seed, out);
+      await watch(demo, started, flags.duration, out);
+      out('stopping: every node leaves the session (LEAVE) and closes its sockets…');
+      await demo.stop();
+      out('stopped; nothing is left running.');
+    });
+}
+
+/** Prints what the demo started and where to look. */
+function describeDemo(demo: Demo, seed: number, out: (line: string) => void): void {
+  const scxs = demo.clusters.reduce((n, c) => n + c.nodes.length, 0);
+  out(`scattercast demo, seed ${seed}: ${demo.clusters.length} clusters, ${scxs} SCXs on loopback, session ${demo.session}`);
+  for (const c of demo.clusters) {
+    const nodes = c.nodes.map((n) => (n.scx === demo.source ? `${n.scx} (source, rendezvous)` : n.scx)).join(', ');
+    out(`  cluster ${c.name.padEnd(8)} frontend http://${c.frontend}/v1/sessions  nodes ${nodes}`);
+  }
+  const last = demo.clusters[demo.clusters.length - 1]!;
+  out(`  client   tuned in through ${last.name}'s frontend, attached to SCX ${demo.client.answer.scx} over ${demo.client.via}`);
+  out(`  dashboard  ${demo.dashboardUrl}`);
+  out('Ctrl-C to stop.');
+}
+
+/** Reports when the session flows end to end, then a status line every second (terminal) or 10 s; resolves on Ctrl-C or --duration. */
+async function watch(demo: Demo, started: number, durationS: number | undefined, out: (line: string) => void): Promise<void> {
+  const tty = process.stdout.isTTY === true;
+  let flowing = false;
+  let warned = false;
+  let ticks = 0;
+  const status = (): string => {
+    const r = demo.receiver;
+    const c = demo.carrying();
+    const delay = r.delayMs === null ? '–' : `${r.delayMs.toFixed(1)} ms`;
+    return `client ${r.packets} packets · ${r.packetsPerS.toFixed(0)} pkt/s · ${r.gaps} gaps · delay ${delay} · ${c.scxs} SCXs in ${c.clusters} clusters carrying`;
+  };
+  const check = (): void => {
+    const c = demo.carrying();
+    const elapsed = (performance.now() - started) / 1000;
+    if (!flowing && c.scxs >= Math.min(6, total(demo)) && demo.receiver.packets > 0) {
+      flowing = true;
+      if (tty) process.stdout.write('\r\x1b[K');
+      out(`flowing ${elapsed.toFixed(1)} s after start: source → ${c.scxs} SCXs in ${c.clusters} clusters → client`);
+    } else if (!flowing && !warned && elapsed * 1000 > FLOWING_WITHIN_MS) {
+      warned = true;
+      out(`not flowing end to end yet after ${elapsed.toFixed(0)} s: ${status()}`);
+    }
+  };
+  const timer = setInterval(() => {
+    check();
+    ticks++;
+    if (!flowing) return;
+    if (tty) process.stdout.write(`\r\x1b[K${status()}`);
+    else if (ticks % 40 === 0) out(status());
+  }, 250);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      clearTimeout(limit);
+      resolve();
+    };
+    const limit = durationS === undefined ? undefined : setTimeout(stop, durationS * 1000);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  clearInterval(timer);
+  if (tty) process.stdout.write('\r\x1b[K');
+  out(status());
+}
+
+function total(demo: Demo): number {
+  return demo.clusters.reduce((n, c) => n + c.nodes.length, 0);
+}

@@ -1,0 +1,218 @@
+/**
+ * `scattercast demo`: an embedded deployment on loopback. Several clusters, each of several nodes with a frontend
+ * and a shared prober; one session whose rendezvous and test source sit in the first cluster; a client tuned in
+ * through the last cluster's frontend; and a dashboard that sees all of it.
+ */
+
+import { createServer, type Server } from 'node:http';
+import { tuneIn, type TunedIn } from '../client/tune-in.ts';
+import { nodeConfig } from '../cluster/node-config.ts';
+import { nodeState } from '../cluster/node-state.ts';
+import { runNode, type RunningNode } from '../cluster/run-node.ts';
+import { ErrorCode, ScError } from '../core/errors.ts';
+import { DashboardServer } from '../dashboard/dashboard-server.ts';
+import type { ClusterView, DashboardSnapshot } from '../dashboard/snapshot.ts';
+import { formatAddress, type Address } from '../net/address.ts';
+import { freePort } from '../net/free-port.ts';
+import { ReceiverStats } from './receiver-stats.ts';
+
+/** Options of the demo. */
+export interface DemoOptions {
+  /** Number of clusters (1..8). */
+  readonly clusters: number;
+  /** Nodes per cluster (1..8). */
+  readonly nodesPerCluster: number;
+  /** Test source rate, packets per second. */
+  readonly rate: number;
+  /** Test source payload, bytes per packet. */
+  readonly payloadBytes: number;
+  /** Where the dashboard listens; port 0 picks a free one. */
+  readonly dashboard: Address;
+  /** Seed of every random choice the nodes make. */
+  readonly seed: number;
+  /** Log level of the nodes (their JSON-lines logs go to stderr). */
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export const DEMO_DEFAULTS: DemoOptions = {
+  clusters: 3,
+  nodesPerCluster: 3,
+  rate: 50,
+  payloadBytes: 400,
+  dashboard: { host: '127.0.0.1', port: 7070 },
+  seed: 1,
+  logLevel: 'error',
+};
+
+const CLUSTER_NAMES = ['west', 'central', 'east', 'north', 'south', 'pacific', 'atlantic', 'arctic'];
+export const DEMO_SESSION = 'scast://demo.scattercast/radio';
+const CHANNEL = 1;
+
+/** A cluster the demo started. */
+export interface DemoCluster {
+  readonly name: string;
+  /** The frontend's address (host:port). */
+  readonly frontend: string;
+  readonly nodes: ReadonlyArray<{ readonly scx: string; readonly admin: string; readonly running: RunningNode }>;
+}
+
+/** A running demo. */
+export interface Demo {
+  readonly clusters: readonly DemoCluster[];
+  readonly session: string;
+  /** The SCX the test source sends from. */
+  readonly source: string;
+  readonly client: TunedIn;
+  readonly receiver: ReceiverStats;
+  readonly dashboardUrl: string;
+  snapshot(): DashboardSnapshot;
+  /** SCXs that have carried the session's packets, and in how many clusters. */
+  carrying(): { scxs: number; clusters: number };
+  /** Stops the client, every node (LEAVE first) and the dashboard. */
+  stop(): Promise<void>;
+}
+
+/** Starts the demo; whatever started is stopped again if a later step fails. */
+export async function runDemo(o: DemoOptions): Promise<Demo> {
+  const clusters: DemoCluster[] = [];
+  const started: RunningNode[] = [];
+  let dashboard: { server: Server; live: DashboardServer } | undefined;
+  const stopAll = async (): Promise<void> => {
+    dashboard?.live.close();
+    dashboard?.server.close();
+    dashboard?.server.closeAllConnections();
+    await Promise.all(started.map((n) => n.stop()));
+  };
+  try {
+    const plan = await planClusters(o);
+    const rendezvous = plan[0]!.nodes[0]!.scx;
+    const xml = `<SCATTERCAST name="${DEMO_SESSION}"><DESCRIPTION>scattercast demo: a test source streaming ${o.rate} packets/s</DESCRIPTION><CHANNEL id="${CHANNEL}"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>${rendezvous}</RENDEZVOUS></SCATTERCAST>`;
+    let seed = o.seed;
+    for (const c of plan) {
+      const nodes: Array<DemoCluster['nodes'][number]> = [];
+      const cluster = { name: c.name, members: c.nodes, prober: c.nodes[0]!.admin };
+      for (const [i, m] of c.nodes.entries()) {
+        const isSource = m.scx === rendezvous;
+        const session = { announcement: xml, ...(isSource && { source: { channel: CHANNEL, packetsPerSecond: o.rate, payloadBytes: o.payloadBytes } }) };
+        const config = nodeConfig(
+          { listen: m.scx, admin: m.admin, cluster, seed: seed++, logLevel: o.logLevel, allowPrivateUrls: true, sessions: [session], ...(i === 0 && { frontend: c.frontend }) },
+          process.cwd(),
+        );
+        const running = await runNode(config);
+        started.push(running);
+        nodes.push({ ...m, running });
+      }
+      clusters.push({ name: c.name, frontend: c.frontend, nodes });
+    }
+    const receiver = new ReceiverStats();
+    const last = clusters[clusters.length - 1]!;
+    const client = await tuneIn(last.frontend, DEMO_SESSION, { announcement: xml }, (p) => receiver.add(p), { multicast: false, channel: CHANNEL });
+    const ticker = setInterval(() => receiver.tick(), 1000);
+    ticker.unref();
+    const snapshot = (): DashboardSnapshot => demoSnapshot(clusters, client, receiver);
+    const live = new DashboardServer(async () => snapshot());
+    dashboard = { server: await startDashboard(o.dashboard, live, snapshot), live };
+    const at = dashboard.server.address() as { port: number };
+    const d = dashboard;
+    return {
+      clusters,
+      session: DEMO_SESSION,
+      source: rendezvous,
+      client,
+      receiver,
+      dashboardUrl: `http://${o.dashboard.host}:${at.port}/dashboard/`,
+      snapshot,
+      carrying: () => carrying(clusters),
+      async stop() {
+        clearInterval(ticker);
+        client.close();
+        dashboard = d;
+        await stopAll();
+      },
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** Ports for every node, admin server and frontend, all on loopback. */
+async function planClusters(o: DemoOptions): Promise<Array<{ name: string; frontend: string; nodes: Array<{ scx: string; admin: string }> }>> {
+  const at = async (): Promise<string> => `127.0.0.1:${await freePort()}`;
+  const plan = [];
+  for (let c = 0; c < o.clusters; c++) {
+    const nodes = [];
+    for (let i = 0; i < o.nodesPerCluster; i++) nodes.push({ scx: await at(), admin: await at() });
+    plan.push({ name: CLUSTER_NAMES[c] as string, frontend: await at(), nodes });
+  }
+  return plan;
+}
+
+/** The dashboard's HTTP server: the page, its WebSocket, and `GET /v1/snapshot` (the same JSON, once). */
+async function startDashboard(at: Address, live: DashboardServer, snapshot: () => DashboardSnapshot): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (live.handle(req, res)) return;
+    const path = (req.url ?? '/').split('?')[0];
+    const ok = path === '/v1/snapshot' && req.method === 'GET';
+    res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify(ok ? snapshot() : { error: { code: ErrorCode.NOT_FOUND, message: `no ${path} here; the dashboard is at /dashboard/` } }));
+  });
+  live.attach(server);
+  const listen = (port: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, at.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  try {
+    await listen(at.port);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || at.port === 0) {
+      throw new ScError(ErrorCode.LISTEN_FAILED, `dashboard cannot listen on ${formatAddress(at)}: ${(err as Error).message}`);
+    }
+    await listen(0); // The default port is taken (another demo?): any free port will do, and the URL is printed.
+  }
+  return server;
+}
+
+/** Everything the demo started, seen from inside: every node, every cluster, the client's reception. */
+function demoSnapshot(clusters: readonly DemoCluster[], client: TunedIn, r: ReceiverStats): DashboardSnapshot {
+  const views: ClusterView[] = clusters.map((c) => ({ name: c.name, frontend: `http://${c.frontend}/v1/sessions`, nodes: c.nodes.map((n) => n.scx) }));
+  return {
+    at: Date.now(),
+    title: `scattercast demo · ${DEMO_SESSION}`,
+    clusters: views,
+    nodes: clusters.flatMap((c) => c.nodes.map((n) => nodeState(n.running.node, c.name))),
+    receivers: [
+      {
+        name: 'demo client',
+        session: DEMO_SESSION,
+        channel: client.channel,
+        scx: client.answer.scx,
+        via: client.via,
+        packets: r.packets,
+        packetsPerS: r.packetsPerS,
+        gaps: r.gaps,
+        delayMs: r.delayMs,
+      },
+    ],
+  };
+}
+
+/** SCXs whose channel has carried packets (in, or out at the source), and the clusters they are in. */
+function carrying(clusters: readonly DemoCluster[]): { scxs: number; clusters: number } {
+  let scxs = 0;
+  let inClusters = 0;
+  for (const c of clusters) {
+    let here = 0;
+    for (const n of c.nodes) {
+      const ch = [...n.running.node.sessions.values()][0]?.channels.get(CHANNEL)?.runtime.stats;
+      if (ch && (ch.packetsIn > 0 || ch.packetsOut > 0)) here++;
+    }
+    scxs += here;
+    if (here > 0) inClusters++;
+  }
+  return { scxs, clusters: inClusters };
+}

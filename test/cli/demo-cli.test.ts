@@ -1,0 +1,64 @@
+/**
+ * `scattercast demo`, the README's main command, run as a user runs it: it must show a session flowing from the
+ * source through at least 6 SCXs in 3 clusters to a client within 10 s, serve the dashboard it prints, and on
+ * Ctrl-C stop everything with status 0, leaving no process and no open port behind.
+ */
+
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { describe, it } from 'node:test';
+import type { DashboardSnapshot } from '../../src/dashboard/snapshot.ts';
+
+/** Whether a TCP port on 127.0.0.1 can be listened on again. */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+}
+
+describe('scattercast demo', { timeout: 90_000 }, () => {
+  it('flows end to end within 10 s, serves its dashboard, and Ctrl-C leaves nothing behind', async (t) => {
+    const spawnedAt = performance.now();
+    const demo = spawn(process.execPath, ['bin/scattercast.js', 'demo', '--dashboard-port', '0', '--seed', '3'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    demo.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    demo.stderr.on('data', (b: Buffer) => (err += b.toString()));
+    const exited = new Promise<number | null>((resolve) => demo.once('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!/flowing .* → client/.test(out) && Date.now() < deadline && demo.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+      const sinceSpawn = (performance.now() - spawnedAt) / 1000;
+      const m = /flowing ([\d.]+) s after start: source → (\d+) SCXs in (\d+) clusters → client/.exec(out);
+      assert.ok(m, `no "flowing" line:\n${out}\n${err}`);
+      t.diagnostic(`flowing ${m[1]} s after the demo started (${sinceSpawn.toFixed(1)} s after spawn, process start included); ${m[2]} SCXs in ${m[3]} clusters`);
+      assert.ok(Number(m[1]) <= 10, 'flowing within 10 s');
+      assert.ok(Number(m[2]) >= 6 && Number(m[3]) === 3, 'through at least 6 SCXs in 3 clusters');
+
+      const url = /dashboard\s+(http:\/\/\S+\/dashboard\/)/.exec(out)?.[1];
+      assert.ok(url, `no dashboard URL:\n${out}`);
+      const page = await fetch(url);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /<svg[^>]+id="graph"/);
+      const snap = (await (await fetch(new URL('/v1/snapshot', url))).json()) as DashboardSnapshot;
+      assert.equal(snap.clusters.length, 3);
+      assert.equal(snap.nodes.length, 9);
+      assert.ok((snap.receivers[0]?.packets ?? 0) > 0, 'the client receives');
+      const ports = [...out.matchAll(/127\.0\.0\.1:(\d+)/g)].map((x) => Number(x[1]));
+      assert.ok(ports.length >= 9 + 3 + 1);
+
+      const children = spawnSync('pgrep', ['-P', String(demo.pid)], { encoding: 'utf8' }).stdout.trim();
+      assert.equal(children, '', 'the demo runs everything in its own process: no child to leave behind');
+      demo.kill('SIGINT');
+      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 10_000))]);
+      assert.equal(code, 0, `exit status after Ctrl-C:\n${out}\n${err}`);
+      assert.match(out, /stopped; nothing is left running\./);
+      for (const port of new Set(ports)) assert.ok(await portFree(port), `port ${port} still taken after the demo stopped`);
+    } finally {
+      if (demo.exitCode === null) demo.kill('SIGKILL');
+    }
+  });
+});
