@@ -9,12 +9,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { DashboardSnapshot } from './snapshot.ts';
 
-/** The page's files and their content types. */
-const FILES: Readonly<Record<string, string>> = {
-  'index.html': 'text/html; charset=utf-8',
-  'dashboard.js': 'text/javascript; charset=utf-8',
-  'dashboard.css': 'text/css; charset=utf-8',
+/** Content types of the page's files, by extension; a file name is lower-case letters and dashes only, so no path escapes the folder. */
+const TYPES: Readonly<Record<string, string>> = {
+  html: 'text/html; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
 };
+const FILE_NAME = /^[a-z-]+\.(html|js|css)$/;
 const PAGE_DIR = new URL('./page/', import.meta.url);
 
 /** Time between pushes, ms. */
@@ -39,16 +40,17 @@ export class DashboardServer {
     }
     if (!path.startsWith('/dashboard/')) return false;
     const file = path.slice('/dashboard/'.length) || 'index.html';
-    const type = FILES[file];
-    if (type === undefined) return false;
+    const ext = FILE_NAME.exec(file)?.[1];
+    if (ext === undefined) return false;
+    const type = TYPES[ext] as string;
     readFile(new URL(file, PAGE_DIR)).then(
       (body) => {
         res.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' });
         res.end(body);
       },
       () => {
-        res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: 'ERR_INTERNAL', message: `dashboard file ${file} is missing` } }));
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'ERR_NOT_FOUND', message: `the dashboard has no file ${file}` } }));
       },
     );
     return true;

@@ -5,15 +5,19 @@
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const HTML_NS = 'http://www.w3.org/1999/xhtml';
-const NODE_R = 18; // node circle radius
-const ITEM_DIST = 56; // node centre to client glyph centre
-const ITEM_SPREAD = 0.9; // radians between glyphs hanging from one node
+const NODE_R = 22; // node circle radius (fits a five-digit port)
+const ITEM_DIST = 50; // node centre to client glyph centre
+const ITEM_WIDTH = { client: 70, receiver: 160 }; // horizontal room per hanging glyph and its label
 const CLIENT_SIZE = 12; // client square side
 const RECEIVER_SIZE = 14; // receiver glyph side
-const LINE_H = 12; // label line height
+const LINE_H = 13; // label line height
+const CHAR_W = 7; // rough width of one character of a 12px label, for overlap checks
+const LABEL_TRIES = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78]; // where along a tree edge its label may go, best first
 const HEADER_H = 36; // room for a cluster's name and frontend above its nodes
-const GROUP_GAP = 110; // space between cluster regions (client labels may poke out of their region)
+const LABEL_ROOM = 46; // room beyond a hanging glyph for its label (three lines)
+const GROUP_GAP = 90; // space between cluster regions (client labels may poke out of their region)
 const MARGIN = 80; // space around the whole picture
+const MIN_VIEW = { w: 900, h: 640 }; // smallest viewBox, so a lone cluster is not drawn huge
 const OTHER = 'other';
 const STALE_MS = 8000; // reconnect when an open socket stays silent this long
 const STATUS_TEXT = { live: 'live', connecting: 'connecting…', disconnected: 'disconnected' };
@@ -173,21 +177,29 @@ function ghostAddresses(snap, nodes) {
   return [...seen].filter((a) => typeof a === 'string' && a && !nodes.has(a)).sort(natural);
 }
 
-// Groups every address into its cluster or "other"; clusters sorted by name, "other" last.
+// Groups every address into its cluster or "other": clusters in the snapshot's order (then any named only by a
+// node, sorted), "other" last; members in their cluster's listed order, then the rest sorted.
 function groupsOf(snap, nodes, ghosts) {
   const listed = new Map();
+  const rank = new Map();
   const frontends = new Map();
   for (const cluster of snap.clusters ?? []) {
     frontends.set(cluster.name, cluster.frontend ?? null);
-    for (const address of cluster.nodes ?? []) if (!listed.has(address)) listed.set(address, cluster.name);
+    (cluster.nodes ?? []).forEach((address, i) => {
+      if (listed.has(address)) return;
+      listed.set(address, cluster.name);
+      rank.set(address, i);
+    });
   }
   const members = new Map([...frontends.keys()].map((name) => [name, []]));
   const add = (name, address) => (members.get(name) ?? members.set(name, []).get(name)).push(address);
   for (const node of nodes.values()) add(node.cluster ?? OTHER, node.address);
   for (const address of ghosts) add(listed.get(address) ?? OTHER, address);
-  const names = [...members.keys()].filter((n) => n !== OTHER).sort(natural);
+  const unlisted = [...members.keys()].filter((name) => !frontends.has(name) && name !== OTHER).sort(natural);
+  const names = [...frontends.keys()].filter((name) => name !== OTHER).concat(unlisted);
   if (members.has(OTHER)) names.push(OTHER);
-  return names.map((name) => ({ name, frontend: frontends.get(name) ?? null, members: members.get(name).sort(natural) }));
+  const order = (a, b) => (rank.get(a) ?? Infinity) - (rank.get(b) ?? Infinity) || natural(a, b);
+  return names.map((name) => ({ name, frontend: frontends.get(name) ?? null, members: members.get(name).sort(order) }));
 }
 
 // Undirected mesh edges of the session: endpoints sorted lexicographically, one per pair.
@@ -228,8 +240,8 @@ function attachments(snap, nodes, session) {
 
 // ---------------------------------------------------------------- layout (deterministic, cached per node set)
 
-// Radius of the small circle a group's members sit on (adjacent members ~150 apart).
-const ringRadius = (count) => (count < 2 ? 0 : Math.max(70, 150 / (2 * Math.sin(Math.PI / count))));
+// Radius of the small circle a group's members sit on (adjacent members ~140 apart).
+const ringRadius = (count) => (count < 2 ? 0 : Math.max(70, 140 / (2 * Math.sin(Math.PI / count))));
 
 // The layout for this snapshot's groups, reused while the set of groups and members is unchanged.
 function layoutFor(groups) {
@@ -245,17 +257,20 @@ function layoutFor(groups) {
 function computeLayout(groups) {
   const boxes = groups.map((g) => {
     const ring = ringRadius(g.members.length);
-    return { ...g, ring, half: ring + NODE_R + ITEM_DIST + RECEIVER_SIZE + 16 };
+    return { ...g, ring, half: ring + NODE_R + ITEM_DIST + RECEIVER_SIZE / 2 + LABEL_ROOM };
   });
   placeGroups(boxes);
   const pos = new Map();
   for (const box of boxes) box.members.forEach((address, i) => pos.set(address, memberPosition(box, i)));
-  return { boxes, pos, viewBox: viewBoxOf(boxes) };
+  const center = { x: mean(boxes.map((b) => b.cx)), y: mean(boxes.map((b) => b.cy)) };
+  return { boxes, pos, center, viewBox: viewBoxOf(boxes) };
 }
 
-// Centres the groups: left to right when there are at most three, else evenly around a big circle.
+// Centres the groups: side by side when there are at most two, else evenly around the smallest circle that keeps
+// the regions apart, starting at the top left (three form a triangle, four a 2x2 grid). A row of three would make
+// the picture too wide to read at 1280x800 and send the outer clusters' edges straight through the middle one.
 function placeGroups(boxes) {
-  if (boxes.length <= 3) {
+  if (boxes.length <= 2) {
     let x = 0;
     boxes.forEach((box, i) => {
       if (i > 0) x += boxes[i - 1].half + box.half + GROUP_GAP;
@@ -263,26 +278,44 @@ function placeGroups(boxes) {
     });
     return;
   }
-  const reach = Math.max(...boxes.map((b) => b.half + HEADER_H / 2)) * Math.SQRT2;
-  const radius = (2 * reach + GROUP_GAP) / (2 * Math.sin(Math.PI / boxes.length));
-  boxes.forEach((box, i) => {
-    const angle = -Math.PI / 2 + (2 * Math.PI * i) / boxes.length;
-    Object.assign(box, { cx: radius * Math.cos(angle), cy: radius * Math.sin(angle) });
-  });
+  const start = -Math.PI / 2 - Math.PI / boxes.length;
+  const angles = boxes.map((_, i) => start + (2 * Math.PI * i) / boxes.length);
+  const at = (radius) => boxes.forEach((box, i) => Object.assign(box, { cx: radius * Math.cos(angles[i]), cy: radius * Math.sin(angles[i]) }));
+  let radius = 20;
+  for (at(radius); radius < 20000 && anyOverlap(boxes); at(radius)) radius += 10;
 }
 
-// A member's spot on its group's ring and the outward angle its clients hang from.
-function memberPosition(box, i) {
-  if (box.ring === 0) return { x: box.cx, y: box.cy, out: Math.PI / 2 };
-  const start = box.members.length === 2 ? Math.PI : -Math.PI / 2;
-  const angle = start + (2 * Math.PI * i) / box.members.length;
-  return { x: box.cx + box.ring * Math.cos(angle), y: box.cy + box.ring * Math.sin(angle), out: angle };
+// Whether any two group regions (plus the gap between groups) overlap.
+function anyOverlap(boxes) {
+  const rects = boxes.map(regionRect);
+  return rects.some((a, i) => rects.slice(i + 1).some((b) =>
+    a.x < b.x + b.w + GROUP_GAP && b.x < a.x + a.w + GROUP_GAP && a.y < b.y + b.h + GROUP_GAP && b.y < a.y + a.h + GROUP_GAP));
 }
+
+// A member's spot on its group's ring, its group's centre, and which way its clients hang: up (-1) from the top of
+// the ring, else down (1), so their labels stay above or below it rather than reaching into the gap between groups.
+function memberPosition(box, i) {
+  const group = { group: box.name, gx: box.cx, gy: box.cy };
+  if (box.ring === 0) return { x: box.cx, y: box.cy, hang: 1, ...group };
+  const angle = ringStart(box.members.length) + (2 * Math.PI * i) / box.members.length;
+  return { x: box.cx + box.ring * Math.cos(angle), y: box.cy + box.ring * Math.sin(angle), hang: Math.sin(angle) < -0.2 ? -1 : 1, ...group };
+}
+
+// Angle of a ring's first member: a pair sits side by side, otherwise start at the top, turned by half a step when
+// that would put members level with the centre (4, 8, ...), since their hanging clients would meet the ring's edges.
+function ringStart(count) {
+  if (count === 2) return Math.PI;
+  return count % 4 === 0 ? -Math.PI / 2 - Math.PI / count : -Math.PI / 2;
+}
+
+// Arithmetic mean (0 for no values).
+const mean = (values) => (values.length === 0 ? 0 : values.reduce((sum, v) => sum + v, 0) / values.length);
 
 // The rectangle a group's region occupies (the header sits above the member area).
 const regionRect = (box) => ({ x: box.cx - box.half, y: box.cy - box.half - HEADER_H, w: 2 * box.half, h: 2 * box.half + HEADER_H });
 
-// A viewBox enclosing every region plus a margin for labels that poke out.
+// A viewBox enclosing every region plus a margin for labels that poke out, at least MIN_VIEW so that a small
+// picture is not blown up.
 function viewBoxOf(boxes) {
   if (boxes.length === 0) return '0 0 800 500';
   const rects = boxes.map(regionRect);
@@ -290,7 +323,9 @@ function viewBoxOf(boxes) {
   const y0 = Math.min(...rects.map((r) => r.y)) - MARGIN / 2;
   const x1 = Math.max(...rects.map((r) => r.x + r.w)) + MARGIN;
   const y1 = Math.max(...rects.map((r) => r.y + r.h)) + MARGIN / 2;
-  return [x0, y0, x1 - x0, y1 - y0].map((v) => Math.round(v)).join(' ');
+  const w = Math.max(x1 - x0, MIN_VIEW.w);
+  const h = Math.max(y1 - y0, MIN_VIEW.h);
+  return [(x0 + x1 - w) / 2, (y0 + y1 - h) / 2, w, h].map((v) => Math.round(v)).join(' ');
 }
 
 // ---------------------------------------------------------------- geometry helpers
@@ -298,28 +333,74 @@ function viewBoxOf(boxes) {
 // Rounds a coordinate to 0.1 so attributes stay short and stable.
 const r1 = (v) => Math.round(v * 10) / 10;
 
-// Where the i-th of k glyphs hanging from a node sits, with the unit direction it lies in.
-function itemSpot(p, i, k) {
-  const spread = Math.min(ITEM_SPREAD, (2 * Math.PI) / Math.max(k, 1));
-  const angle = p.out + (i - (k - 1) / 2) * spread;
-  const dx = Math.cos(angle);
-  const dy = Math.sin(angle);
-  return { dx, dy, x: p.x + dx * ITEM_DIST, y: p.y + dy * ITEM_DIST };
+// Spots for the glyphs hanging from a node: one row centred below (or above) it, each glyph given its kind's width;
+// dy says which way their labels read (1 down, -1 up).
+function itemSpots(p, kinds) {
+  const dy = p.hang;
+  const widths = kinds.map((kind) => ITEM_WIDTH[kind]);
+  const total = widths.reduce((sum, w) => sum + w, 0);
+  let x = p.x - total / 2;
+  return widths.map((w) => {
+    const spot = { dy, x: x + w / 2, y: p.y + dy * ITEM_DIST };
+    x += w;
+    return spot;
+  });
 }
 
-// A gently curved tree path from a to b, trimmed at both rims; b's end leaves room for the arrowhead.
-function arcPath(a, b) {
+// A gently curved tree path from a to b bulging away from `ref`, trimmed at both rims (room for the arrowhead at b).
+function arcPath(a, b, ref) {
   const dx = b.x - a.x;
   const dy = b.y - a.y;
   const len = Math.hypot(dx, dy) || 1;
-  const bend = Math.min(50, len * 0.12);
-  const c = { x: (a.x + b.x) / 2 - (dy / len) * bend, y: (a.y + b.y) / 2 + (dx / len) * bend };
+  const m = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+  const side = (m.x - ref.x) * -dy + (m.y - ref.y) * dx < 0 ? -1 : 1;
+  const nx = (side * -dy) / len;
+  const ny = (side * dx) / len;
+  const bend = Math.min(60, len * 0.12);
+  const c = { x: m.x + nx * bend, y: m.y + ny * bend };
   const start = towards(a, c, NODE_R + 2);
   const end = towards(b, c, NODE_R + 13);
-  const mid = { x: 0.25 * start.x + 0.5 * c.x + 0.25 * end.x, y: 0.25 * start.y + 0.5 * c.y + 0.25 * end.y };
-  const label = { x: mid.x - (dy / len) * 11, y: mid.y + (dx / len) * 11 };
-  return { d: `M${r1(start.x)} ${r1(start.y)} Q${r1(c.x)} ${r1(c.y)} ${r1(end.x)} ${r1(end.y)}`, label };
+  const d = `M${r1(start.x)} ${r1(start.y)} Q${r1(c.x)} ${r1(c.y)} ${r1(end.x)} ${r1(end.y)}`;
+  return { d, start, c, end, nx, ny };
 }
+
+// The point at parameter t on an arc's quadratic curve.
+function arcPoint(arc, t) {
+  const u = 1 - t;
+  return { x: u * u * arc.start.x + 2 * u * t * arc.c.x + t * t * arc.end.x, y: u * u * arc.start.y + 2 * u * t * arc.c.y + t * t * arc.end.y };
+}
+
+// A spot for a tree edge's label just off the curve on its bulging side, anchored to read away from the curve.
+function arcLabelSpot(arc, t, text) {
+  const p = arcPoint(arc, t);
+  const x = p.x + arc.nx * 8;
+  const y = p.y + arc.ny * 8;
+  const anchor = arc.nx > 0.3 ? 'start' : arc.nx < -0.3 ? 'end' : 'middle';
+  const below = arc.ny > 0.3;
+  const above = arc.ny < -0.3;
+  const top = below ? y : above ? y - 12 : y - 6.5;
+  return { x, y, anchor, dy: below ? '0.9em' : above ? '-0.25em' : '0.35em', box: textBox(x, top, text.length * CHAR_W, 13, anchor) };
+}
+
+// The first label spot along the arc that collides with nothing in `boxes` (else the middle); claims its box.
+function placeArcLabel(arc, text, boxes) {
+  const spots = LABEL_TRIES.map((t) => arcLabelSpot(arc, t, text));
+  const spot = spots.find((candidate) => !boxes.some((b) => intersects(b, candidate.box))) ?? spots[0];
+  boxes.push(spot.box);
+  return spot;
+}
+
+// The box a text block covers, given its anchor x, top, width and height.
+function textBox(x, top, width, height, anchor) {
+  const x0 = anchor === 'start' ? x : anchor === 'end' ? x - width : x - width / 2;
+  return { x0, y0: top, x1: x0 + width, y1: top + height };
+}
+
+// Whether two boxes overlap.
+const intersects = (a, b) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+
+// The box around a circle of radius r at p.
+const circleBox = (p, r) => ({ x0: p.x - r, y0: p.y - r, x1: p.x + r, y1: p.y + r });
 
 // The point `dist` from p in the direction of q.
 function towards(p, q, dist) {
@@ -327,14 +408,14 @@ function towards(p, q, dist) {
   return { x: p.x + ((q.x - p.x) / len) * dist, y: p.y + ((q.y - p.y) / len) * dist };
 }
 
-// A multi-line text block placed beyond a glyph, anchored so it reads away from its node.
-function outwardLabel(spot, gap, lines, cls) {
-  const x = spot.x + spot.dx * gap;
-  const y = spot.y + spot.dy * gap;
-  const anchor = spot.dx > 0.35 ? 'start' : spot.dx < -0.35 ? 'end' : 'middle';
+// A centred multi-line text block below (or above) a glyph, `gap` from its centre; claims its box.
+function hangingLabel(spot, gap, lines, cls, boxes) {
+  const x = spot.x;
   const span = (lines.length - 1) * LINE_H;
-  const first = spot.dy > 0.35 ? y + 8 : spot.dy < -0.35 ? y - span - 2 : y - span / 2 + 3.5;
-  return s('text', { class: cls, 'text-anchor': anchor },
+  const first = spot.dy > 0 ? spot.y + gap + 8 : spot.y - gap - span - 2;
+  const width = Math.max(...lines.map((line) => line.trim().length)) * CHAR_W;
+  boxes.push(textBox(x, first - 9, width, span + 12, 'middle'), circleBox(spot, gap));
+  return s('text', { class: cls, 'text-anchor': 'middle' },
     lines.map((line, i) => s('tspan', { x: r1(x), y: r1(first + i * LINE_H) }, line)));
 }
 
@@ -347,14 +428,20 @@ function defs() {
       s('path', { d: 'M0 0 L12 5 L0 10 z' })));
 }
 
-// A cluster's labelled rounded region.
+// A cluster's rounded region (its label is drawn separately, above the edges).
 function regionGlyph(box) {
   const rect = regionRect(box);
-  const chars = Math.floor((rect.w - 24) / 5.6);
   return s('g', { class: box.name === OTHER && box.frontend === null ? 'region other' : 'region', 'data-cluster': box.name },
     s('title', {}, box.frontend ? `${box.name} — ${box.frontend}` : box.name),
-    s('rect', { x: r1(rect.x), y: r1(rect.y), width: r1(rect.w), height: r1(rect.h), rx: 16 }),
-    s('text', { class: 'cluster-name', x: r1(rect.x + 14), y: r1(rect.y + 19) }, clip(box.name, Math.floor(chars * 0.8))),
+    s('rect', { x: r1(rect.x), y: r1(rect.y), width: r1(rect.w), height: r1(rect.h), rx: 16 }));
+}
+
+// A cluster's name and frontend URL, at the top left of its region.
+function regionLabel(box) {
+  const rect = regionRect(box);
+  const chars = Math.floor((rect.w - 24) / 6.2);
+  return s('g', { class: 'region-label', 'data-cluster': box.name },
+    s('text', { class: 'cluster-name', x: r1(rect.x + 14), y: r1(rect.y + 19) }, clip(box.name, Math.floor(chars * 0.75))),
     box.frontend ? s('text', { class: 'cluster-frontend', x: r1(rect.x + 14), y: r1(rect.y + 32) }, clip(box.frontend, chars)) : null);
 }
 
@@ -366,25 +453,27 @@ function meshLine(edge, pos) {
   return s('line', { class: 'mesh', 'data-a': edge.a, 'data-b': edge.b, x1: r1(a.x), y1: r1(a.y), x2: r1(b.x), y2: r1(b.y) });
 }
 
-// Stroke width for a tree edge: 1.5 to 7, growing with the square root of its share of the busiest link.
+// Stroke width for a tree edge: 1.5 to 5.5, growing with the square root of its share of the busiest link.
 function treeWidth(edge, maxRate) {
   const rate = edge.link?.packetsPerS;
   if (!isNum(rate) || maxRate <= 0) return 1.5;
-  return r1(1.5 + 5.5 * Math.sqrt(Math.max(0, rate) / maxRate));
+  return r1(1.5 + 4 * Math.sqrt(Math.max(0, rate) / maxRate));
 }
 
 // The "N pkt/s · R ms" text for a tree edge.
 const treeLabelText = (edge) => `${fmtRate(edge.link?.packetsPerS)} pkt/s · ${fmtMs(edge.link?.rttMs ?? null)} ms`;
 
-// One directed tree edge with its arrowhead; returns [path, label] so labels can be layered on top.
-function treeGlyphs(edge, pos, maxRate) {
-  const a = pos.get(edge.from);
-  const b = pos.get(edge.to);
+// One directed tree edge with its arrowhead, and its label placed clear of `boxes` (layered on top later).
+function treeGlyphs(edge, layout, maxRate, boxes) {
+  const a = layout.pos.get(edge.from);
+  const b = layout.pos.get(edge.to);
   if (!a || !b) return [null, null];
-  const arc = arcPath(a, b);
+  const arc = arcPath(a, b, a.group === b.group ? { x: a.gx, y: a.gy } : layout.center);
   const path = s('path', { class: 'tree', 'data-from': edge.from, 'data-to': edge.to, d: arc.d, 'stroke-width': treeWidth(edge, maxRate), 'marker-end': 'url(#tree-arrow)' },
     s('title', {}, `${edge.from} → ${edge.to}`));
-  const label = s('text', { class: 'tree-label', 'data-from': edge.from, 'data-to': edge.to, x: r1(arc.label.x), y: r1(arc.label.y), 'text-anchor': 'middle', dy: '0.35em' }, treeLabelText(edge));
+  const text = treeLabelText(edge);
+  const spot = placeArcLabel(arc, text, boxes);
+  const label = s('text', { class: 'tree-label', 'data-from': edge.from, 'data-to': edge.to, x: r1(spot.x), y: r1(spot.y), 'text-anchor': spot.anchor, dy: spot.dy }, text);
   return [path, label];
 }
 
@@ -408,36 +497,36 @@ function ghostGlyph(address, p) {
 
 // The short line from a node's rim to a glyph hanging off it.
 function tether(p, spot, size) {
-  const from = { x: p.x + spot.dx * NODE_R, y: p.y + spot.dy * NODE_R };
-  const to = { x: spot.x - spot.dx * size * 0.6, y: spot.y - spot.dy * size * 0.6 };
+  const from = towards(p, spot, NODE_R);
+  const to = towards(spot, p, size * 0.6);
   return s('line', { class: 'tether', x1: r1(from.x), y1: r1(from.y), x2: r1(to.x), y2: r1(to.y) });
 }
 
 // A client of a node: small square, tether and its packet rate.
-function clientGlyph(client, p, spot) {
+function clientGlyph(client, p, spot, boxes) {
   const half = CLIENT_SIZE / 2;
   return s('g', { class: 'client', 'data-scx': client.scx, 'data-role': client.role, 'data-id': client.id },
     s('title', {}, `${client.id} — ${client.role}, channel ${client.channel}, ${fmtCount(client.packets)} packets`),
     tether(p, spot, CLIENT_SIZE),
     s('rect', { class: 'glyph', x: r1(spot.x - half), y: r1(spot.y - half), width: CLIENT_SIZE, height: CLIENT_SIZE }),
-    outwardLabel(spot, half + 5, [`${fmtRate(client.packetsPerS)} pkt/s`], 'client-label'));
+    hangingLabel(spot, half + 5, [`${fmtRate(client.packetsPerS)} pkt/s`], 'client-label', boxes));
 }
 
 // The lines of a receiver's label; joined they read "name: N pkt/s, gaps G, delay D ms, via".
 const receiverLines = (r) => [`${r.name}: ${fmtRate(r.packetsPerS)} pkt/s, `, `gaps ${fmtCount(r.gaps)}, delay ${fmtMs(r.delayMs ?? null)} ms, `, String(r.via)];
 
 // A receiver (the demo's own client): rounded glyph, tether and a three-line label.
-function receiverGlyph(receiver, p, spot) {
+function receiverGlyph(receiver, p, spot, boxes) {
   const half = RECEIVER_SIZE / 2;
   return s('g', { class: 'receiver', 'data-scx': receiver.scx, 'data-name': receiver.name, 'data-via': receiver.via },
     s('title', {}, `${receiver.name} — session ${receiver.session}, channel ${receiver.channel}, ${fmtCount(receiver.packets)} packets`),
     tether(p, spot, RECEIVER_SIZE),
     s('rect', { class: 'glyph', x: r1(spot.x - half), y: r1(spot.y - half), width: RECEIVER_SIZE, height: RECEIVER_SIZE, rx: 3 }),
-    outwardLabel(spot, half + 5, receiverLines(receiver), 'receiver-label'));
+    hangingLabel(spot, half + 5, receiverLines(receiver), 'receiver-label', boxes));
 }
 
-// All client and receiver glyphs, fanned out around the node each hangs from.
-function attachmentGlyphs(attached, pos) {
+// All client and receiver glyphs, in a row hanging from the node each is attached to; their labels claim boxes.
+function attachmentGlyphs(attached, pos, boxes) {
   const byScx = new Map();
   const push = (scx, item) => (byScx.get(scx) ?? byScx.set(scx, []).get(scx)).push(item);
   for (const client of attached.clients) push(client.scx, { kind: 'client', item: client });
@@ -446,9 +535,9 @@ function attachmentGlyphs(attached, pos) {
   for (const [scx, items] of byScx) {
     const p = pos.get(scx);
     if (!p) continue;
+    const spots = itemSpots(p, items.map(({ kind }) => kind));
     items.forEach(({ kind, item }, i) => {
-      const spot = itemSpot(p, i, items.length);
-      glyphs.push(kind === 'client' ? clientGlyph(item, p, spot) : receiverGlyph(item, p, spot));
+      glyphs.push(kind === 'client' ? clientGlyph(item, p, spots[i], boxes) : receiverGlyph(item, p, spots[i], boxes));
     });
   }
   return glyphs;
@@ -476,12 +565,15 @@ function render() {
   document.body.dataset.source = state.source;
 }
 
-// Draws the SVG graph in layers: regions, mesh, tree, nodes, clients, tree labels.
+// Draws the SVG graph in layers: regions, mesh, tree, cluster labels, nodes, clients, tree labels (placed clear
+// of nodes and client labels).
 function drawGraph(layout, nodes, scx, tree, attached) {
   const graph = $('graph');
   const roots = sourceRoots(scx, state.source);
   const maxRate = Math.max(0, ...tree.map((e) => e.link?.packetsPerS).filter(isNum));
-  const treeParts = tree.map((edge) => treeGlyphs(edge, layout.pos, maxRate));
+  const boxes = [...layout.pos.values()].map((p) => circleBox(p, NODE_R + 7));
+  const hanging = attachmentGlyphs(attached, layout.pos, boxes);
+  const treeParts = tree.map((edge) => treeGlyphs(edge, layout, maxRate, boxes));
   const hasSession = state.session !== '';
   const reported = [...layout.pos].filter(([address]) => nodes.has(address));
   const ghosts = [...layout.pos].filter(([address]) => !nodes.has(address));
@@ -490,10 +582,11 @@ function drawGraph(layout, nodes, scx, tree, attached) {
     s('g', { class: 'layer regions' }, layout.boxes.map(regionGlyph)),
     s('g', { class: 'layer meshes' }, meshEdges(scx).map((edge) => meshLine(edge, layout.pos))),
     s('g', { class: 'layer trees' }, treeParts.map(([path]) => path)),
+    s('g', { class: 'layer region-labels' }, layout.boxes.map(regionLabel)),
     s('g', { class: 'layer ghosts' }, ghosts.map(([address, p]) => ghostGlyph(address, p))),
     s('g', { class: 'layer nodes' }, reported.map(([address, p]) =>
       nodeGlyph(nodes.get(address), p, { absent: hasSession && !scx.has(address), source: roots.has(address) }))),
-    s('g', { class: 'layer attachments' }, attachmentGlyphs(attached, layout.pos)),
+    s('g', { class: 'layer attachments' }, hanging),
     s('g', { class: 'layer tree-labels' }, treeParts.map(([, label]) => label)),
     layout.boxes.length === 0 ? s('text', { class: 'empty', x: 400, y: 250, 'text-anchor': 'middle' }, 'no nodes in this snapshot') : null);
   graph.setAttribute('viewBox', layout.viewBox);
@@ -525,7 +618,7 @@ function fillSelect(select, values, value) {
 
 // Fills the tree-links table for the selected source.
 function fillLinks(tree) {
-  $('links-caption').textContent = state.source ? `Tree links — source ${state.source}` : 'Tree links';
+  $('links-source').textContent = state.source ? `source ${state.source}` : '';
   const rows = tree.map((e) => h('tr', { 'data-from': e.from, 'data-to': e.to },
     h('td', { title: e.from }, e.from),
     h('td', { title: e.to }, e.to),
