@@ -37,7 +37,14 @@ export interface TunedIn {
 export async function tuneIn(frontend: string, name: string, ref: AnnouncementRef, onPacket: (p: DataPacket) => void, options: TuneInOptions = {}): Promise<TunedIn> {
   let answer = await askFrontend(frontend, name, ref);
   const channel = options.channel ?? (answer.channels[0]?.id as number);
-  let reception = await receiveChannel(answer, channel, onPacket, options);
+  // Losses since the last packet: the retry window runs from the first, so an SCX that accepts and then drops the
+  // client at once cannot keep it asking for ever.
+  let lossesSince: number | undefined;
+  const counted = (p: DataPacket): void => {
+    lossesSince = undefined;
+    onPacket(p);
+  };
+  let reception = await receiveChannel(answer, channel, counted, options);
   options.onAttach?.(answer, reception.via);
   let closing = false;
   let end: (why: string) => void = () => undefined;
@@ -46,17 +53,21 @@ export async function tuneIn(frontend: string, name: string, ref: AnnouncementRe
     for (;;) {
       const why = await reception.closed;
       if (closing) return end(why);
-      const deadline = Date.now() + (options.retryForMs ?? 30_000);
+      lossesSince ??= Date.now();
+      let last = why;
       for (;;) {
         await new Promise((r) => setTimeout(r, RETRY_EVERY_MS));
         if (closing) return end('ended');
+        if (Date.now() - lossesSince > (options.retryForMs ?? 30_000)) {
+          return end(`the SCX went away (${why}) and the session could not be received again: ${last}`);
+        }
         try {
           answer = await askFrontend(frontend, name, ref);
-          reception = await receiveChannel(answer, channel, onPacket, options);
+          reception = await receiveChannel(answer, channel, counted, options);
           options.onAttach?.(answer, reception.via);
           break;
         } catch (err) {
-          if (Date.now() > deadline) return end(`the SCX went away (${why}) and the frontend could not serve the session again: ${(err as Error).message}`);
+          last = (err as Error).message;
         }
       }
     }

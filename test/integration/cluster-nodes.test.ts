@@ -1,11 +1,13 @@
 /**
- * A cluster of three nodes behind one frontend, on loopback: the frontend places the session on its rendezvous
- * member, the members share the frontend node's probe module, and when the hosting member stops, the frontend
- * moves the session to the next member and the client, tuned in, is served again there.
+ * A cluster of three node processes behind one frontend, on loopback: the frontend (in this process, with the
+ * cluster's prober) places the session on its rendezvous member, the members share the prober's probe module,
+ * and when the hosting member is killed (kill -9), the frontend moves the session to the next member and the
+ * client, tuned in, is served again there.
  */
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -14,15 +16,15 @@ import { nodeConfig } from '../../src/cluster/node-config.ts';
 import { rendezvousOrder } from '../../src/cluster/rendezvous.ts';
 import { runNode, type RunningNode } from '../../src/cluster/run-node.ts';
 import { SharedProbe } from '../../src/cluster/shared-probe.ts';
-import type { NodeView } from '../../src/dashboard/snapshot.ts';
+import type { NodeView as StateView } from '../../src/dashboard/snapshot.ts';
 import { sessionIdHex } from '../../src/session/name.ts';
 import { freePort } from '../../src/net/free-port.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until(what: string, ms: number, check: () => boolean): Promise<number> {
+async function until(what: string, ms: number, check: () => boolean | Promise<boolean>): Promise<number> {
   const start = Date.now();
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() - start > ms) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
     await sleep(50);
   }
@@ -31,7 +33,8 @@ async function until(what: string, ms: number, check: () => boolean): Promise<nu
 
 describe('a cluster of several nodes behind one frontend', { timeout: 120_000 }, () => {
   let dir = '';
-  const running = new Map<string, RunningNode>();
+  let frontendNode: RunningNode;
+  const procs = new Map<string, ChildProcess>();
   const members: Array<{ scx: string; admin: string }> = [];
   let source: RunningNode;
   let frontend = '';
@@ -55,19 +58,25 @@ describe('a cluster of several nodes behind one frontend', { timeout: 120_000 },
     );
     frontend = `127.0.0.1:${await freePort()}`;
     const cluster = { name: 'b', members, prober: members[0]!.admin };
-    for (const [i, m] of [...members.entries()].reverse()) {
-      const config = { listen: m.scx, admin: m.admin, cluster, logLevel: 'error', seed: i + 2, ...(i === 0 && { frontend }) };
-      running.set(m.scx, await runNode(nodeConfig(config, dir)));
+    for (const [i, m] of members.entries()) {
+      if (i === 0) continue;
+      const file = join(dir, `b${i}.json`);
+      writeFileSync(file, JSON.stringify({ listen: m.scx, admin: m.admin, cluster, logLevel: 'error', seed: i + 2 }));
+      const proc = spawn(process.execPath, ['bin/scattercast.js', 'node', '--config', file], { stdio: 'ignore' });
+      procs.set(m.scx, proc);
     }
+    for (const m of members.slice(1)) await until(`member ${m.scx} up`, 20_000, async () => (await fetch(`http://${m.admin}/v1/health`).catch(() => undefined))?.ok === true);
+    frontendNode = await runNode(nodeConfig({ listen: members[0]!.scx, admin: members[0]!.admin, frontend, cluster, logLevel: 'error', seed: 2 }, dir));
   });
 
   after(async () => {
     client?.close();
-    await Promise.all([source, ...running.values()].map((n) => n.stop()));
+    for (const proc of procs.values()) proc.kill('SIGKILL');
+    await Promise.all([source, frontendNode].map((n) => n?.stop()));
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('places the session on its rendezvous member, shares one probe module, and moves the session when that member stops', async (t) => {
+  it('places the session on its rendezvous member, shares one probe module, and moves the session when that member is killed', async (t) => {
     const order = rendezvousOrder(sessionIdHex(name), members.map((m) => m.scx));
     const seqs: number[] = [];
     const attachedTo: string[] = [];
@@ -78,27 +87,27 @@ describe('a cluster of several nodes behind one frontend', { timeout: 120_000 },
     assert.deepEqual(attachedTo, [order[0]], 'the frontend placed the session on its rendezvous member');
     await until('50 packets at the first member', 20_000, () => seqs.length >= 50);
 
-    const host = running.get(order[0] as string)!;
-    assert.ok(host.node.probe instanceof SharedProbe, 'a member that is not the prober asks the prober');
+    const hostAdmin = members.find((m) => m.scx === order[0])!.admin;
     const sourceScx = source.node.self;
-    await until('the member to learn its RTT to the source from the prober', 10_000, () => host.node.probe.cache.get(sourceScx)?.rttMs !== undefined);
-    const prober = running.get(members[0]!.scx)!.node.probe;
-    assert.ok(!(prober instanceof SharedProbe) && prober.cache.has(sourceScx), 'the prober measures the peers its members want');
+    const hostState = async (): Promise<StateView & { probe: Record<string, number | null> }> => (await fetch(`http://${hostAdmin}/state`)).json() as never;
+    await until('the member to learn its RTT to the source from the prober', 10_000, async () => typeof (await hostState()).probe[sourceScx] === 'number');
+    const prober = frontendNode.node.probe;
+    assert.ok(!(prober instanceof SharedProbe), 'the frontend node is the prober');
+    assert.equal(frontendNode.node.sessions.size, 0, 'the prober hosts no session of its own here');
+    assert.ok(prober.cache.has(sourceScx), 'so it measures the source only because a member asked it to');
 
     const stoppedAt = Date.now();
     const before = seqs.length;
-    running.delete(order[0] as string);
-    await host.stop();
+    procs.get(order[0] as string)!.kill('SIGKILL');
     const reattach = await until('the client to be served by the next member', 15_000, () => attachedTo.length === 2);
     assert.equal(attachedTo[1], order[1], 'the session moved to the next member in its rendezvous order');
-    const placement = running.get(members[0]!.scx)!.placement!;
-    assert.equal(placement.placements.get(sessionIdHex(name))?.member, order[1]);
+    assert.equal(frontendNode.placement!.placements.get(sessionIdHex(name))?.member, order[1]);
     await until('packets again after the move', 20_000, () => seqs.length >= before + 50);
-    t.diagnostic(`hosting member stopped: client served again by ${order[1]} after ${reattach} ms, 50 more packets ${Date.now() - stoppedAt} ms after the stop`);
+    t.diagnostic(`hosting member killed (-9): client served again by ${order[1]} after ${reattach} ms, 50 more packets ${Date.now() - stoppedAt} ms after the kill`);
     for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! !== seqs[i - 1], 'no packet twice in a row');
 
-    const state = (await (await fetch(`http://${members[0]!.admin}/state`)).json()) as NodeView;
+    const state = (await (await fetch(`http://${members.find((m) => m.scx === order[1])!.admin}/state`)).json()) as StateView;
     assert.equal(state.cluster, 'b');
-    assert.ok(state.links.some((l) => l.rttMs !== null), 'the frontend node reports link RTTs');
+    assert.ok(state.clients.some((c) => c.role === 'receive' && c.packets > 0), 'the new host reports the client it serves');
   });
 });
