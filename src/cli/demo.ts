@@ -49,7 +49,7 @@ export function addDemo(program: Command, out: (line: string) => void): void {
 /** Prints what the demo started and where to look. */
 function describeDemo(demo: Demo, seed: number, out: (line: string) => void): void {
   const scxs = demo.clusters.reduce((n, c) => n + c.nodes.length, 0);
-  out(`scattercast demo, seed ${seed}: ${demo.clusters.length} clusters, ${scxs} SCXs on loopback, session ${demo.session}`);
+  out(`scattercast demo, seed ${seed}: ${count(demo.clusters.length, 'cluster')}, ${count(scxs, 'SCX')} on loopback, session ${demo.session}`);
   for (const c of demo.clusters) {
     const nodes = c.nodes.map((n) => (n.scx === demo.source ? `${n.scx} (source, rendezvous)` : n.scx)).join(', ');
     out(`  cluster ${c.name.padEnd(8)} frontend http://${c.frontend}/v1/sessions  nodes ${nodes}`);
@@ -70,7 +70,7 @@ async function watch(demo: Demo, started: number, durationS: number | undefined,
     const r = demo.receiver;
     const c = demo.carrying();
     const delay = r.delayMs === null ? '–' : `${r.delayMs.toFixed(1)} ms`;
-    return `client ${r.packets} packets · ${r.packetsPerS.toFixed(0)} pkt/s · ${r.gaps} gaps · delay ${delay} · ${c.scxs} SCXs in ${c.clusters} clusters carrying`;
+    return `client ${count(r.packets, 'packet')} · ${r.packetsPerS.toFixed(0)} pkt/s · ${count(r.gaps, 'gap')} · delay ${delay} · ${count(c.scxs, 'SCX')} in ${count(c.clusters, 'cluster')} carrying`;
   };
   const check = (): void => {
     const c = demo.carrying();
@@ -78,7 +78,7 @@ async function watch(demo: Demo, started: number, durationS: number | undefined,
     if (!flowing && c.scxs >= Math.min(6, total(demo)) && demo.receiver.packets > 0) {
       flowing = true;
       if (tty) process.stdout.write('\r\x1b[K');
-      out(`flowing ${elapsed.toFixed(1)} s after start: source → ${c.scxs} SCXs in ${c.clusters} clusters → client`);
+      out(`flowing ${elapsed.toFixed(1)} s after start: source → ${count(c.scxs, 'SCX')} in ${count(c.clusters, 'cluster')} → client`);
     } else if (!flowing && !warned && elapsed * 1000 > FLOWING_WITHIN_MS) {
       warned = true;
       out(`not flowing end to end yet after ${elapsed.toFixed(0)} s: ${status()}`);
@@ -109,4 +109,9 @@ async function watch(demo: Demo, started: number, durationS: number | undefined,
 
 function total(demo: Demo): number {
   return demo.clusters.reduce((n, c) => n + c.nodes.length, 0);
+}
+
+/** `n word`, with an s when n is not 1. */
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

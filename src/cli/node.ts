@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { runNode } from '../cluster/run-node.ts';
 import { nodeConfig, readNodeConfigFile, type RawNodeConfig } from '../cluster/node-config.ts';
 import { PROFILE_NAMES } from '../gossamer/profiles.ts';
+import { formatAddress } from '../net/address.ts';
 import { intFlag } from './options.ts';
 
 interface NodeFlags {
@@ -26,10 +27,10 @@ export function addNode(program: Command, out: (line: string) => void): void {
   program
     .command('node')
     .description('run one scattercast node: it hosts the SCXs of many sessions (stop with Ctrl-C: it floods LEAVE first)')
-    .option('--config <file>', 'JSON config file (flags below override it)')
+    .option('--config <file>', 'JSON config file (flags below override it); clusters of several nodes are set there (see README)')
     .option('--listen <host:port>', 'TCP and UDP address to listen on (default 127.0.0.1:7400)')
     .option('--advertise <host:port>', 'address peers reach this node at (default: --listen)')
-    .option('--admin <host:port>', 'serve /metrics and /state over HTTP here')
+    .option('--admin <host:port>', 'serve /metrics, /state and the live dashboard (/dashboard/) over HTTP here; bind it to an internal address')
     .option('--frontend <host:port>', 'serve the cluster frontend here: clients ask it for sessions (POST /v1/sessions)')
     .option('--allow-private-urls', 'let the frontend fetch announcements from loopback and private addresses')
     .option('--multicast-interface <ipv4>', 'also serve channels on local multicast (239.255.0.0/16, TTL 1) from this interface')
@@ -68,7 +69,8 @@ export function addNode(program: Command, out: (line: string) => void): void {
         baseDir,
       );
       const running = await runNode(config);
-      out(`scattercast node ${running.node.self}: ${running.node.sessions.size} session(s); Ctrl-C to stop`);
+      const dashboard = config.admin ? `; dashboard http://${formatAddress(config.admin)}/dashboard/` : '';
+      out(`scattercast node ${running.node.self}: ${running.node.sessions.size} session(s)${dashboard}; Ctrl-C to stop`);
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           process.off('SIGINT', stop);

@@ -32,7 +32,7 @@ describe('scattercast demo', { timeout: 90_000 }, () => {
       const deadline = Date.now() + 30_000;
       while (!/flowing .* → client/.test(out) && Date.now() < deadline && demo.exitCode === null) await new Promise((r) => setTimeout(r, 50));
       const sinceSpawn = (performance.now() - spawnedAt) / 1000;
-      const m = /flowing ([\d.]+) s after start: source → (\d+) SCXs in (\d+) clusters → client/.exec(out);
+      const m = /flowing ([\d.]+) s after start: source → (\d+) SCXs? in (\d+) clusters? → client/.exec(out);
       assert.ok(m, `no "flowing" line:\n${out}\n${err}`);
       t.diagnostic(`flowing ${m[1]} s after the demo started (${sinceSpawn.toFixed(1)} s after spawn, process start included); ${m[2]} SCXs in ${m[3]} clusters`);
       assert.ok(Number(m[1]) <= 10, 'flowing within 10 s');
