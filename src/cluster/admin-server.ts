@@ -11,6 +11,7 @@ import { DashboardServer } from '../dashboard/dashboard-server.ts';
 import type { DashboardSnapshot } from '../dashboard/snapshot.ts';
 import { formatAddress, parseAddress, type Address } from '../net/address.ts';
 import { parseAnnouncement } from '../session/announcement.ts';
+import type { ClusterPlacement } from './cluster-placement.ts';
 import { readJsonObject, requestInvalid, sendError, sendJson, STATUS } from './http-json.ts';
 import { joinHere } from './local-join.ts';
 import { renderMetrics } from './metrics.ts';
@@ -27,6 +28,8 @@ export interface AdminOptions {
   readonly cluster: string | null;
   /** The dashboard's snapshot. */
   readonly snapshot: () => Promise<DashboardSnapshot>;
+  /** The frontend's placement, when this node's frontend spreads sessions over a cluster (its metrics are added). */
+  readonly placement?: ClusterPlacement;
 }
 
 type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -44,7 +47,7 @@ export async function startAdminServer(node: ScxNode, at: Address, options: Admi
     '/metrics': {
       GET: (_req, res) => {
         res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(renderMetrics(node));
+        res.end(renderMetrics(node, options.placement));
       },
     },
     '/state': { GET: (_req, res) => sendJson(res, 200, nodeState(node, options.cluster)) },

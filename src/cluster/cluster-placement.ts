@@ -49,6 +49,8 @@ export class ClusterPlacement {
   readonly health = new Map<string, MemberHealth>();
   /** Where each session the frontend placed lives, by session id (hex). */
   readonly placements = new Map<string, { announcement: Announcement; member: string }>();
+  /** Sessions moved off members that went down, and moves that found no member. */
+  readonly counters = { moved: 0, moveFailed: 0 };
   private readonly byScx = new Map<string, ClusterMember>();
   private timer: NodeJS.Timeout | undefined;
   private firstRound: Promise<void> | undefined;
@@ -154,8 +156,14 @@ export class ClusterPlacement {
     for (const [hex, p] of this.placements) {
       if (p.member !== member) continue;
       this.place(hex, p.announcement).then(
-        (answer) => this.o.log('info', 'session moved', { session: answer.session, from: member, to: answer.scx }),
-        (err: Error) => this.o.log('warn', 'session could not be moved', { session: formatSessionName(p.announcement.name), error: err.message }),
+        (answer) => {
+          this.counters.moved++;
+          this.o.log('info', 'session moved', { session: answer.session, from: member, to: answer.scx });
+        },
+        (err: Error) => {
+          this.counters.moveFailed++;
+          this.o.log('warn', 'session could not be moved', { session: formatSessionName(p.announcement.name), error: err.message });
+        },
       );
     }
   }

@@ -3,12 +3,13 @@
  * and bytes in and out, drops by reason, probe RTTs, and the node's own counters.
  */
 
+import type { ClusterPlacement } from './cluster-placement.ts';
 import type { ScxNode } from './scx-node.ts';
 
 type Sample = [labels: Record<string, string | number>, value: number];
 
-/** Renders the node's metrics. */
-export function renderMetrics(node: ScxNode): string {
+/** Renders the node's metrics, and its frontend's placement if it spreads sessions over a cluster. */
+export function renderMetrics(node: ScxNode, placement?: ClusterPlacement): string {
   const out: string[] = [];
   const family = (name: string, type: 'gauge' | 'counter', help: string, samples: Sample[]): void => {
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
@@ -65,6 +66,14 @@ export function renderMetrics(node: ScxNode): string {
   family('scattercast_malformed_total', 'counter', 'Frames or packets that failed to decode.', [[{}, node.counters.malformed]]);
   family('scattercast_sessions_failed_total', 'counter', 'Sessions stopped by an error in their code.', [[{}, node.counters.sessionsFailed]]);
   family('scattercast_udp_send_errors_total', 'counter', 'Datagrams the kernel refused.', [[{}, node.udp.sendErrors]]);
+  if (placement) {
+    const members = [...placement.health];
+    const placed = (m: string): number => [...placement.placements.values()].filter((p) => p.member === m).length;
+    family('scattercast_cluster_member_healthy', 'gauge', 'Whether the frontend sees a cluster member healthy (1) or not (0).', members.map(([m, h]) => [{ member: m }, h.healthy ? 1 : 0]));
+    family('scattercast_cluster_sessions_placed', 'gauge', 'Sessions the frontend placed on a member.', members.map(([m]) => [{ member: m }, placed(m)]));
+    family('scattercast_cluster_sessions_moved_total', 'counter', 'Sessions moved off a member that went down.', [[{}, placement.counters.moved]]);
+    family('scattercast_cluster_session_moves_failed_total', 'counter', 'Sessions that could not be moved (no healthy member took them).', [[{}, placement.counters.moveFailed]]);
+  }
   return `${out.join('\n')}\n`;
 }
 

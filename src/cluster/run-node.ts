@@ -51,19 +51,20 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   let placement: ClusterPlacement | undefined;
   const stops: Array<() => void> = [];
   try {
+    const members = config.frontend ? (config.cluster?.members ?? []) : [];
+    if (members.length > 0) {
+      placement = new ClusterPlacement({ members, self, hostHere: (a) => joinHere(node, a), log });
+      placement.start();
+    }
     if (config.admin) {
       admin = await startAdminServer(node, config.admin, {
         cluster: config.cluster?.name ?? null,
         snapshot: () => nodeSnapshot(node, config.cluster, frontendUrl),
+        ...(placement && { placement }),
       });
       log('info', 'admin server listening', { dashboard: `http://${formatAddress(config.admin)}/dashboard/` });
     }
     if (config.frontend) {
-      const members = config.cluster?.members ?? [];
-      if (members.length > 0) {
-        placement = new ClusterPlacement({ members, self, hostHere: (a) => joinHere(node, a), log });
-        placement.start();
-      }
       const p = placement;
       frontend = await startFrontend(config.frontend, {
         join: async (announcement) => (p ? p.join(announcement) : joinHere(node, announcement)),

@@ -102,6 +102,9 @@ describe('a cluster of several nodes behind one frontend', { timeout: 120_000 },
     const reattach = await until('the client to be served by the next member', 15_000, () => attachedTo.length === 2);
     assert.equal(attachedTo[1], order[1], 'the session moved to the next member in its rendezvous order');
     assert.equal(frontendNode.placement!.placements.get(sessionIdHex(name))?.member, order[1]);
+    const metrics = await (await fetch(`http://${members[0]!.admin}/metrics`)).text();
+    assert.ok(metrics.includes(`scattercast_cluster_member_healthy{member="${order[0]}"} 0`), 'the killed member shows unhealthy');
+    assert.ok(metrics.includes(`scattercast_cluster_sessions_placed{member="${order[1]}"} 1`), 'the session shows on its new member');
     await until('packets again after the move', 20_000, () => seqs.length >= before + 50);
     t.diagnostic(`hosting member killed (-9): client served again by ${order[1]} after ${reattach} ms, 50 more packets ${Date.now() - stoppedAt} ms after the kill`);
     for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! !== seqs[i - 1], 'no packet twice in a row');
