@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { askFrontend } from '../../src/client/frontend-client.ts';
 import { tuneIn, type TunedIn } from '../../src/client/tune-in.ts';
 import { nodeConfig } from '../../src/cluster/node-config.ts';
 import { rendezvousOrder } from '../../src/cluster/rendezvous.ts';
@@ -112,5 +113,12 @@ describe('a cluster of several nodes behind one frontend', { timeout: 120_000 },
     const state = (await (await fetch(`http://${members.find((m) => m.scx === order[1])!.admin}/state`)).json()) as StateView;
     assert.equal(state.cluster, 'b');
     assert.ok(state.clients.some((c) => c.role === 'receive' && c.packets > 0), 'the new host reports the client it serves');
+
+    // A transport the cluster lacks is refused whichever member the session hashes to (paper 3.2: try elsewhere).
+    for (let k = 0; k < 4; k++) {
+      const srm = `scast://test.scattercast/srm-${k}`;
+      const doc = xml.replace(name, srm).replace('unicast="tcp"', 'unicast="srm"');
+      await assert.rejects(askFrontend(frontend, srm, { announcement: doc }), { code: 'ERR_TRANSPORT_UNSUPPORTED' });
+    }
   });
 });
