@@ -8,7 +8,8 @@ import type { ScxNode } from './scx-node.ts';
 export function nodeState(node: ScxNode, cluster: string | null = null): NodeView & { probe: Record<string, number | null> } {
   const rtt = (peer: string): number | null => node.probe.cache.get(peer)?.rttMs ?? null;
   const sent = node.dataLinks.sent;
-  const peers = new Set(sent.keys());
+  const received = node.received;
+  const peers = new Set([...sent.keys(), ...received.keys()]);
   for (const s of node.sessions.values()) for (const n of s.gossamer.neighbours.ids()) peers.add(n);
   return {
     address: node.self,
@@ -29,8 +30,16 @@ export function nodeState(node: ScxNode, cluster: string | null = null): NodeVie
       channels: [...s.channels].map(([id, ch]) => ({ id, transport: ch.transport, ...ch.runtime.stats })),
     })),
     links: [...peers].sort().map((peer) => {
-      const r = sent.get(peer);
-      return { peer, rttMs: rtt(peer), packetsPerS: r?.packetsPerS ?? 0, bytesPerS: r?.bytesPerS ?? 0 };
+      const out = sent.get(peer);
+      const got = received.get(peer);
+      return {
+        peer,
+        rttMs: rtt(peer),
+        packetsPerS: out?.packetsPerS ?? 0,
+        bytesPerS: out?.bytesPerS ?? 0,
+        inPacketsPerS: got?.packetsPerS ?? 0,
+        inBytesPerS: got?.bytesPerS ?? 0,
+      };
     }),
     clients: [...node.clients.attached].map((c) => {
       const r = node.clients.traffic.get(c.id);

@@ -21,6 +21,7 @@ import { ClientLinks } from './client-links.ts';
 import { DataLinks } from './data-links.ts';
 import { LocalMulticast, type MulticastOptions } from './local-multicast.ts';
 import type { Logger } from './log.ts';
+import { RateMeter } from './rate-meter.ts';
 import { SessionRuntime } from './session-runtime.ts';
 import { SharedProbe, type SharedProbeOptions } from './shared-probe.ts';
 
@@ -67,6 +68,8 @@ export class ScxNode {
   readonly dataLinks: DataLinks;
   /** Clients attached over unicast. */
   readonly clients: ClientLinks;
+  /** Data received from each peer, all sessions together. */
+  readonly received = new RateMeter();
   /** Local multicast, if the node serves it. */
   readonly multicast: LocalMulticast | undefined;
   private readonly listeners: DeliveryListener[] = [];
@@ -120,6 +123,7 @@ export class ScxNode {
     this.probe.start();
     this.rateTimer = setInterval(() => {
       this.dataLinks.sent.tick();
+      this.received.tick();
       this.clients.traffic.tick();
     }, 1000);
     this.rateTimer.unref();
@@ -205,11 +209,14 @@ export class ScxNode {
         return;
       }
       const packets: DataPacket[] = [];
+      let bytes = 0;
       for (const f of frames) {
+        bytes += f.length;
         const p = decodeDataPacket(f);
         if (p) packets.push(p);
         else this.counters.malformed++;
       }
+      this.received.add(hello.from, frames.length, bytes);
       s.onData(hello.from, hello.channel, packets);
     };
     conn.onFrames(onFrames);
@@ -217,6 +224,7 @@ export class ScxNode {
   }
 
   private onUdpData(from: string, bytes: Buffer): void {
+    this.received.add(from, 1, bytes.length);
     const p = decodeDataPacket(bytes);
     if (!p) {
       this.counters.malformed++;

@@ -40,7 +40,7 @@ export interface SessionView {
   readonly channels: ReadonlyArray<{ readonly id: number; readonly transport: string } & Readonly<ChannelStats>>;
 }
 
-/** A node's data link to a peer: traffic over the last second and the probe module's RTT. */
+/** A node's data link to a peer: traffic each way over the last second (all sessions) and the probe module's RTT. */
 export interface LinkView {
   readonly peer: string;
   /** Smoothed round-trip time from the probe module, ms; null before the first echo. */
@@ -48,6 +48,9 @@ export interface LinkView {
   /** Data sent to the peer, packets per second and bytes per second over the last interval. */
   readonly packetsPerS: number;
   readonly bytesPerS: number;
+  /** Data received from the peer, packets per second and bytes per second over the last interval. */
+  readonly inPacketsPerS: number;
+  readonly inBytesPerS: number;
 }
 
 /** A client attached to a node. */

@@ -100,6 +100,11 @@ describe('the dashboard in headless Chromium', { skip, timeout: 120_000 }, () =>
     for (const c of demo.clusters) assert.ok(clusterLabels?.includes(c.name), `cluster ${c.name} is labelled`);
     assert.equal(await page.locator('#graph g.node.source').getAttribute('data-address'), demo.source, 'the source SCX is marked');
 
+    // Per-link rates and RTTs: one table row per tree edge, with the packets flowing on it.
+    const rows = (await page.evaluate(`[...document.querySelectorAll('#links tbody tr[data-from]')].map((tr) => [...tr.cells].map((c) => c.textContent))`)) as string[][];
+    assert.equal(rows.length, got.tree.length, 'one link row per tree edge');
+    assert.ok(rows.some((r) => Number(r[2]) >= 1 && Number.isFinite(Number(r[4]))), `a tree link shows its rate and RTT: ${JSON.stringify(rows)}`);
+
     // Live: the page keeps getting snapshots.
     const at = Number(await page.evaluate('document.body.dataset.snapshotAt'));
     await page.waitForFunction(`Number(document.body.dataset.snapshotAt) > ${at}`, undefined, { timeout: 5000 });

@@ -100,13 +100,21 @@ export function meshEdges(scx) {
   return [...pairs.values()].sort((x, y) => lexical(x.a, y.a) || lexical(x.b, y.b));
 }
 
-// The source's tree: one edge upstream -> SCX per route, with the upstream node's link to that SCX (or null).
+// The link upstream -> SCX as the upstream node sends on it, else as the SCX receives on it (upstream not in the snapshot), else null.
+function treeLink(nodes, upstream, address) {
+  const sent = (nodes.get(upstream)?.links ?? []).find((l) => l.peer === address);
+  if (sent) return sent;
+  const got = (nodes.get(address)?.links ?? []).find((l) => l.peer === upstream);
+  return got ? { peer: upstream, rttMs: got.rttMs, packetsPerS: got.inPacketsPerS, bytesPerS: got.inBytesPerS } : null;
+}
+
+// The source's tree: one edge upstream -> SCX per route, with its link (see treeLink).
 export function treeEdges(scx, nodes, source) {
   const edges = new Map();
   for (const [address, sv] of scx) {
     const route = (sv.routes ?? []).find((r) => r.source === source);
     if (!route?.upstream || route.upstream === address) continue;
-    const link = (nodes.get(route.upstream)?.links ?? []).find((l) => l.peer === address) ?? null;
+    const link = treeLink(nodes, route.upstream, address);
     edges.set(`${route.upstream} ${address}`, { from: route.upstream, to: address, link, costMs: route.costMs });
   }
   return [...edges.values()].sort((x, y) => natural(x.from, y.from) || natural(x.to, y.to));
