@@ -147,8 +147,8 @@ export class ClusterPlacement {
   }
 
   private failed(member: string): void {
-    const h = this.health.get(member) as MemberHealth;
     if (member === this.o.self) return;
+    const h = this.health.get(member) as MemberHealth;
     h.failures++;
     if (!h.healthy || h.failures < this.failAfter) return;
     h.healthy = false;
