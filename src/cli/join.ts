@@ -1,8 +1,10 @@
 import { createSocket } from 'node:dgram';
 import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
+import { askFrontend } from '../client/frontend-client.ts';
 import { tuneIn, type TunedIn } from '../client/tune-in.ts';
-import { parseAddress } from '../net/address.ts';
+import { ErrorCode, ScError } from '../core/errors.ts';
+import { formatAddress, parseAddress } from '../net/address.ts';
 import { payloadOf, type DataPacket } from '../session/data-header.ts';
 import { announcementRef } from './announcement-ref.ts';
 import { intFlag } from './options.ts';
@@ -10,7 +12,7 @@ import { intFlag } from './options.ts';
 interface JoinFlags {
   announcement?: string;
   url?: string;
-  channel?: number;
+  channel: number[];
   out?: string;
   udp?: string;
   count?: number;
@@ -19,65 +21,98 @@ interface JoinFlags {
   multicast: boolean;
 }
 
-/** `scattercast join FRONTEND SESSION`: receives a channel through the cluster and writes its payloads out. */
+/** Where one channel's payloads go, and how to close it. */
+type Sink = ((payload: Uint8Array) => void) & { readonly to: string; end: () => Promise<void> };
+
+/** `scattercast join FRONTEND SESSION`: receives the session's channels through the cluster and writes their payloads out. */
 export function addJoin(program: Command): void {
+  const channelFlag = intFlag('--channel', 0, 65535);
   program
     .command('join')
-    .description('receive a session channel through a cluster frontend and write its payloads to stdout, a file or a UDP port')
+    .description("receive a session's channels through a cluster frontend and write their payloads to stdout, files or UDP ports")
     .argument('<frontend>', 'the cluster frontend, host:port or http://host:port')
     .argument('<session>', 'the session name, scast://creator/name')
     .option('--announcement <file>', "the session's XML announcement")
     .option('--url <url>', "where the frontend fetches the session's announcement")
-    .option('--channel <id>', 'the channel to receive (default: the first)', intFlag('--channel', 0, 65535))
-    .option('--out <file>', 'append payloads to this file (default: stdout)')
-    .option('--udp <host:port>', 'send each payload as one datagram here instead (for a player)')
-    .option('--count <n>', 'stop after this many packets', intFlag('--count', 1))
+    .option('--channel <id>', 'a channel to receive (repeatable; default: every channel of the session)', (v: string, prev: number[]) => [...prev, channelFlag(v)], [])
+    .option('--out <file>', 'append payloads to this file; with several channels, to FILE.ch<id> each (default: stdout, one channel only)')
+    .option('--udp <host:port>', 'send each payload as one datagram here instead (for a player); several channels take consecutive ports')
+    .option('--count <n>', 'stop after this many packets per channel', intFlag('--count', 1))
     .option('--interface <ipv4>', 'join multicast groups on this interface')
     .option('--multicast-wait <ms>', 'wait this long for multicast before asking for unicast (default 2000)', intFlag('--multicast-wait', 0, 60_000), 2000)
     .option('--no-multicast', 'receive over unicast only')
     .action(async (frontend: string, session: string, flags: JoinFlags) => {
-      const write = sink(flags);
-      let got = 0;
-      let client: TunedIn | undefined;
-      const onPacket = (p: DataPacket): void => {
-        if (flags.count !== undefined && got >= flags.count) return;
-        write(payloadOf(p));
-        if (++got === flags.count) client?.close();
-      };
-      client = await tuneIn(frontend, session, announcementRef(flags), onPacket, {
-        ...(flags.channel !== undefined && { channel: flags.channel }),
-        interface: flags.interface,
-        multicastWaitMs: flags.multicastWait,
-        multicast: flags.multicast,
-        onAttach: (answer, via) => {
-          const ch = answer.channels.find((c) => c.id === (flags.channel ?? answer.channels[0]?.id));
-          const how = via === 'multicast' ? `multicast group ${ch?.multicast?.group}:${ch?.multicast?.port}` : 'unicast';
-          process.stderr.write(`scattercast: receiving ${answer.session} channel ${ch?.id} from SCX ${answer.scx} over ${how}\n`);
-        },
-      });
-      if (flags.count !== undefined && got >= flags.count) client.close();
-      const stop = (): void => client.close();
+      const ref = announcementRef(flags);
+      const answer = await askFrontend(frontend, session, ref);
+      const offered = answer.channels.map((c) => c.id);
+      const missing = flags.channel.find((id) => !offered.includes(id));
+      if (missing !== undefined) throw new ScError(ErrorCode.USAGE, `the session has no channel ${missing} (its channels: ${offered.join(', ')})`);
+      const channels = flags.channel.length > 0 ? [...new Set(flags.channel)] : offered;
+      checkSinks(flags, channels.length);
+      const sinks = channels.map((id, i) => sink(flags, id, i, channels.length));
+      const clients: TunedIn[] = [];
+      const got = channels.map(() => 0);
+      await Promise.all(
+        channels.map(async (channel, i) => {
+          const write = sinks[i] as Sink;
+          let client: TunedIn | undefined;
+          const onPacket = (p: DataPacket): void => {
+            if (flags.count !== undefined && (got[i] as number) >= flags.count) return;
+            write(payloadOf(p));
+            got[i]!++;
+            if (got[i] === flags.count) client?.close();
+          };
+          client = await tuneIn(frontend, session, ref, onPacket, {
+            answer,
+            channel,
+            interface: flags.interface,
+            multicastWaitMs: flags.multicastWait,
+            multicast: flags.multicast,
+            onAttach: (a, via) => {
+              const g = a.channels.find((c) => c.id === channel)?.multicast;
+              const how = via === 'multicast' ? `multicast group ${g?.group}:${g?.port}` : 'unicast';
+              process.stderr.write(`scattercast: receiving ${a.session} channel ${channel} from SCX ${a.scx} over ${how}, writing to ${write.to}\n`);
+            },
+          });
+          if (flags.count !== undefined && (got[i] as number) >= flags.count) client.close();
+          clients.push(client);
+        }),
+      );
+      const stop = (): void => clients.forEach((c) => c.close());
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const why = await client.closed;
+      const why = await Promise.all(clients.map((c) => c.closed));
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      process.stderr.write(`scattercast: received ${got} packet(s); ${why}\n`);
-      await write.end();
+      channels.forEach((id, i) => process.stderr.write(`scattercast: channel ${id}: received ${got[i]} packet(s); ${why[i]}\n`));
+      await Promise.all(sinks.map((s) => s.end()));
     });
 }
 
-/** Where payloads go: a UDP port, a file or stdout. */
-function sink(flags: JoinFlags): ((payload: Uint8Array) => void) & { end: () => Promise<void> } {
+/** Refuses outputs that cannot take `count` channels, before any is opened. */
+function checkSinks(flags: JoinFlags, count: number): void {
+  if (flags.udp) {
+    const { port } = parseAddress(flags.udp);
+    if (port + count - 1 > 65535) throw new ScError(ErrorCode.USAGE, `--udp ${flags.udp}: ${count} channels need ports up to ${port + count - 1}`);
+  } else if (!flags.out && count > 1) {
+    throw new ScError(ErrorCode.USAGE, `the session has ${count} channels and stdout takes one: pick one with --channel, or use --out or --udp`);
+  }
+}
+
+/** Where the payloads of channel `id` (the `index`-th of `count`) go: a UDP port, a file or stdout. */
+function sink(flags: JoinFlags, id: number, index: number, count: number): Sink {
   if (flags.udp) {
     const { host, port } = parseAddress(flags.udp);
     const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
-    return Object.assign((payload: Uint8Array) => socket.send(payload, port, host), {
+    return Object.assign((payload: Uint8Array) => socket.send(payload, port + index, host), {
+      to: `udp ${formatAddress({ host, port: port + index })}`,
       end: () => new Promise<void>((resolve) => socket.close(() => resolve())),
     });
   }
-  const out = flags.out ? createWriteStream(flags.out, { flags: 'a' }) : process.stdout;
+  const path = flags.out && count > 1 ? `${flags.out}.ch${id}` : flags.out;
+  const out = path ? createWriteStream(path, { flags: 'a' }) : process.stdout;
   return Object.assign((payload: Uint8Array) => void out.write(payload), {
+    to: path ?? 'stdout',
     end: () => new Promise<void>((resolve) => (out === process.stdout ? resolve() : out.end(() => resolve()))),
   });
 }

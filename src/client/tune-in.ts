@@ -15,6 +15,8 @@ export interface TuneInOptions extends ReceiveOptions {
   readonly channel?: number;
   /** How long to keep asking the frontend after the SCX went away, ms (default 30000). */
   readonly retryForMs?: number;
+  /** The frontend's answer already in hand: the first ask is skipped. */
+  readonly answer?: JoinAnswer;
   /** Told each time the client is (re)attached, with the frontend's answer and how it receives. */
   readonly onAttach?: (answer: JoinAnswer, via: Reception['via']) => void;
 }
@@ -35,7 +37,7 @@ export interface TunedIn {
 
 /** Tunes in to `name` through `frontend`; the first ask's errors are thrown, later ones retried. */
 export async function tuneIn(frontend: string, name: string, ref: AnnouncementRef, onPacket: (p: DataPacket) => void, options: TuneInOptions = {}): Promise<TunedIn> {
-  let answer = await askFrontend(frontend, name, ref);
+  let answer = options.answer ?? (await askFrontend(frontend, name, ref));
   const channel = options.channel ?? (answer.channels[0]?.id as number);
   // Losses since the last packet: the retry window runs from the first, so an SCX that accepts and then drops the
   // client at once cannot keep it asking for ever.

@@ -135,4 +135,48 @@ describe('clients attach through cluster frontends', { timeout: 120_000 }, () =>
     const first = Number(/payload (\d+)/.exec(got[0]!.toString())?.[1]);
     assert.deepEqual(got.map((m) => m.toString()), Array.from({ length: 20 }, (_, k) => `payload ${first + k}`));
   });
+  it('scattercast join takes every channel of a session by default, one file each, and refuses to mix them on stdout', async () => {
+    const two = 'scast://test.scattercast/two-channels';
+    const doc = `<SCATTERCAST name="${two}"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><CHANNEL id="2"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>${nodes[1]!.node.self}</RENDEZVOUS></SCATTERCAST>`;
+    const announcement = join(dir, 'two.xml');
+    writeFileSync(announcement, doc);
+    // Asynchronously: the frontends run in this process.
+    const mixed = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const p = spawn(process.execPath, ['bin/scattercast.js', 'join', frontends[1] as string, two, '--announcement', announcement], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      p.on('exit', (status) => resolve({ status, stderr }));
+    });
+    assert.equal(mixed.status, 2, mixed.stderr);
+    assert.match(mixed.stderr, /^scattercast: the session has 2 channels and stdout takes one: .+ \(ERR_USAGE\)\n$/);
+
+    const out = join(dir, 'two.bin');
+    const joiner = spawn(process.execPath, ['bin/scattercast.js', 'join', frontends[1] as string, two, '--announcement', announcement, '--count', '30', '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let said = '';
+    joiner.stderr.on('data', (d: Buffer) => (said += d.toString()));
+    const toSender = await askFrontend(frontends[0] as string, two, { announcement: doc });
+    const senders = [1, 2].map((ch) => attachChannel(toSender, ch, 'send'));
+    let n = 0;
+    const timer = setInterval(() => {
+      n++;
+      senders.forEach((sender, i) => sender.send([Buffer.from(`ch${i + 1} ${n}\n`)]));
+    }, 10);
+    const status = await new Promise<number | null>((resolve) => {
+      const kill = setTimeout(() => joiner.kill(), 20_000);
+      joiner.on('exit', (code) => {
+        clearTimeout(kill);
+        resolve(code);
+      });
+    });
+    clearInterval(timer);
+    senders.forEach((sender) => sender.close());
+    assert.equal(status, 0, said);
+    for (const ch of [1, 2]) {
+      const lines = readFileSync(`${out}.ch${ch}`, 'utf8').trim().split('\n');
+      assert.equal(lines.length, 30, `channel ${ch}`);
+      assert.ok(lines.every((l) => l.startsWith(`ch${ch} `)), `channel ${ch} holds only its own payloads`);
+    }
+    assert.match(said, /channel 1: received 30 packet\(s\)/);
+    assert.match(said, /channel 2: received 30 packet\(s\)/);
+  });
 });
