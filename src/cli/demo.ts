@@ -35,6 +35,7 @@ export function addDemo(program: Command, out: (line: string) => void): void {
         nodesPerCluster: flags.nodes,
         rate: flags.rate,
         dashboard: { host: '127.0.0.1', port: flags.dashboardPort },
+        dashboardFallback: flags.dashboardPort === DEMO_DEFAULTS.dashboard.port,
         seed: flags.seed,
         logLevel: flags.logLevel,
       });

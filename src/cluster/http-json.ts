@@ -43,7 +43,7 @@ export function requestInvalid(why: string): ScError {
 }
 
 /** Reads the body, refusing it past `maxBytes`; the rest is drained so the client sees the answer (the server's requestTimeout bounds the drain). */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -10,8 +10,6 @@ export class ReceiverStats {
   packetsPerS = 0;
   /** Median delay over the last tick, ms; null if nothing arrived in it. */
   delayMs: number | null = null;
-  /** Wall time of the first packet, ms since the epoch; null before it. */
-  firstAt: number | null = null;
   private lastSeq: number | undefined;
   private delays: number[] = [];
   private lastPackets = 0;
@@ -20,7 +18,6 @@ export class ReceiverStats {
   /** Counts one packet. */
   add(p: DataPacket): void {
     const now = wallClockMs();
-    this.firstAt ??= now;
     this.packets++;
     const seq = p.header.seq;
     if (this.lastSeq !== undefined && seq > this.lastSeq + 1) this.gaps += seq - this.lastSeq - 1;

@@ -28,6 +28,8 @@ export interface DemoOptions {
   readonly payloadBytes: number;
   /** Where the dashboard listens; port 0 picks a free one. */
   readonly dashboard: Address;
+  /** If the dashboard's port is taken, take any free one instead of failing (the URL is printed either way). */
+  readonly dashboardFallback: boolean;
   /** Seed of every random choice the nodes make. */
   readonly seed: number;
   /** Log level of the nodes (their JSON-lines logs go to stderr). */
@@ -40,6 +42,7 @@ export const DEMO_DEFAULTS: DemoOptions = {
   rate: 50,
   payloadBytes: 400,
   dashboard: { host: '127.0.0.1', port: 7070 },
+  dashboardFallback: true,
   seed: 1,
   logLevel: 'error',
 };
@@ -77,7 +80,11 @@ export async function runDemo(o: DemoOptions): Promise<Demo> {
   const clusters: DemoCluster[] = [];
   const started: RunningNode[] = [];
   let dashboard: { server: Server; live: DashboardServer } | undefined;
+  let client: TunedIn | undefined;
+  let ticker: NodeJS.Timeout | undefined;
   const stopAll = async (): Promise<void> => {
+    clearInterval(ticker);
+    client?.close();
     dashboard?.live.close();
     dashboard?.server.close();
     dashboard?.server.closeAllConnections();
@@ -106,29 +113,24 @@ export async function runDemo(o: DemoOptions): Promise<Demo> {
     }
     const receiver = new ReceiverStats();
     const last = clusters[clusters.length - 1]!;
-    const client = await tuneIn(last.frontend, DEMO_SESSION, { announcement: xml }, (p) => receiver.add(p), { multicast: false, channel: CHANNEL });
-    const ticker = setInterval(() => receiver.tick(), 1000);
+    const tuned = await tuneIn(last.frontend, DEMO_SESSION, { announcement: xml }, (p) => receiver.add(p), { multicast: false, channel: CHANNEL });
+    client = tuned;
+    ticker = setInterval(() => receiver.tick(), 1000);
     ticker.unref();
-    const snapshot = (): DashboardSnapshot => demoSnapshot(clusters, client, receiver);
+    const snapshot = (): DashboardSnapshot => demoSnapshot(clusters, tuned, receiver);
     const live = new DashboardServer(async () => snapshot());
-    dashboard = { server: await startDashboard(o.dashboard, live, snapshot), live };
+    dashboard = { server: await startDashboard(o.dashboard, o.dashboardFallback, live, snapshot), live };
     const at = dashboard.server.address() as { port: number };
-    const d = dashboard;
     return {
       clusters,
       session: DEMO_SESSION,
       source: rendezvous,
-      client,
+      client: tuned,
       receiver,
       dashboardUrl: `http://${o.dashboard.host}:${at.port}/dashboard/`,
       snapshot,
       carrying: () => carrying(clusters),
-      async stop() {
-        clearInterval(ticker);
-        client.close();
-        dashboard = d;
-        await stopAll();
-      },
+      stop: stopAll,
     };
   } catch (err) {
     await stopAll();
@@ -149,7 +151,7 @@ async function planClusters(o: DemoOptions): Promise<Array<{ name: string; front
 }
 
 /** The dashboard's HTTP server: the page, its WebSocket, and `GET /v1/snapshot` (the same JSON, once). */
-async function startDashboard(at: Address, live: DashboardServer, snapshot: () => DashboardSnapshot): Promise<Server> {
+async function startDashboard(at: Address, fallback: boolean, live: DashboardServer, snapshot: () => DashboardSnapshot): Promise<Server> {
   const server = createServer((req, res) => {
     if (live.handle(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
@@ -169,10 +171,10 @@ async function startDashboard(at: Address, live: DashboardServer, snapshot: () =
   try {
     await listen(at.port);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || at.port === 0) {
+    if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !fallback) {
       throw new ScError(ErrorCode.LISTEN_FAILED, `dashboard cannot listen on ${formatAddress(at)}: ${(err as Error).message}`);
     }
-    await listen(0); // The default port is taken (another demo?): any free port will do, and the URL is printed.
+    await listen(0); // Taken (another demo?): any free port will do, and the URL is printed.
   }
   return server;
 }

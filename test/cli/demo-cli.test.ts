@@ -61,4 +61,29 @@ describe('scattercast demo', { timeout: 90_000 }, () => {
       if (demo.exitCode === null) demo.kill('SIGKILL');
     }
   });
+  it('refuses bad flags and a taken --dashboard-port with one line, exit 2, and nothing left running', async () => {
+    const run = (...args: string[]): Promise<{ status: number | null; stderr: string }> =>
+      new Promise((resolve) => {
+        const p = spawn(process.execPath, ['bin/scattercast.js', 'demo', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+        const kill = setTimeout(() => p.kill('SIGKILL'), 30_000);
+        p.on('exit', (status) => {
+          clearTimeout(kill);
+          resolve({ status, stderr });
+        });
+      });
+    for (const args of [['--clusters', '9'], ['--nodes', '0'], ['--rate', 'fast'], ['--log-level', 'loud']]) {
+      const r = await run(...args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /^scattercast: .+ \(ERR_(USAGE|CONFIG_INVALID)\)\n$/, r.stderr);
+    }
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    const r = await run('--dashboard-port', String(port));
+    taken.close();
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /dashboard cannot listen on 127\.0\.0\.1:\d+: .*EADDRINUSE.* \(ERR_LISTEN_FAILED\)\n$/);
+  });
 });
