@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import type { Command } from 'commander';
 import { ErrorCode, ScError } from '../core/errors.ts';
-import { attachChannel } from '../client/channel-client.ts';
 import { askFrontend } from '../client/frontend-client.ts';
+import { attachSender } from '../client/staying-sender.ts';
 import { announcementRef } from './announcement-ref.ts';
 import { intFlag } from './options.ts';
 
@@ -29,14 +29,19 @@ export function addSend(program: Command): void {
     .option('--chunk <bytes>', 'payload bytes per packet (default 1024)', intFlag('--chunk', 1, 60_000), 1024)
     .option('--rate <packets/s>', 'pace the packets at this rate (default: as fast as the SCX takes them)', intFlag('--rate', 1, 1_000_000))
     .action(async (frontend: string, session: string, flags: SendFlags) => {
-      const answer = await askFrontend(frontend, session, announcementRef(flags));
-      const attachment = attachChannel(answer, flags.channel, 'send');
-      let gone: string | undefined;
-      void attachment.closed.then((why) => (gone = why));
+      const ref = announcementRef(flags);
+      const answer = await askFrontend(frontend, session, ref);
+      if (!answer.channels.some((c) => c.id === flags.channel)) {
+        throw new ScError(ErrorCode.USAGE, `the session has no channel ${flags.channel} (its channels: ${answer.channels.map((c) => c.id).join(', ')})`);
+      }
+      const sender = await attachSender(frontend, session, ref, flags.channel, {
+        answer,
+        onAttach: (a) => process.stderr.write(`scattercast: sending to ${a.session} channel ${flags.channel} through SCX ${a.scx}\n`),
+      });
       const input = flags.in ? createReadStream(flags.in) : process.stdin;
       let sent = 0;
       const started = performance.now();
-      /** Sends payloads, paced at --rate if given, waiting for the connection when it is full. */
+      /** Sends payloads, paced at --rate if given, waiting for the connection when it is full or re-attaching. */
       const send = async (payloads: Buffer[]): Promise<void> => {
         for (let k = 0; k < payloads.length; ) {
           // How many of these payloads are due by now: all, or as many as the rate allows since the start.
@@ -46,10 +51,8 @@ export function addSend(program: Command): void {
             await new Promise((r) => setTimeout(r, 5));
             continue;
           }
-          attachment.send(batch);
+          await sender.send(batch);
           k += batch.length;
-          if (!attachment.writable) await Promise.race([new Promise<void>((resolve) => attachment.onDrain(resolve)), attachment.closed]);
-          if (gone !== undefined) throw new ScError(ErrorCode.ATTACH_FAILED, `the SCX ${answer.scx} closed the connection: ${gone}`);
         }
         sent += payloads.length;
       };
@@ -64,7 +67,7 @@ export function addSend(program: Command): void {
         await send(payloads);
       }
       if (pending.length > 0) await send([pending]);
-      attachment.close();
-      process.stderr.write(`scattercast: sent ${sent} packet(s) to ${answer.session} channel ${flags.channel} via SCX ${answer.scx}\n`);
+      sender.close();
+      process.stderr.write(`scattercast: sent ${sent} packet(s) to ${answer.session} channel ${flags.channel} via SCX ${sender.scx}\n`);
     });
 }

@@ -12,12 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { askFrontend } from '../../src/client/frontend-client.ts';
+import { attachSender } from '../../src/client/staying-sender.ts';
 import { tuneIn, type TunedIn } from '../../src/client/tune-in.ts';
 import { nodeConfig } from '../../src/cluster/node-config.ts';
 import { rendezvousOrder } from '../../src/cluster/rendezvous.ts';
 import { runNode, type RunningNode } from '../../src/cluster/run-node.ts';
 import { SharedProbe } from '../../src/cluster/shared-probe.ts';
 import type { NodeView as StateView } from '../../src/dashboard/snapshot.ts';
+import { parseAnnouncement } from '../../src/session/announcement.ts';
+import { payloadOf } from '../../src/session/data-header.ts';
 import { sessionIdHex } from '../../src/session/name.ts';
 import { freePort } from '../../src/net/free-port.ts';
 
@@ -119,6 +122,51 @@ describe('a cluster of several nodes behind one frontend', { timeout: 120_000 },
       const srm = `scast://test.scattercast/srm-${k}`;
       const doc = xml.replace(name, srm).replace('unicast="tcp"', 'unicast="srm"');
       await assert.rejects(askFrontend(frontend, srm, { announcement: doc }), { code: 'ERR_TRANSPORT_UNSUPPORTED' });
+    }
+  });
+  it('a sender and a receiver attached through the frontend both follow their session when its member is killed', async (t) => {
+    // The member still alive besides the frontend's node, and a session that hashes to it among the healthy two.
+    const healthy = [...frontendNode.placement!.health].filter(([, h]) => h.healthy).map(([scx]) => scx);
+    const other = healthy.find((m) => m !== members[0]!.scx) as string;
+    let name2 = '';
+    for (let k = 0; ; k++) {
+      name2 = `scast://test.scattercast/staying-${k}`;
+      if (rendezvousOrder(sessionIdHex(name2), healthy)[0] === other) break;
+    }
+    const doc = `<SCATTERCAST name="${name2}"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>${members[0]!.scx}</RENDEZVOUS></SCATTERCAST>`;
+    frontendNode.node.join(parseAnnouncement(doc)); // the rendezvous SCX, so the session exists beyond its member
+    const got: number[] = [];
+    const receiverAt: string[] = [];
+    const receiver = await tuneIn(frontend, name2, { announcement: doc }, (p) => got.push(Buffer.from(payloadOf(p)).readUInt32BE(0)), {
+      multicast: false,
+      onAttach: (a) => receiverAt.push(a.scx),
+    });
+    const senderAt: string[] = [];
+    const sender = await attachSender(frontend, name2, { announcement: doc }, 1, { onAttach: (a) => senderAt.push(a.scx) });
+    let n = 0;
+    let sending = true;
+    const pump = (async () => {
+      while (sending) {
+        const b = Buffer.alloc(64);
+        b.writeUInt32BE(n++);
+        await sender.send([b]);
+        await sleep(10);
+      }
+    })();
+    try {
+      await until('payloads at the receiver', 10_000, () => got.length >= 50);
+      assert.deepEqual([senderAt, receiverAt], [[other], [other]]);
+      const killedAt = Date.now();
+      procs.get(other)!.kill('SIGKILL');
+      const mark = n;
+      await until('payloads sent after the kill at the receiver', 20_000, () => got.some((v) => v > mark + 50));
+      assert.deepEqual([senderAt, receiverAt], [[other, members[0]!.scx], [other, members[0]!.scx]], 'both moved to the frontend node');
+      t.diagnostic(`sender and receiver both moved; payloads flowing again ${Date.now() - killedAt} ms after the kill`);
+    } finally {
+      sending = false;
+      await pump;
+      sender.close();
+      receiver.close();
     }
   });
 });

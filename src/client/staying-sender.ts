@@ -1,0 +1,82 @@
+/**
+ * A source that stays attached: when its SCX goes away (the node died and the cluster moved the session), it
+ * asks the frontend again and goes on sending through the new SCX. Payloads written while the old connection
+ * was failing are lost, as on any best-effort hop; the new SCX becomes the source and numbers afresh.
+ */
+
+import { ErrorCode, ScError } from '../core/errors.ts';
+import type { JoinAnswer } from '../cluster/join-answer.ts';
+import { attachChannel, type ChannelAttachment } from './channel-client.ts';
+import { askFrontend, type AnnouncementRef } from './frontend-client.ts';
+
+/** Options of a staying sender. */
+export interface SenderOptions {
+  /** The frontend's answer already in hand: the first ask is skipped. */
+  readonly answer?: JoinAnswer;
+  /** How long to keep asking the frontend after the SCX went away, ms (default 30000). */
+  readonly retryForMs?: number;
+  /** Told each time the sender is (re)attached. */
+  readonly onAttach?: (answer: JoinAnswer) => void;
+}
+
+/** Time between asks while the frontend cannot take the sender again, ms. */
+const RETRY_EVERY_MS = 1000;
+
+/** A staying sender. */
+export interface StayingSender {
+  /** The SCX the sender is attached to now. */
+  readonly scx: string;
+  /** Sends payloads, re-attaching first if the SCX went away and waiting while the connection is full; ScError(ERR_ATTACH_FAILED) once no SCX took it back within the retry window. */
+  send(payloads: readonly Uint8Array[]): Promise<void>;
+  /** Closes the attachment once what was sent has gone out. */
+  close(): void;
+}
+
+/** Attaches to `channel` of `name` through `frontend` as a source. */
+export async function attachSender(frontend: string, name: string, ref: AnnouncementRef, channel: number, options: SenderOptions = {}): Promise<StayingSender> {
+  let answer = options.answer ?? (await askFrontend(frontend, name, ref));
+  let link: ChannelAttachment;
+  let gone: string | undefined;
+  let closing = false;
+  const attach = (): void => {
+    const a = attachChannel(answer, channel, 'send');
+    link = a;
+    gone = undefined;
+    void a.closed.then((why) => {
+      if (link === a && !closing) gone = why;
+    });
+    options.onAttach?.(answer);
+  };
+  const reattach = async (): Promise<void> => {
+    const since = Date.now();
+    const retryForMs = options.retryForMs ?? 30_000;
+    let last = gone as string;
+    for (;;) {
+      await new Promise((r) => setTimeout(r, RETRY_EVERY_MS));
+      if (Date.now() - since > retryForMs) {
+        throw new ScError(ErrorCode.ATTACH_FAILED, `the SCX ${answer.scx} went away and no SCX took the sender back within ${retryForMs / 1000} s: ${last}`);
+      }
+      try {
+        answer = await askFrontend(frontend, name, ref);
+        return attach();
+      } catch (err) {
+        last = (err as Error).message;
+      }
+    }
+  };
+  attach();
+  return {
+    get scx() {
+      return answer.scx;
+    },
+    async send(payloads) {
+      if (gone !== undefined) await reattach();
+      link.send(payloads);
+      if (!link.writable) await Promise.race([new Promise<void>((resolve) => link.onDrain(resolve)), link.closed]);
+    },
+    close() {
+      closing = true;
+      link.close();
+    },
+  };
+}
