@@ -8,16 +8,20 @@ export interface ChannelAnswer {
   readonly id: number;
   /** The channel's transport name, from the announcement (the service module that carries it). */
   readonly transport: string;
+  /** The channel's description, from the announcement. */
+  readonly description?: string;
   /** Unicast: a TCP connection to the SCX speaking the scattercast client protocol (hello, then framed packets). */
   readonly unicast: { readonly protocol: 'scattercast-tcp'; readonly host: string; readonly port: number };
   /** Local multicast, when the cluster serves it: packets (header included) to this group, one per datagram. */
-  readonly multicast?: MulticastGroup;
+  readonly multicast?: MulticastGroup & { readonly protocol: 'scattercast-udp' };
 }
 
 /** The frontend's answer: the session and its channels. */
 export interface JoinAnswer {
   /** The session's canonical name. */
   readonly session: string;
+  /** The session's description, from the announcement. */
+  readonly description?: string;
   /** The session id (MD5 of the name), hex. */
   readonly id: string;
   /** The SCX serving the session in this cluster. */

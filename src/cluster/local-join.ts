@@ -13,13 +13,15 @@ export function joinHere(node: ScxNode, announcement: Announcement): JoinAnswer 
   const { host, port } = parseAddress(node.self);
   return {
     session: s.name,
+    ...(announcement.description !== undefined && { description: announcement.description }),
     id: s.idHex,
     scx: node.self,
     channels: announcement.channels.map((ch) => ({
       id: ch.id,
       transport: ch.unicast,
+      ...(ch.description !== undefined && { description: ch.description }),
       unicast: { protocol: 'scattercast-tcp', host, port },
-      ...(node.multicast ? { multicast: node.multicast.serve(s.idHex, s.id, ch.id) } : {}),
+      ...(node.multicast ? { multicast: { ...node.multicast.serve(s.idHex, s.id, ch.id), protocol: 'scattercast-udp' as const } } : {}),
     })),
   };
 }
