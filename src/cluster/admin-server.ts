@@ -51,7 +51,7 @@ export async function startAdminServer(node: ScxNode, at: Address, options: Admi
       },
     },
     '/state': { GET: (_req, res) => sendJson(res, 200, nodeState(node, options.cluster)) },
-    '/v1/health': { GET: (_req, res) => sendJson(res, 200, { ok: true, address: node.self, sessions: node.sessions.size }) },
+    '/v1/health': { GET: (_req, res) => sendJson(res, 200, { ok: true, address: node.self, sessions: node.sessions.size, hosting: [...node.sessions.keys()] }) },
     '/v1/host': { POST: async (req, res) => sendJson(res, 200, joinHere(node, parseAnnouncement(announcementField(await readJsonObject(req, INTERNAL_MAX_BYTES))))) },
     '/v1/probe': { POST: async (req, res) => sendJson(res, 200, { rttMs: probeFor(node, await readJsonObject(req, INTERNAL_MAX_BYTES)) }) },
   };

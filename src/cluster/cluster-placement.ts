@@ -1,8 +1,9 @@
 /**
- * A cluster of several nodes behind one frontend: sessions are spread over the healthy members by rendezvous
- * hashing of the session id; members are health-checked, and the sessions of a member that stops answering are
- * moved to the next member in their rendezvous order. Members host sessions through their admin server's
- * cluster-internal `POST /v1/host`.
+ * A cluster of several nodes behind one frontend: the frontend finds the session's SCX in the cluster if a
+ * member already hosts it (paper 3.4), else places it by rendezvous hashing of the session id over the healthy
+ * members; members are health-checked (their answers list the sessions they host), and the sessions of a member
+ * that stops answering are moved to the next member in their rendezvous order. Members host sessions through
+ * their admin server's cluster-internal `POST /v1/host`.
  */
 
 import { ErrorCode, ScError } from '../core/errors.ts';
@@ -26,6 +27,8 @@ export interface PlacementOptions {
   readonly self: string;
   /** Hosts a session on this node. */
   readonly hostHere: (announcement: Announcement) => JoinAnswer;
+  /** Ids (hex) of the sessions this node hosts now. */
+  readonly hostedHere: () => Iterable<string>;
   /** Time between health checks of each member, ms (default 1000). */
   readonly healthIntervalMs?: number;
   /** Consecutive failed checks that make a member unhealthy (default 2). */
@@ -36,6 +39,8 @@ export interface PlacementOptions {
 /** What the frontend knows of a member. */
 export interface MemberHealth {
   healthy: boolean;
+  /** Ids (hex) of the sessions the member said it hosts at its last health check. */
+  hosting: ReadonlySet<string>;
   /** Failed checks in a row. */
   failures: number;
 }
@@ -60,7 +65,7 @@ export class ClusterPlacement {
     this.failAfter = o.failAfter ?? 2;
     for (const m of o.members) {
       this.byScx.set(m.scx, m);
-      this.health.set(m.scx, { healthy: m.scx === o.self, failures: 0 });
+      this.health.set(m.scx, { healthy: m.scx === o.self, hosting: new Set(), failures: 0 });
     }
   }
 
@@ -75,7 +80,7 @@ export class ClusterPlacement {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** Hosts the session on its member (the one it already lives on, else the first healthy one in rendezvous order). */
+  /** Hosts the session on its member: the one the frontend placed it on, else a healthy member that already hosts it, else the first healthy one in rendezvous order. */
   async join(announcement: Announcement): Promise<JoinAnswer> {
     await this.firstRound;
     const hex = sessionIdHex(announcement.name);
@@ -91,10 +96,12 @@ export class ClusterPlacement {
     return this.place(hex, announcement);
   }
 
-  /** Tries the healthy members in the session's rendezvous order; the first that hosts it keeps it. */
+  /** Tries the healthy members that host the session already, then the others, each in the session's rendezvous order; the first that hosts it keeps it. */
   private async place(hex: string, announcement: Announcement): Promise<JoinAnswer> {
     const healthy = [...this.health].filter(([, h]) => h.healthy).map(([scx]) => scx);
-    for (const member of rendezvousOrder(hex, healthy)) {
+    const hosts = (m: string): boolean => (m === this.o.self ? new Set(this.o.hostedHere()) : (this.health.get(m) as MemberHealth).hosting).has(hex);
+    const order = rendezvousOrder(hex, healthy);
+    for (const member of [...order.filter(hosts), ...order.filter((m) => !hosts(m))]) {
       try {
         const answer = await this.host(member, announcement);
         this.placements.set(hex, { announcement, member });
@@ -128,19 +135,19 @@ export class ClusterPlacement {
       [...this.byScx.values()]
         .filter((m) => m.scx !== this.o.self)
         .map(async (m) => {
-          const ok = await fetch(`http://${m.admin}/v1/health`, { signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) }).then(
-            (r) => r.ok,
-            () => false,
-          );
-          if (ok) this.answered(m.scx);
+          const hosting = await fetch(`http://${m.admin}/v1/health`, { signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) })
+            .then(async (r) => (r.ok ? ((await r.json()) as { hosting?: unknown }).hosting : undefined))
+            .catch(() => undefined);
+          if (Array.isArray(hosting)) this.answered(m.scx, hosting.filter((h): h is string => typeof h === 'string'));
           else this.failed(m.scx);
         }),
     );
   }
 
-  private answered(member: string): void {
+  private answered(member: string, hosting: readonly string[]): void {
     const h = this.health.get(member) as MemberHealth;
     h.failures = 0;
+    h.hosting = new Set(hosting);
     if (h.healthy) return;
     h.healthy = true;
     this.o.log('info', 'cluster member up', { member });

@@ -80,6 +80,22 @@ describe('a cluster of several nodes behind one frontend', { timeout: 120_000 },
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('finds the SCX a member already hosts for the session, whatever the hashing says', async () => {
+    const host = members[2]!;
+    let name0 = '';
+    for (let k = 0; ; k++) {
+      name0 = `scast://test.scattercast/hosted-${k}`;
+      if (rendezvousOrder(sessionIdHex(name0), members.map((m) => m.scx))[0] !== host.scx) break;
+    }
+    const doc = `<SCATTERCAST name="${name0}"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>${host.scx}</RENDEZVOUS></SCATTERCAST>`;
+    const res = await fetch(`http://${host.admin}/v1/host`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ announcement: doc }) });
+    assert.equal(res.status, 200, 'the member hosts it (as a node configured with the session would)');
+    const seen = frontendNode.placement!.health.get(host.scx)!;
+    await until('a health check to report it', 5000, () => seen.hosting.has(sessionIdHex(name0)));
+    const answer = await askFrontend(frontend, name0, { announcement: doc });
+    assert.equal(answer.scx, host.scx);
+  });
+
   it('places the session on its rendezvous member, shares one probe module, and moves the session when that member is killed', async (t) => {
     const order = rendezvousOrder(sessionIdHex(name), members.map((m) => m.scx));
     const seqs: number[] = [];
@@ -133,8 +149,8 @@ describe('a cluster of several nodes behind one frontend', { timeout: 120_000 },
       name2 = `scast://test.scattercast/staying-${k}`;
       if (rendezvousOrder(sessionIdHex(name2), healthy)[0] === other) break;
     }
-    const doc = `<SCATTERCAST name="${name2}"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>${members[0]!.scx}</RENDEZVOUS></SCATTERCAST>`;
-    frontendNode.node.join(parseAnnouncement(doc)); // the rendezvous SCX, so the session exists beyond its member
+    const doc = `<SCATTERCAST name="${name2}"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>${source.node.self}</RENDEZVOUS></SCATTERCAST>`;
+    source.node.join(parseAnnouncement(doc)); // the rendezvous SCX, in another cluster, so the session outlives its member here
     const got: number[] = [];
     const receiverAt: string[] = [];
     const receiver = await tuneIn(frontend, name2, { announcement: doc }, (p) => got.push(Buffer.from(payloadOf(p)).readUInt32BE(0)), {

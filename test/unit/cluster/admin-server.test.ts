@@ -42,7 +42,7 @@ describe('the admin server', () => {
   };
 
   it('answers health, /state with the cluster name, 404 and 405 as JSON', async () => {
-    assert.deepEqual(await (await fetch(`${base}/v1/health`)).json(), { ok: true, address: node.self, sessions: 0 });
+    assert.deepEqual(await (await fetch(`${base}/v1/health`)).json(), { ok: true, address: node.self, sessions: 0, hosting: [] });
     const state = (await (await fetch(`${base}/state`)).json()) as { cluster: string; address: string };
     assert.equal(state.cluster, 'lab');
     const missing = await fetch(`${base}/nope`);
