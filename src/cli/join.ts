@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { createWriteStream } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { askFrontend } from '../client/frontend-client.ts';
 import { tuneIn, type TunedIn } from '../client/tune-in.ts';
 import { ErrorCode, ScError } from '../core/errors.ts';
@@ -34,12 +34,14 @@ export function addJoin(program: Command): void {
     .argument('<session>', 'the session name, scast://creator/name')
     .option('--announcement <file>', "the session's XML announcement")
     .option('--url <url>', "where the frontend fetches the session's announcement")
-    .option('--channel <id>', 'a channel to receive (repeatable; default: every channel of the session)', (v: string, prev: number[]) => [...prev, channelFlag(v)], [])
+    .addOption(
+      new Option('--channel <id>', 'a channel to receive (repeatable)').argParser((v: string, prev: number[]) => [...prev, channelFlag(v)]).default([], 'every channel of the session'),
+    )
     .option('--out <file>', 'append payloads to this file; with several channels, to FILE.ch<id> each (default: stdout, one channel only)')
     .option('--udp <host:port>', 'send each payload as one datagram here instead (for a player); several channels take consecutive ports')
     .option('--count <n>', 'stop after this many packets per channel', intFlag('--count', 1))
     .option('--interface <ipv4>', 'join multicast groups on this interface')
-    .option('--multicast-wait <ms>', 'wait this long for multicast before asking for unicast (default 2000)', intFlag('--multicast-wait', 0, 60_000), 2000)
+    .option('--multicast-wait <ms>', 'wait this long for multicast before asking for unicast', intFlag('--multicast-wait', 0, 60_000), 2000)
     .option('--no-multicast', 'receive over unicast only')
     .action(async (frontend: string, session: string, flags: JoinFlags) => {
       const ref = announcementRef(flags);

@@ -26,7 +26,7 @@ export function addSend(program: Command): void {
     .option('--announcement <file>', "the session's XML announcement")
     .option('--url <url>', "where the frontend fetches the session's announcement")
     .option('--in <file>', 'read this file instead of stdin')
-    .option('--chunk <bytes>', 'payload bytes per packet (default 1024)', intFlag('--chunk', 1, 60_000), 1024)
+    .option('--chunk <bytes>', 'payload bytes per packet', intFlag('--chunk', 1, 60_000), 1024)
     .option('--rate <packets/s>', 'pace the packets at this rate (default: as fast as the SCX takes them)', intFlag('--rate', 1, 1_000_000))
     .action(async (frontend: string, session: string, flags: SendFlags) => {
       const ref = announcementRef(flags);
