@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { LOG_LEVELS } from '../cluster/log.ts';
 import { DEMO_DEFAULTS, runDemo, type Demo } from '../demo/run-demo.ts';
 import { intFlag } from './options.ts';
 
@@ -26,7 +27,7 @@ export function addDemo(program: Command, out: (line: string) => void): void {
     .option('--dashboard-port <port>', 'dashboard port on 127.0.0.1 (0: any free port; a taken default falls back to any)', intFlag('--dashboard-port', 0, 65535), DEMO_DEFAULTS.dashboard.port)
     .option('--seed <n>', 'seed of every random choice the nodes make', intFlag('--seed', 0), DEMO_DEFAULTS.seed)
     .option('--duration <s>', 'stop by itself after this many seconds (default: run until Ctrl-C)', intFlag('--duration', 1, 86_400))
-    .option('--log-level <level>', "nodes' log level; their JSON-lines logs go to stderr", 'error')
+    .addOption(new Option('--log-level <level>', "nodes' log level; their JSON-lines logs go to stderr").choices(LOG_LEVELS).default('error'))
     .action(async (flags: DemoFlags) => {
       const started = performance.now();
       const demo = await runDemo({

@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { LOG_LEVELS } from '../cluster/log.ts';
 import { runNode } from '../cluster/run-node.ts';
 import { nodeConfig, readNodeConfigFile, type RawNodeConfig } from '../cluster/node-config.ts';
 import { PROFILE_NAMES } from '../gossamer/profiles.ts';
@@ -40,7 +41,7 @@ export function addNode(program: Command, out: (line: string) => void): void {
     .option('--record <file>', 'append every packet delivered here (first session) to this JSON-lines file')
     .option('--profile <name>', `protocol profile: ${PROFILE_NAMES.join(', ')} (default tuned)`)
     .option('--seed <n>', 'seed of every random choice (default 1)', intFlag('--seed', 0))
-    .option('--log-level <level>', 'debug, info, warn or error (default info)')
+    .addOption(new Option('--log-level <level>', 'log level of the JSON-lines logs on stderr (default info)').choices(LOG_LEVELS))
     .action(async (flags: NodeFlags) => {
       const { raw, baseDir } = flags.config ? readNodeConfigFile(flags.config) : { raw: {} as RawNodeConfig, baseDir: process.cwd() };
       const sessions = (Array.isArray(raw.sessions) ? raw.sessions : []) as Array<Record<string, unknown>>;

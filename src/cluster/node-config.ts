@@ -17,7 +17,7 @@ import { parseAddress, type Address } from '../net/address.ts';
 import { parseAnnouncement, type Announcement } from '../session/announcement.ts';
 import type { ClusterMember } from './cluster-placement.ts';
 import type { MulticastOptions } from './local-multicast.ts';
-import type { LogLevel } from './log.ts';
+import { LOG_LEVELS, type LogLevel } from './log.ts';
 import type { TestSourceOptions } from './test-source.ts';
 
 /** One session the node joins at start. */
@@ -85,7 +85,6 @@ export interface RawNodeConfig {
   cluster?: unknown;
 }
 
-const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 function bad(msg: string): never {
   throw new ScError(ErrorCode.CONFIG_INVALID, msg);
