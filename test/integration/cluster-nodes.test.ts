@@ -124,7 +124,9 @@ describe('a cluster of several nodes behind one frontend', { timeout: 120_000 },
     assert.equal(frontendNode.placement!.placements.get(sessionIdHex(name))?.member, order[1]);
     const metrics = await (await fetch(`http://${members[0]!.admin}/metrics`)).text();
     assert.ok(metrics.includes(`scattercast_cluster_member_healthy{member="${order[0]}"} 0`), 'the killed member shows unhealthy');
-    assert.ok(metrics.includes(`scattercast_cluster_sessions_placed{member="${order[1]}"} 1`), 'the session shows on its new member');
+    // The first test placed a session too, maybe on the same member: count this session among those placed there.
+    const placedThere = [...frontendNode.placement!.placements.values()].filter((p) => p.member === order[1]).length;
+    assert.ok(metrics.includes(`scattercast_cluster_sessions_placed{member="${order[1]}"} ${placedThere}`) && placedThere >= 1, 'the session shows on its new member');
     await until('packets again after the move', 20_000, () => seqs.length >= before + 50);
     t.diagnostic(`hosting member killed (-9): client served again by ${order[1]} after ${reattach} ms, 50 more packets ${Date.now() - stoppedAt} ms after the kill`);
     for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! !== seqs[i - 1], 'no packet twice in a row');
