@@ -50,7 +50,7 @@ export function addDemo(program: Command, out: (line: string) => void): void {
 
 /** Prints what the demo started and where to look. */
 function describeDemo(demo: Demo, seed: number, out: (line: string) => void): void {
-  const scxs = demo.clusters.reduce((n, c) => n + c.nodes.length, 0);
+  const scxs = total(demo);
   out(`scattercast demo, seed ${seed}: ${count(demo.clusters.length, 'cluster')}, ${count(scxs, 'SCX')} on loopback, session ${demo.session}`);
   for (const c of demo.clusters) {
     const nodes = c.nodes.map((n) => (n.scx === demo.source ? `${n.scx} (source, rendezvous)` : n.scx)).join(', ');
@@ -109,6 +109,7 @@ async function watch(demo: Demo, started: number, durationS: number | undefined,
   out(status());
 }
 
+/** Every SCX the demo started. */
 function total(demo: Demo): number {
   return demo.clusters.reduce((n, c) => n + c.nodes.length, 0);
 }

@@ -6,6 +6,7 @@
 
 import { ErrorCode, ScError } from '../core/errors.ts';
 import type { JoinAnswer } from '../cluster/join-answer.ts';
+import { askAgain } from './ask-again.ts';
 import { attachChannel, type ChannelAttachment } from './channel-client.ts';
 import { askFrontend, type AnnouncementRef } from './frontend-client.ts';
 
@@ -18,9 +19,6 @@ export interface SenderOptions {
   /** Told each time the sender is (re)attached. */
   readonly onAttach?: (answer: JoinAnswer) => void;
 }
-
-/** Time between asks while the frontend cannot take the sender again, ms. */
-const RETRY_EVERY_MS = 1000;
 
 /** A staying sender. */
 export interface StayingSender {
@@ -50,19 +48,15 @@ export async function attachSender(frontend: string, name: string, ref: Announce
   const reattach = async (): Promise<void> => {
     const since = Date.now();
     const retryForMs = options.retryForMs ?? 30_000;
-    let last = gone as string;
-    for (;;) {
-      await new Promise((r) => setTimeout(r, RETRY_EVERY_MS));
-      if (Date.now() - since > retryForMs) {
-        throw new ScError(ErrorCode.ATTACH_FAILED, `the SCX ${answer.scx} went away and no SCX took the sender back within ${retryForMs / 1000} s: ${last}`);
-      }
-      try {
+    const again = await askAgain(
+      async () => {
         answer = await askFrontend(frontend, name, ref);
-        return attach();
-      } catch (err) {
-        last = (err as Error).message;
-      }
-    }
+        attach();
+      },
+      () => Date.now() - since > retryForMs,
+      gone as string,
+    );
+    if (!again.done) throw new ScError(ErrorCode.ATTACH_FAILED, `the SCX ${answer.scx} went away and no SCX took the sender back within ${retryForMs / 1000} s: ${again.last}`);
   };
   attach();
   return {

@@ -6,6 +6,7 @@
 
 import type { JoinAnswer } from '../cluster/join-answer.ts';
 import type { DataPacket } from '../session/data-header.ts';
+import { askAgain } from './ask-again.ts';
 import { askFrontend, type AnnouncementRef } from './frontend-client.ts';
 import { receiveChannel, type ReceiveOptions, type Reception } from './receive-channel.ts';
 
@@ -20,9 +21,6 @@ export interface TuneInOptions extends ReceiveOptions {
   /** Told each time the client is (re)attached, with the frontend's answer and how it receives. */
   readonly onAttach?: (answer: JoinAnswer, via: Reception['via']) => void;
 }
-
-/** Time between asks while the frontend cannot serve the session again, ms. */
-const RETRY_EVERY_MS = 1000;
 
 /** A tuned-in client. */
 export interface TunedIn {
@@ -55,23 +53,18 @@ export async function tuneIn(frontend: string, name: string, ref: AnnouncementRe
     for (;;) {
       const why = await reception.closed;
       if (closing) return end(why);
-      lossesSince ??= Date.now();
-      let last = why;
-      for (;;) {
-        await new Promise((r) => setTimeout(r, RETRY_EVERY_MS));
-        if (closing) return end('ended');
-        if (Date.now() - lossesSince > (options.retryForMs ?? 30_000)) {
-          return end(`the SCX went away (${why}) and the session could not be received again: ${last}`);
-        }
-        try {
+      const since = (lossesSince ??= Date.now());
+      const again = await askAgain(
+        async () => {
           answer = await askFrontend(frontend, name, ref);
           reception = await receiveChannel(answer, channel, counted, options);
           options.onAttach?.(answer, reception.via);
-          break;
-        } catch (err) {
-          last = (err as Error).message;
-        }
-      }
+        },
+        () => closing || Date.now() - since > (options.retryForMs ?? 30_000),
+        why,
+      );
+      if (closing) return end('ended');
+      if (!again.done) return end(`the SCX went away (${why}) and the session could not be received again: ${again.last}`);
     }
   };
   void follow();

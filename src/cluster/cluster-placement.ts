@@ -27,8 +27,8 @@ export interface PlacementOptions {
   readonly self: string;
   /** Hosts a session on this node. */
   readonly hostHere: (announcement: Announcement) => JoinAnswer;
-  /** Ids (hex) of the sessions this node hosts now. */
-  readonly hostedHere: () => Iterable<string>;
+  /** Whether this node hosts the session with this id (hex) now. */
+  readonly hostsHere: (sessionIdHex: string) => boolean;
   /** Time between health checks of each member, ms (default 1000). */
   readonly healthIntervalMs?: number;
   /** Consecutive failed checks that make a member unhealthy (default 2). */
@@ -99,7 +99,7 @@ export class ClusterPlacement {
   /** Tries the healthy members that host the session already, then the others, each in the session's rendezvous order; the first that hosts it keeps it. */
   private async place(hex: string, announcement: Announcement): Promise<JoinAnswer> {
     const healthy = [...this.health].filter(([, h]) => h.healthy).map(([scx]) => scx);
-    const hosts = (m: string): boolean => (m === this.o.self ? new Set(this.o.hostedHere()) : (this.health.get(m) as MemberHealth).hosting).has(hex);
+    const hosts = (m: string): boolean => (m === this.o.self ? this.o.hostsHere(hex) : (this.health.get(m) as MemberHealth).hosting.has(hex));
     const order = rendezvousOrder(hex, healthy);
     for (const member of [...order.filter(hosts), ...order.filter((m) => !hosts(m))]) {
       try {

@@ -53,7 +53,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   try {
     const members = config.frontend ? (config.cluster?.members ?? []) : [];
     if (members.length > 0) {
-      placement = new ClusterPlacement({ members, self, hostHere: (a) => joinHere(node, a), hostedHere: () => node.sessions.keys(), log });
+      placement = new ClusterPlacement({ members, self, hostHere: (a) => joinHere(node, a), hostsHere: (hex) => node.sessions.has(hex), log });
       placement.start();
     }
     if (config.admin) {

@@ -6,7 +6,7 @@
  */
 
 import { UdpType, type UdpEndpoint } from '../net/udp-endpoint.ts';
-import type { ProbeModule, RttEntry } from '../net/probe.ts';
+import { RttCache, type ProbeModule, type RttEntry } from '../net/probe.ts';
 import type { Logger } from './log.ts';
 
 /** Options of a node's side of the shared probe. */
@@ -28,7 +28,7 @@ export const SHARED_PROBE_MAX_PEERS = 4096;
 
 /** A node's probe module that asks the cluster's prober instead of measuring. */
 export class SharedProbe implements ProbeModule {
-  readonly cache = new Map<string, RttEntry>();
+  private readonly rtts: RttCache;
   private timer: NodeJS.Timeout | undefined;
   private soon: NodeJS.Timeout | undefined;
   private failing = false;
@@ -36,10 +36,16 @@ export class SharedProbe implements ProbeModule {
   constructor(
     private readonly udp: UdpEndpoint,
     private readonly onRtt: (peer: string, rttMs: number) => void,
-    private readonly isWanted: (peer: string) => boolean,
+    isWanted: (peer: string) => boolean,
     private readonly o: SharedProbeOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.rtts = new RttCache(onRtt, isWanted, o.idleAfterMs ?? 60_000);
+  }
+
+  get cache(): ReadonlyMap<string, RttEntry> {
+    return this.rtts.entries;
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.ask(), this.o.intervalMs ?? 2000);
@@ -52,13 +58,7 @@ export class SharedProbe implements ProbeModule {
   }
 
   want(peer: string): void {
-    const e = this.cache.get(peer);
-    if (e) {
-      e.wantedAt = performance.now();
-      if (e.rttMs !== undefined) this.onRtt(peer, e.rttMs);
-      return;
-    }
-    this.cache.set(peer, { rttMs: undefined, lastMs: undefined, measuredAt: undefined, wantedAt: performance.now(), sent: 0, received: 0 });
+    if (!this.rtts.want(peer, performance.now())) return;
     this.soon ??= setTimeout(() => {
       this.soon = undefined;
       void this.ask();
@@ -71,12 +71,7 @@ export class SharedProbe implements ProbeModule {
   }
 
   private async ask(): Promise<void> {
-    const now = performance.now();
-    for (const [peer, e] of this.cache) {
-      if (this.isWanted(peer)) e.wantedAt = now;
-      if (now - e.wantedAt > (this.o.idleAfterMs ?? 60_000)) this.cache.delete(peer);
-    }
-    const peers = [...this.cache.keys()].slice(0, SHARED_PROBE_MAX_PEERS);
+    const peers = this.rtts.sweep(performance.now()).slice(0, SHARED_PROBE_MAX_PEERS);
     if (peers.length === 0) return;
     let rtts: Record<string, number | null>;
     try {
@@ -96,7 +91,7 @@ export class SharedProbe implements ProbeModule {
     if (this.failing) this.log('info', 'the cluster prober answers again', { prober: this.o.prober });
     this.failing = false;
     for (const peer of peers) {
-      const e = this.cache.get(peer);
+      const e = this.rtts.entries.get(peer);
       const rtt = rtts[peer];
       if (!e) continue;
       e.sent++;

@@ -31,6 +31,45 @@ export interface RttEntry {
   received: number;
 }
 
+/**
+ * The soft-state RTT cache behind a probe module: a peer is in it while some session wants it, and forgotten
+ * once nobody has for `idleAfterMs`.
+ */
+export class RttCache {
+  readonly entries = new Map<string, RttEntry>();
+
+  constructor(
+    /** Told a known RTT again each time a session wants the peer. */
+    private readonly onRtt: (peer: string, rttMs: number) => void,
+    /** Whether some session on the node still knows `peer`. */
+    private readonly isWanted: (peer: string) => boolean,
+    private readonly idleAfterMs: number,
+  ) {}
+
+  /** A session wants `peer` now; true if it is new to the cache (measure it soon). */
+  want(peer: string, now: number): boolean {
+    const e = this.entries.get(peer);
+    if (e) {
+      e.wantedAt = now;
+      if (e.rttMs !== undefined) this.onRtt(peer, e.rttMs);
+      return false;
+    }
+    this.entries.set(peer, { rttMs: undefined, lastMs: undefined, measuredAt: undefined, wantedAt: now, sent: 0, received: 0 });
+    return true;
+  }
+
+  /** Keeps the peers still wanted and forgets the idle ones; returns the peers kept. */
+  sweep(now: number): string[] {
+    const kept: string[] = [];
+    for (const [peer, e] of this.entries) {
+      if (this.isWanted(peer)) e.wantedAt = now;
+      if (now - e.wantedAt > this.idleAfterMs) this.entries.delete(peer);
+      else kept.push(peer);
+    }
+    return kept;
+  }
+}
+
 /** What a node asks of its probe module, its own or one shared by its cluster. */
 export interface ProbeModule {
   /** RTT entries of the peers measured for this node. */
@@ -45,11 +84,10 @@ export interface ProbeModule {
 
 /** Measures round-trip times to peers for every session of a node. */
 export class Probe implements ProbeModule {
-  readonly cache = new Map<string, RttEntry>();
+  private readonly rtts: RttCache;
   private timer: NodeJS.Timeout | undefined;
   private nonce = 0;
   private readonly intervalMs: number;
-  private readonly idleAfterMs: number;
   private readonly gain: number;
 
   constructor(
@@ -57,12 +95,16 @@ export class Probe implements ProbeModule {
     /** Called with each new smoothed RTT. */
     private readonly onRtt: (peer: string, rttMs: number) => void,
     /** Whether some session on the node still knows `peer` (it keeps being measured while so). */
-    private readonly isWanted: (peer: string) => boolean,
+    isWanted: (peer: string) => boolean,
     options: ProbeOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 2000;
-    this.idleAfterMs = options.idleAfterMs ?? 60_000;
+    this.rtts = new RttCache(onRtt, isWanted, options.idleAfterMs ?? 60_000);
     this.gain = options.gain ?? 0.25;
+  }
+
+  get cache(): ReadonlyMap<string, RttEntry> {
+    return this.rtts.entries;
   }
 
   /** Starts the periodic measurements. */
@@ -73,21 +115,13 @@ export class Probe implements ProbeModule {
 
   /** A session wants `peer`'s RTT: measured now if unknown, and kept measured while wanted. */
   want(peer: string): void {
-    const now = performance.now();
-    const e = this.cache.get(peer);
-    if (e) {
-      e.wantedAt = now;
-      if (e.rttMs !== undefined) this.onRtt(peer, e.rttMs);
-      return;
-    }
-    this.cache.set(peer, { rttMs: undefined, lastMs: undefined, measuredAt: undefined, wantedAt: now, sent: 0, received: 0 });
-    this.ping(peer);
+    if (this.rtts.want(peer, performance.now())) this.ping(peer);
   }
 
   /** A PING or ECHO arrived. */
   onProbe(from: string, type: number, nonce: number, sentMs: number): void {
     if (type === UdpType.PING) return this.udp.sendProbe(from, UdpType.ECHO, nonce, sentMs);
-    const e = this.cache.get(from);
+    const e = this.rtts.entries.get(from);
     if (!e) return;
     const now = performance.now();
     const sample = now - sentMs;
@@ -105,16 +139,11 @@ export class Probe implements ProbeModule {
   }
 
   private round(): void {
-    const now = performance.now();
-    for (const [peer, e] of this.cache) {
-      if (this.isWanted(peer)) e.wantedAt = now;
-      if (now - e.wantedAt > this.idleAfterMs) this.cache.delete(peer);
-      else this.ping(peer);
-    }
+    for (const peer of this.rtts.sweep(performance.now())) this.ping(peer);
   }
 
   private ping(peer: string): void {
-    const e = this.cache.get(peer);
+    const e = this.rtts.entries.get(peer);
     if (e) e.sent++;
     this.nonce = (this.nonce + 1) >>> 0;
     this.udp.sendProbe(peer, UdpType.PING, this.nonce, performance.now());

@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import type { DashboardSnapshot } from '../../src/dashboard/snapshot.ts';
+import { runCli } from '../support/cli.ts';
 
 /** Whether a TCP port on 127.0.0.1 can be listened on again. */
 function portFree(port: number): Promise<boolean> {
@@ -62,17 +63,7 @@ describe('scattercast demo', { timeout: 90_000 }, () => {
     }
   });
   it('refuses bad flags and a taken --dashboard-port with one line, exit 2, and nothing left running', async () => {
-    const run = (...args: string[]): Promise<{ status: number | null; stderr: string }> =>
-      new Promise((resolve) => {
-        const p = spawn(process.execPath, ['bin/scattercast.js', 'demo', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-        const kill = setTimeout(() => p.kill('SIGKILL'), 30_000);
-        p.on('exit', (status) => {
-          clearTimeout(kill);
-          resolve({ status, stderr });
-        });
-      });
+    const run = (...args: string[]) => runCli(['demo', ...args]);
     const bad: Array<[string[], RegExp]> = [
       [['--clusters', '9'], /^scattercast: --clusters must be an integer in 1\.\.8, got '9' \(ERR_USAGE\)\n$/],
       [['--nodes', '0'], /^scattercast: --nodes must be an integer in 1\.\.8, got '0' \(ERR_USAGE\)\n$/],

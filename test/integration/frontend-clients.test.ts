@@ -5,7 +5,6 @@
  */
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import { renderMetrics } from '../../src/cluster/metrics.ts';
 import { runNode, type RunningNode } from '../../src/cluster/run-node.ts';
 import { payloadOf } from '../../src/session/data-header.ts';
 import { freePort } from '../../src/net/free-port.ts';
+import { runCli } from '../support/cli.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const NAME = 'scast://test.scattercast/frontends';
@@ -86,20 +86,11 @@ describe('clients attach through cluster frontends', { timeout: 120_000 }, () =>
     for (let k = 0; k < 500; k++) input.writeUInt32BE(k, k * 100);
     writeFileSync(join(dir, 'in.bin'), input);
     const out = join(dir, 'out.bin');
-    const cli = (...args: string[]) => spawn(process.execPath, ['bin/scattercast.js', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    const joiner = cli('join', frontends[1] as string, NAME, '--announcement', announcement, '--count', '100', '--out', out);
+    const joined = runCli(['join', frontends[1] as string, NAME, '--announcement', announcement, '--count', '100', '--out', out], 20_000);
     await sleep(1000);
-    const sender = cli('send', frontends[0] as string, NAME, '--channel', '3', '--announcement', announcement, '--in', join(dir, 'in.bin'), '--chunk', '100', '--rate', '100');
-    const said: string[] = [];
-    for (const c of [joiner, sender]) c.stderr?.on('data', (d: Buffer) => said.push(d.toString()));
-    const exit = (c: ReturnType<typeof cli>): Promise<number | null> => new Promise((r) => c.on('exit', (code) => r(code)));
-    const timeout = setTimeout(() => {
-      sender.kill();
-      joiner.kill();
-    }, 20_000);
-    const [sent, joined] = await Promise.all([exit(sender), exit(joiner)]);
-    clearTimeout(timeout);
-    assert.deepEqual([sent, joined], [0, 0], said.join(''));
+    const sent = runCli(['send', frontends[0] as string, NAME, '--channel', '3', '--announcement', announcement, '--in', join(dir, 'in.bin'), '--chunk', '100', '--rate', '100'], 20_000);
+    const ends = await Promise.all([sent, joined]);
+    assert.deepEqual(ends.map((e) => e.status), [0, 0], ends.map((e) => e.stderr).join(''));
     const got = readFileSync(out);
     assert.equal(got.length, 100 * 100);
     const at = input.indexOf(got.subarray(0, 100));
@@ -114,18 +105,12 @@ describe('clients attach through cluster frontends', { timeout: 120_000 }, () =>
     player.on('message', (m) => got.push(m));
     const announcement = join(dir, 'session.xml');
     const port = (player.address() as { port: number }).port;
-    const joiner = spawn(process.execPath, ['bin/scattercast.js', 'join', frontends[1] as string, NAME, '--announcement', announcement, '--count', '20', '--udp', `127.0.0.1:${port}`], { stdio: 'ignore' });
+    const joined = runCli(['join', frontends[1] as string, NAME, '--announcement', announcement, '--count', '20', '--udp', `127.0.0.1:${port}`], 20_000);
     const toSender = await askFrontend(frontends[0] as string, NAME, { announcement: xml });
     const sender = attachChannel(toSender, 3, 'send');
     let n = 0;
     const timer = setInterval(() => sender.send([Buffer.from(`payload ${n++}`)]), 10);
-    const status = await new Promise<number | null>((resolve) => {
-      const kill = setTimeout(() => joiner.kill(), 20_000);
-      joiner.on('exit', (code) => {
-        clearTimeout(kill);
-        resolve(code);
-      });
-    });
+    const { status } = await joined;
     clearInterval(timer);
     sender.close();
     await sleep(100);
@@ -135,25 +120,18 @@ describe('clients attach through cluster frontends', { timeout: 120_000 }, () =>
     const first = Number(/payload (\d+)/.exec(got[0]!.toString())?.[1]);
     assert.deepEqual(got.map((m) => m.toString()), Array.from({ length: 20 }, (_, k) => `payload ${first + k}`));
   });
+
   it('scattercast join takes every channel of a session by default, one file each, and refuses to mix them on stdout', async () => {
     const two = 'scast://test.scattercast/two-channels';
     const doc = `<SCATTERCAST name="${two}"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><CHANNEL id="2"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>${nodes[1]!.node.self}</RENDEZVOUS></SCATTERCAST>`;
     const announcement = join(dir, 'two.xml');
     writeFileSync(announcement, doc);
-    // Asynchronously: the frontends run in this process.
-    const mixed = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
-      const p = spawn(process.execPath, ['bin/scattercast.js', 'join', frontends[1] as string, two, '--announcement', announcement], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      p.on('exit', (status) => resolve({ status, stderr }));
-    });
+    const mixed = await runCli(['join', frontends[1] as string, two, '--announcement', announcement]);
     assert.equal(mixed.status, 2, mixed.stderr);
     assert.match(mixed.stderr, /^scattercast: the session has 2 channels and stdout takes one: .+ \(ERR_USAGE\)\n$/);
 
     const out = join(dir, 'two.bin');
-    const joiner = spawn(process.execPath, ['bin/scattercast.js', 'join', frontends[1] as string, two, '--announcement', announcement, '--count', '30', '--out', out], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let said = '';
-    joiner.stderr.on('data', (d: Buffer) => (said += d.toString()));
+    const joined = runCli(['join', frontends[1] as string, two, '--announcement', announcement, '--count', '30', '--out', out], 20_000);
     const toSender = await askFrontend(frontends[0] as string, two, { announcement: doc });
     const senders = [1, 2].map((ch) => attachChannel(toSender, ch, 'send'));
     let n = 0;
@@ -161,13 +139,7 @@ describe('clients attach through cluster frontends', { timeout: 120_000 }, () =>
       n++;
       senders.forEach((sender, i) => sender.send([Buffer.from(`ch${i + 1} ${n}\n`)]));
     }, 10);
-    const status = await new Promise<number | null>((resolve) => {
-      const kill = setTimeout(() => joiner.kill(), 20_000);
-      joiner.on('exit', (code) => {
-        clearTimeout(kill);
-        resolve(code);
-      });
-    });
+    const { status, stderr: said } = await joined;
     clearInterval(timer);
     senders.forEach((sender) => sender.close());
     assert.equal(status, 0, said);
