@@ -14,7 +14,7 @@ import { alive, onCleanup, processCpuSeconds, spawnTracked, stopChild } from './
 /** The repository root (scripts/bench-dataplane/ is two levels down). */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** The node config the bench writes (fields of src/cluster/node-config.ts). */
+/** The node config the bench writes (fields of src/daemon/node-config.ts). */
 export interface ScxConfig {
   readonly listen: string;
   /** Where the daemon serves /metrics (read for its own counters: packets, drops by reason). */

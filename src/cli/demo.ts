@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { LOG_LEVELS } from '../cluster/log.ts';
+import { LOG_LEVELS } from '../daemon/log.ts';
 import { DEMO_DEFAULTS, runDemo, type Demo } from '../demo/run-demo.ts';
 import { intFlag } from './options.ts';
 

@@ -2,10 +2,10 @@ import { createSocket } from 'node:dgram';
 import { createWriteStream } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { askFrontend } from '../client/frontend-client.ts';
-import { tuneIn, type TunedIn } from '../client/tune-in.ts';
+import { joinSession, pickChannels } from '../client/join-session.ts';
 import { ErrorCode, ScError } from '../core/errors.ts';
 import { formatAddress, parseAddress } from '../net/address.ts';
-import { payloadOf, type DataPacket } from '../session/data-header.ts';
+import { payloadOf } from '../session/data-header.ts';
 import { announcementRef } from './announcement-ref.ts';
 import { intFlag } from './options.ts';
 
@@ -46,47 +46,30 @@ export function addJoin(program: Command): void {
     .action(async (frontend: string, session: string, flags: JoinFlags) => {
       const ref = announcementRef(flags);
       const answer = await askFrontend(frontend, session, ref);
-      const offered = answer.channels.map((c) => c.id);
-      const missing = flags.channel.find((id) => !offered.includes(id));
-      if (missing !== undefined) throw new ScError(ErrorCode.USAGE, `the session has no channel ${missing} (its channels: ${offered.join(', ')})`);
-      const channels = flags.channel.length > 0 ? [...new Set(flags.channel)] : offered;
+      const channels = pickChannels(answer, flags.channel);
       checkSinks(flags, channels.length);
       const sinks = channels.map((id, i) => sink(flags, id, i, channels.length));
-      const clients: TunedIn[] = [];
-      const got = channels.map(() => 0);
-      await Promise.all(
-        channels.map(async (channel, i) => {
-          const write = sinks[i] as Sink;
-          let client: TunedIn | undefined;
-          const onPacket = (p: DataPacket): void => {
-            if (flags.count !== undefined && (got[i] as number) >= flags.count) return;
-            write(payloadOf(p));
-            got[i]!++;
-            if (got[i] === flags.count) client?.close();
-          };
-          client = await tuneIn(frontend, session, ref, onPacket, {
-            answer,
-            channel,
-            interface: flags.interface,
-            multicastWaitMs: flags.multicastWait,
-            multicast: flags.multicast,
-            onAttach: (a, via) => {
-              const g = a.channels.find((c) => c.id === channel)?.multicast;
-              const how = via === 'multicast' ? `multicast group ${g?.group}:${g?.port}` : 'unicast';
-              process.stderr.write(`scattercast: receiving ${a.session} channel ${channel} from SCX ${a.scx} over ${how}, writing to ${write.to}\n`);
-            },
-          });
-          if (flags.count !== undefined && (got[i] as number) >= flags.count) client.close();
-          clients.push(client);
-        }),
-      );
-      const stop = (): void => clients.forEach((c) => c.close());
+      const joined = await joinSession(frontend, session, ref, (i, p) => (sinks[i] as Sink)(payloadOf(p)), {
+        answer,
+        channels,
+        count: flags.count,
+        interface: flags.interface,
+        multicastWaitMs: flags.multicastWait,
+        multicast: flags.multicast,
+        onAttach: (channel, a, via) => {
+          const g = a.channels.find((c) => c.id === channel)?.multicast;
+          const how = via === 'multicast' ? `multicast group ${g?.group}:${g?.port}` : 'unicast';
+          const to = (sinks[channels.indexOf(channel)] as Sink).to;
+          process.stderr.write(`scattercast: receiving ${a.session} channel ${channel} from SCX ${a.scx} over ${how}, writing to ${to}\n`);
+        },
+      });
+      const stop = (): void => joined.close();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const why = await Promise.all(clients.map((c) => c.closed));
+      const why = await joined.closed;
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      channels.forEach((id, i) => process.stderr.write(`scattercast: channel ${id}: received ${got[i]} packet(s); ${why[i]}\n`));
+      channels.forEach((id, i) => process.stderr.write(`scattercast: channel ${id}: received ${joined.received[i]} packet(s); ${why[i]}\n`));
       await Promise.all(sinks.map((s) => s.end()));
     });
 }

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { LOG_LEVELS } from '../cluster/log.ts';
-import { runNode } from '../cluster/run-node.ts';
-import { nodeConfig, readNodeConfigFile, type RawNodeConfig } from '../cluster/node-config.ts';
+import { LOG_LEVELS } from '../daemon/log.ts';
+import { runNode } from '../daemon/run-node.ts';
+import { nodeConfig, readNodeConfigFile, type RawNodeConfig } from '../daemon/node-config.ts';
 import { PROFILE_NAMES } from '../gossamer/profiles.ts';
 import { formatAddress } from '../net/address.ts';
 import { intFlag } from './options.ts';

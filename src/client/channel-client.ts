@@ -5,7 +5,7 @@
 
 import { connect } from 'node:net';
 import { ErrorCode, ScError } from '../core/errors.ts';
-import type { JoinAnswer } from '../cluster/join-answer.ts';
+import type { JoinAnswer } from '../api/join-answer.ts';
 import { FramedConnection } from '../net/framed-connection.ts';
 import { encodeHello, type ClientRole } from '../net/hello.ts';
 import { decodeDataPacket, type DataPacket } from '../session/data-header.ts';

@@ -1,5 +1,5 @@
 import { ErrorCode, ScError } from '../core/errors.ts';
-import type { JoinAnswer } from '../cluster/join-answer.ts';
+import type { JoinAnswer } from '../api/join-answer.ts';
 
 /** How a client names the session's announcement to a frontend: the XML itself, or a URL to it. */
 export type AnnouncementRef = { readonly announcement: string } | { readonly url: string };

@@ -4,7 +4,7 @@
  */
 
 import { createSocket } from 'node:dgram';
-import type { JoinAnswer } from '../cluster/join-answer.ts';
+import type { JoinAnswer } from '../api/join-answer.ts';
 import { decodeDataPacket, type DataPacket } from '../session/data-header.ts';
 import { attachChannel } from './channel-client.ts';
 

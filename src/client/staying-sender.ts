@@ -5,7 +5,7 @@
  */
 
 import { ErrorCode, ScError } from '../core/errors.ts';
-import type { JoinAnswer } from '../cluster/join-answer.ts';
+import type { JoinAnswer } from '../api/join-answer.ts';
 import { askAgain } from './ask-again.ts';
 import { attachChannel, type ChannelAttachment } from './channel-client.ts';
 import { askFrontend, type AnnouncementRef } from './frontend-client.ts';

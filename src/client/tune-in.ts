@@ -4,7 +4,7 @@
  * anew or `retryForMs` has passed.
  */
 
-import type { JoinAnswer } from '../cluster/join-answer.ts';
+import type { JoinAnswer } from '../api/join-answer.ts';
 import type { DataPacket } from '../session/data-header.ts';
 import { askAgain } from './ask-again.ts';
 import { askFrontend, type AnnouncementRef } from './frontend-client.ts';

@@ -10,8 +10,8 @@ import { ErrorCode, ScError } from '../core/errors.ts';
 import { renderAnnouncement } from '../session/announcement-build.ts';
 import type { Announcement } from '../session/announcement.ts';
 import { formatSessionName, sessionIdHex } from '../session/name.ts';
-import type { JoinAnswer } from './join-answer.ts';
-import type { Logger } from './log.ts';
+import type { JoinAnswer } from '../api/join-answer.ts';
+import type { Logger } from '../daemon/log.ts';
 import { rendezvousOrder } from './rendezvous.ts';
 
 /** One node of the cluster: its SCX address and its admin server's address. */

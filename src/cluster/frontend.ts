@@ -11,8 +11,8 @@ import { formatAddress, type Address } from '../net/address.ts';
 import { parseAnnouncement, type Announcement } from '../session/announcement.ts';
 import { formatSessionName, parseSessionName } from '../session/name.ts';
 import { fetchAnnouncement } from './fetch-announcement.ts';
-import { readJsonObject, requestInvalid, sendError, sendJson, STATUS } from './http-json.ts';
-import type { JoinAnswer } from './join-answer.ts';
+import { readJsonObject, requestInvalid, sendError, sendJson, STATUS } from '../net/http-json.ts';
+import type { JoinAnswer } from '../api/join-answer.ts';
 
 /** What the frontend needs from its cluster. */
 export interface FrontendOptions {

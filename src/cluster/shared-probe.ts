@@ -7,7 +7,7 @@
 
 import { UdpType, type UdpEndpoint } from '../net/udp-endpoint.ts';
 import { RttCache, type ProbeModule, type RttEntry } from '../net/probe.ts';
-import type { Logger } from './log.ts';
+import type { Logger } from '../daemon/log.ts';
 
 /** Options of a node's side of the shared probe. */
 export interface SharedProbeOptions {

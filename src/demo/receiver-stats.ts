@@ -1,6 +1,6 @@
 /** What a receiving client saw: packets, rate, sequence gaps and source-to-client delay, for the demo's dashboard. */
 
-import { wallClockMs } from '../cluster/clock.ts';
+import { wallClockMs } from '../daemon/clock.ts';
 import type { DataPacket } from '../session/data-header.ts';
 
 /** A receiver's running statistics; `tick` once a second. */

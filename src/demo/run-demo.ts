@@ -6,9 +6,9 @@
 
 import { createServer, type Server } from 'node:http';
 import { tuneIn, type TunedIn } from '../client/tune-in.ts';
-import { nodeConfig } from '../cluster/node-config.ts';
-import { nodeState } from '../cluster/node-state.ts';
-import { runNode, type RunningNode } from '../cluster/run-node.ts';
+import { nodeConfig } from '../daemon/node-config.ts';
+import { nodeState } from '../daemon/node-state.ts';
+import { runNode, type RunningNode } from '../daemon/run-node.ts';
 import { ErrorCode, ScError } from '../core/errors.ts';
 import { DashboardServer } from '../dashboard/dashboard-server.ts';
 import type { ClusterView, DashboardSnapshot } from '../dashboard/snapshot.ts';

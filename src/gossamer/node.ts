@@ -4,6 +4,7 @@ import { gossamerConfig, type GossamerConfig } from './config.ts';
 import type { GossamerEvent, NeighbourDownReason } from './events.ts';
 import { LinkCosts } from './link-costs.ts';
 import { HeartbeatWatch } from './liveness/heartbeat.ts';
+import { suspectNeighbour, watchNeighbours } from './liveness/neighbour-watch.ts';
 import { LeaveFlood } from './liveness/leave-flood.ts';
 import { Discovery } from './membership/discovery.ts';
 import { Membership } from './membership/membership.ts';
@@ -13,6 +14,7 @@ import type { NodeContext } from './node-context.ts';
 import { RouteTable, type Route } from './routing/route-table.ts';
 import { Router } from './routing/router.ts';
 import { TimerTable } from './timers.ts';
+import type { LinkCostsView, MembershipView, NeighboursView, RoutesView } from './views.ts';
 import { decodeMessage, encodeMessage } from './wire/codec.ts';
 import { MessageType, type Message, type ScxId } from './wire/messages.ts';
 
@@ -62,13 +64,21 @@ const EDGE_MESSAGES: ReadonlySet<number> = new Set([
 export class GossamerNode {
   readonly self: ScxId;
   readonly config: GossamerConfig;
-  readonly rng: Random;
-  readonly membership: Membership;
-  readonly neighbours = new Neighbours();
-  readonly routes: RouteTable;
-  readonly linkCosts = new LinkCosts();
   readonly stats: NodeStats = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0, malformed: 0 };
+  /** The SCXs this node knows of, read-only. */
+  readonly membership: MembershipView;
+  /** This node's mesh edges, read-only. */
+  readonly neighbours: NeighboursView;
+  /** This node's routing table, read-only. */
+  readonly routes: RoutesView;
+  /** The link costs it routes by, read-only. */
+  readonly linkCosts: LinkCostsView;
   private now: Millis = 0;
+  private readonly rng: Random;
+  private readonly members: Membership;
+  private readonly edges = new Neighbours();
+  private readonly table: RouteTable;
+  private readonly costs = new LinkCosts();
   /** What the node's parts share; private, so a driver cannot reach the node's internal actions. */
   private readonly ctx: NodeContext;
 
@@ -88,21 +98,25 @@ export class GossamerNode {
     this.self = options.id;
     this.config = gossamerConfig(options.config);
     this.rng = new Random(options.seed);
-    this.membership = new Membership(this.self);
-    this.routes = new RouteTable(this.self);
+    this.members = new Membership(this.self);
+    this.table = new RouteTable(this.self);
+    this.membership = this.members;
+    this.neighbours = this.edges;
+    this.routes = this.table;
+    this.linkCosts = this.costs;
     this.discovery = new Discovery(options.rendezvous);
     this.mesh = new MeshManager(this.config);
     this.heartbeat = new HeartbeatWatch(this.self, options.rendezvous);
-    for (const r of options.rendezvous) this.membership.learn(r);
+    for (const r of options.rendezvous) this.members.learn(r);
     const node = this;
     this.ctx = {
       self: this.self,
       config: this.config,
       rng: this.rng,
-      membership: this.membership,
-      neighbours: this.neighbours,
-      routes: this.routes,
-      linkCosts: this.linkCosts,
+      membership: this.members,
+      neighbours: this.edges,
+      routes: this.table,
+      linkCosts: this.costs,
       get now() {
         return node.now;
       },
@@ -160,9 +174,9 @@ export class GossamerNode {
       this.emit({ type: 'message-dropped', from, code: decoded.code, reason: decoded.reason });
       return;
     }
-    if (from === this.self || this.membership.recentlyDead(from, now, this.config.staleAfterDeathMs)) return;
-    this.membership.heardFrom(from);
-    const n = this.neighbours.get(from);
+    if (from === this.self || this.members.recentlyDead(from, now, this.config.staleAfterDeathMs)) return;
+    this.members.heardFrom(from);
+    const n = this.edges.get(from);
     if (n) {
       n.lastHeardMs = now;
       n.suspectedSinceMs = undefined;
@@ -184,7 +198,7 @@ export class GossamerNode {
   /** The probe module measured the latency to `peer`, ms. */
   setLinkCost(peer: ScxId, ms: number): void {
     if (!(ms >= 0) || !Number.isFinite(ms)) return;
-    if (this.linkCosts.setProbed(peer, ms, this.config.linkCostChangeFraction) && this.neighbours.has(peer)) {
+    if (this.costs.setProbed(peer, ms, this.config.linkCostChangeFraction) && this.edges.has(peer)) {
       this.router.recompute(this.ctx);
     }
   }
@@ -196,11 +210,8 @@ export class GossamerNode {
    */
   suspect(now: Millis, peer: ScxId): void {
     if (this.state !== 'running') return;
-    const n = this.neighbours.get(peer);
-    if (!n || n.suspectedSinceMs !== undefined) return;
     this.now = now;
-    n.suspectedSinceMs = now;
-    this.send(peer, { type: MessageType.PING, nonce: 0 });
+    suspectNeighbour(this.ctx, peer);
   }
 
   /** The next message to send, if any. */
@@ -231,17 +242,17 @@ export class GossamerNode {
 
   /** The neighbour data from `source` arrives through (undefined: none, or we are the source). */
   upstream(source: ScxId): ScxId | undefined {
-    return this.routes.route(source)?.upstream;
+    return this.table.route(source)?.upstream;
   }
 
   /** The neighbours that take `source`'s data from us: the source's reverse-shortest-path tree below us. */
   downstream(source: ScxId): ScxId[] {
-    return this.routes.downstream(source);
+    return this.table.downstream(source);
   }
 
   /** Our best route to `source`. */
   route(source: ScxId): Route | undefined {
-    return this.routes.route(source);
+    return this.table.route(source);
   }
 
   /** The heartbeat generator by this node's view (its election if a rendezvous, else the last one heard). */
@@ -271,30 +282,30 @@ export class GossamerNode {
   }
 
   private addNeighbour(id: ScxId, direction: 'out' | 'in'): void {
-    if (this.neighbours.has(id)) return;
-    this.neighbours.add(id, direction, this.now);
+    if (this.edges.has(id)) return;
+    this.edges.add(id, direction, this.now);
     this.emit({ type: 'neighbour-up', peer: id, direction });
     this.wantLinkCost(id);
     this.router.neighbourAdded(this.ctx, id);
   }
 
   private removeNeighbour(id: ScxId, reason: NeighbourDownReason, notify: boolean): void {
-    if (!this.neighbours.remove(id)) return;
+    if (!this.edges.remove(id)) return;
     if (notify) this.send(id, { type: MessageType.DISCONNECT });
     this.emit({ type: 'neighbour-down', peer: id, reason });
     this.router.neighbourRemoved(this.ctx, id);
   }
 
   private markDead(id: ScxId, reason: 'left' | 'failed'): void {
-    if (!this.membership.markDead(id, this.now, this.config.deadMemoryMs)) return;
+    if (!this.members.markDead(id, this.now, this.config.deadMemoryMs)) return;
     this.emit({ type: 'scx-dead', scx: id, reason });
     this.mesh.forget(id);
-    this.linkCosts.forget(id);
+    this.costs.forget(id);
     this.removeNeighbour(id, reason === 'left' ? 'left' : 'failed', false);
   }
 
   private wantLinkCost(peer: ScxId): void {
-    if (this.linkCosts.firstRequest(peer)) this.emit({ type: 'link-cost-wanted', peer });
+    if (this.costs.firstRequest(peer)) this.emit({ type: 'link-cost-wanted', peer });
   }
 
   // --- internals ---
@@ -303,14 +314,14 @@ export class GossamerNode {
     this.transmits.push({ to, data });
     this.stats.messagesSent++;
     this.stats.bytesSent += data.length;
-    const n = this.neighbours.get(to);
+    const n = this.edges.get(to);
     if (n) n.lastSentMs = this.now;
   }
 
   private setSource(now: Millis, on: boolean): void {
-    if (this.routes.isSource === on) return;
+    if (this.table.isSource === on) return;
     this.now = now;
-    this.routes.setSelfSource(on);
+    this.table.setSelfSource(on);
     this.router.recompute(this.ctx);
   }
 
@@ -374,30 +385,11 @@ export class GossamerNode {
 
   /** Liveness tick: failed neighbours, keepalives on quiet edges, request and memory expiry, heartbeat watch. */
   private tick(): void {
-    const c = this.config;
-    const failed: ScxId[] = [];
-    const suspects: ScxId[] = [];
-    const quiet: ScxId[] = [];
-    for (const n of this.neighbours.all()) {
-      if (n.suspectedSinceMs === undefined && this.now - n.lastHeardMs <= c.neighbourTimeoutMs) {
-        if (this.now - n.lastSentMs >= c.keepaliveIntervalMs) quiet.push(n.id);
-        continue;
-      }
-      // Silent too long: suspect it and ping it directly; only if the pings go unanswered is it dead.
-      n.suspectedSinceMs ??= this.now;
-      if (this.now - n.suspectedSinceMs >= c.suspicionMs) failed.push(n.id);
-      else suspects.push(n.id);
-    }
-    this.sendAll(suspects, { type: MessageType.PING, nonce: 0 });
-    for (const id of failed) {
-      this.markDead(id, 'failed');
-      this.leaves.announce(this.ctx, id);
-    }
-    this.sendAll(quiet, { type: MessageType.KEEPALIVE });
+    watchNeighbours(this.ctx, this.leaves);
     this.discovery.expire(this.ctx);
     this.mesh.expire(this.ctx);
     this.leaves.expire(this.ctx);
-    this.membership.expireDead(this.now);
+    this.members.expireDead(this.now);
     this.heartbeat.watch(this.ctx);
     const healAt = this.heartbeat.healDeadline;
     if (healAt !== undefined && this.timers.get('heal') === undefined) this.timers.set('heal', healAt);

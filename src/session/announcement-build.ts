@@ -3,7 +3,7 @@
  * It only writes: `buildAnnouncement` checks the result by parsing it back.
  */
 import { ErrorCode, ScError } from '../core/errors.ts';
-import type { Announcement } from './announcement.ts';
+import { parseAnnouncement, readLocation, type Announcement } from './announcement.ts';
 import { formatSessionName } from './name.ts';
 
 /** Escapes character data: `&`, `<`, `>`, and CR (which XML would otherwise turn into LF). */
@@ -40,4 +40,10 @@ export function renderAnnouncement(a: Announcement): string {
   for (const location of a.rendezvous) lines.push(`  <RENDEZVOUS>${escapeText(location)}</RENDEZVOUS>`);
   lines.push('</SCATTERCAST>', '');
   return lines.join('\n');
+}
+
+/** The announcement as pretty Fig. 2 XML, checked by parsing it back; the same ScErrors as parseAnnouncement. */
+export function buildAnnouncement(a: Announcement): string {
+  for (const location of a.rendezvous) readLocation(String(location));
+  return renderAnnouncement(parseAnnouncement(renderAnnouncement(a)));
 }

@@ -5,7 +5,6 @@
  * one-line message names the field.
  */
 import { ErrorCode, ScError } from '../core/errors.ts';
-import { renderAnnouncement } from './announcement-build.ts';
 import { readXml, xmlTrim, type XmlElement } from './announcement-parse.ts';
 import { parseSessionName, quoted, type SessionName } from './name.ts';
 
@@ -104,7 +103,7 @@ function isDnsName(host: string): boolean {
 }
 
 /** A rendezvous location `host:port` in canonical form, or the reason it is not one. */
-function readLocation(token: string): string {
+export function readLocation(token: string): string {
   const bracketed = token.startsWith('[');
   const close = bracketed ? token.indexOf(']') : token.lastIndexOf(':');
   const host = bracketed ? token.slice(1, close) : token.slice(0, close);
@@ -230,12 +229,6 @@ export function parseAnnouncement(input: string | Uint8Array, options: { maxByte
     channels: Object.freeze(channels),
     rendezvous: Object.freeze(rendezvous),
   });
-}
-
-/** The announcement as pretty Fig. 2 XML, checked by parsing it back; the same ScErrors as parseAnnouncement. */
-export function buildAnnouncement(a: Announcement): string {
-  for (const location of a.rendezvous) readLocation(String(location));
-  return renderAnnouncement(parseAnnouncement(renderAnnouncement(a)));
 }
 
 /** The announcement's channel with this id, if any. */

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { nodeConfig } from '../../src/cluster/node-config.ts';
-import { runNode, type RunningNode } from '../../src/cluster/run-node.ts';
-import { renderMetrics } from '../../src/cluster/metrics.ts';
+import { nodeConfig } from '../../src/daemon/node-config.ts';
+import { runNode, type RunningNode } from '../../src/daemon/run-node.ts';
+import { renderMetrics } from '../../src/daemon/metrics.ts';
 import { freePort } from '../../src/net/free-port.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

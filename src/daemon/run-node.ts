@@ -1,0 +1,106 @@
+/** Runs a node process from its configuration until SIGINT or SIGTERM, then stops it cleanly. */
+
+import type { Server } from 'node:http';
+import { startAdminServer, type AdminServer } from './admin-server.ts';
+import { ClusterPlacement } from '../cluster/cluster-placement.ts';
+import { startFrontend } from '../cluster/frontend.ts';
+import { joinHere } from './local-join.ts';
+import { createLogger } from './log.ts';
+import { builtinRegistry, loadModuleFile } from './module-loader.ts';
+import type { NodeConfig } from './node-config.ts';
+import { nodeSnapshot } from './node-snapshot.ts';
+import { Recorder } from './recorder.ts';
+import { ScxNode } from './scx-node.ts';
+import { startTestSource } from './test-source.ts';
+import { formatAddress } from '../net/address.ts';
+
+/** A running node and how to stop it. */
+export interface RunningNode {
+  readonly node: ScxNode;
+  /** The frontend's placement, when it spreads sessions over several nodes. */
+  readonly placement: ClusterPlacement | undefined;
+  /** Leaves every session (flooding LEAVE), closes sockets and files. */
+  stop(): Promise<void>;
+}
+
+/** Starts a node: sockets, admin server, frontend, sessions, test sources and recorders. */
+export async function runNode(config: NodeConfig): Promise<RunningNode> {
+  const self = config.advertise ?? formatAddress(config.listen);
+  const log = createLogger(config.logLevel, { node: self });
+  const registry = builtinRegistry();
+  for (const path of config.modules) await loadModuleFile(registry, path);
+  // Refuse a session this node cannot carry before opening any socket (paper 3.2: the client tries elsewhere).
+  for (const entry of config.sessions) for (const ch of entry.announcement.channels) registry.resolve(ch.unicast);
+  const prober = config.cluster?.prober;
+  const probesHere = prober === undefined || (config.admin !== undefined && prober === formatAddress(config.admin));
+  const node = new ScxNode({
+    listen: config.listen,
+    advertise: config.advertise,
+    gossamer: config.gossamer,
+    probe: { intervalMs: config.probeIntervalMs },
+    ...(!probesHere && { sharedProbe: { prober, intervalMs: config.probeIntervalMs } }),
+    seed: config.seed,
+    multicast: config.multicast,
+    registry,
+    log,
+  });
+  await node.start();
+  const frontendUrl = config.frontend ? `http://${formatAddress(config.frontend)}/v1/sessions` : null;
+  let admin: AdminServer | undefined;
+  let frontend: Server | undefined;
+  let placement: ClusterPlacement | undefined;
+  const stops: Array<() => void> = [];
+  try {
+    const members = config.frontend ? (config.cluster?.members ?? []) : [];
+    if (members.length > 0) {
+      placement = new ClusterPlacement({ members, self, hostHere: (a) => joinHere(node, a), hostsHere: (hex) => node.sessions.has(hex), log });
+      placement.start();
+    }
+    if (config.admin) {
+      admin = await startAdminServer(node, config.admin, {
+        cluster: config.cluster?.name ?? null,
+        snapshot: () => nodeSnapshot(node, config.cluster, frontendUrl),
+        ...(placement && { placement }),
+      });
+      log('info', 'admin server listening', { dashboard: `http://${formatAddress(config.admin)}/dashboard/` });
+    }
+    if (config.frontend) {
+      const p = placement;
+      frontend = await startFrontend(config.frontend, {
+        join: async (announcement) => (p ? p.join(announcement) : joinHere(node, announcement)),
+        allowPrivateUrls: config.allowPrivateUrls,
+        log,
+      });
+      log('info', 'frontend listening', { url: frontendUrl, members: members.length || 1 });
+    }
+  } catch (err) {
+    placement?.stop();
+    admin?.close();
+    await node.stop();
+    throw err;
+  }
+  const recorders = new Map<string, Recorder>();
+  node.onDelivery((s, channel, packet) => recorders.get(s.idHex)?.record(channel, packet));
+  for (const entry of config.sessions) {
+    const s = node.join(entry.announcement);
+    if (entry.record) recorders.set(s.idHex, new Recorder(entry.record));
+    if (entry.source) {
+      s.becomeSource();
+      const source = `test-source@${node.self}`;
+      stops.push(startTestSource(entry.source, (channel, payload) => s.inject(channel, source, [payload])));
+    }
+  }
+  return {
+    node,
+    placement,
+    async stop() {
+      for (const stop of stops) stop();
+      placement?.stop();
+      await node.stop();
+      admin?.close();
+      frontend?.close();
+      frontend?.closeAllConnections();
+      await Promise.all([...recorders.values()].map((r) => r.close()));
+    },
+  };
+}

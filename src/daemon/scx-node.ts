@@ -1,0 +1,240 @@
+/**
+ * A node process's core: it hosts the SCXs of many sessions over one TCP listener (control connections shared
+ * by all sessions, data connections per channel), one UDP socket (probe and UDP channels) and one probe module
+ * whose RTT cache every session shares.
+ */
+
+import type { GossamerConfig } from '../gossamer/config.ts';
+import { decodeControlFrame, gossamerFrame, moduleFrame } from '../net/control-frame.ts';
+import { formatAddress, type Address } from '../net/address.ts';
+import type { FramedConnection } from '../net/framed-connection.ts';
+import type { Hello } from '../net/hello.ts';
+import { Probe, type ProbeModule, type ProbeOptions } from '../net/probe.ts';
+import { TcpEndpoint } from '../net/tcp-endpoint.ts';
+import { UdpEndpoint } from '../net/udp-endpoint.ts';
+import type { Announcement } from '../session/announcement.ts';
+import { decodeDataPacket, type DataPacket } from '../session/data-header.ts';
+import { sessionIdHex } from '../session/name.ts';
+import { ErrorCode, ScError } from '../core/errors.ts';
+import type { ServiceRegistry } from '../transport/registry.ts';
+import { ClientLinks } from './client-links.ts';
+import { DataLinks } from './data-links.ts';
+import { LocalMulticast, type MulticastOptions } from './local-multicast.ts';
+import type { Logger } from './log.ts';
+import { RateMeter } from './rate-meter.ts';
+import { SessionRuntime } from './session-runtime.ts';
+import { SharedProbe, type SharedProbeOptions } from '../cluster/shared-probe.ts';
+
+/** Options of a node. */
+export interface ScxNodeOptions {
+  /** Where the node listens (TCP and UDP, same port). */
+  readonly listen: Address;
+  /** The address peers reach this node at (its SCX id in every session); default: `listen`. */
+  readonly advertise?: string;
+  /** Protocol parameters of every session's Gossamer core. */
+  readonly gossamer: Partial<GossamerConfig>;
+  readonly probe?: ProbeOptions;
+  /** Ask the cluster's prober for RTTs instead of measuring here (default: measure here). */
+  readonly sharedProbe?: SharedProbeOptions;
+  /** Seed of the sessions' PRNGs (each session mixes in its id). */
+  readonly seed: number;
+  readonly registry: ServiceRegistry;
+  readonly log: Logger;
+  /** Serve channels on local multicast groups too (default: unicast only). */
+  readonly multicast?: MulticastOptions;
+}
+
+/** Called with every packet a session delivers to this node's local clients. */
+export type DeliveryListener = (session: SessionRuntime, channel: number, packet: DataPacket) => void;
+
+/** Counters of the node as a whole. */
+export interface NodeCounters {
+  /** Control frames for a session this node does not host. */
+  unknownSession: number;
+  /** Control frames or data packets that failed to decode. */
+  malformed: number;
+  /** Sessions that failed (an exception in their code). */
+  sessionsFailed: number;
+}
+
+/** One node: many sessions' SCXs. */
+export class ScxNode {
+  readonly self: string;
+  readonly sessions = new Map<string, SessionRuntime>();
+  readonly counters: NodeCounters = { unknownSession: 0, malformed: 0, sessionsFailed: 0 };
+  readonly probe: ProbeModule;
+  readonly tcp: TcpEndpoint;
+  readonly udp: UdpEndpoint;
+  readonly dataLinks: DataLinks;
+  /** Clients attached over unicast. */
+  readonly clients: ClientLinks;
+  /** Data received from each peer, all sessions together. */
+  readonly received = new RateMeter();
+  /** Local multicast, if the node serves it. */
+  readonly multicast: LocalMulticast | undefined;
+  private readonly listeners: DeliveryListener[] = [];
+  private stopped = false;
+  private rateTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly o: ScxNodeOptions) {
+    this.self = o.advertise ?? formatAddress(o.listen);
+    const log = o.log;
+    this.tcp = new TcpEndpoint({
+      self: this.self,
+      onControl: (from, frame) => this.onControl(from, frame),
+      onPeerLost: (peer) => {
+        for (const s of this.sessions.values()) s.suspect(peer);
+      },
+      onDataConnection: (hello, conn, first) => this.onDataConnection(hello, conn, first),
+      onClientConnection: (hello, conn, first) => this.clients.attach(hello, conn, first),
+      log,
+    });
+    this.udp = new UdpEndpoint({
+      onProbe: (from, type, nonce, sentMs) => this.probe.onProbe(from, type, nonce, sentMs),
+      onData: (from, bytes) => this.onUdpData(from, bytes),
+      log,
+    });
+    const onRtt = (peer: string, rtt: number): void => {
+      for (const s of this.sessions.values()) s.setLinkCost(peer, rtt);
+    };
+    const isWanted = (peer: string): boolean => [...this.sessions.values()].some((s) => s.gossamer.membership.has(peer));
+    this.probe = o.sharedProbe ? new SharedProbe(this.udp, onRtt, isWanted, o.sharedProbe, log) : new Probe(this.udp, onRtt, isWanted, o.probe);
+    this.clients = new ClientLinks(this.sessions, log);
+    this.listeners.push((s, channel, packet) => this.clients.deliver(s, channel, packet));
+    const multicast = o.multicast ? new LocalMulticast(o.multicast) : undefined;
+    this.multicast = multicast;
+    if (multicast) this.listeners.push((s, channel, packet) => multicast.deliver(s.idHex, channel, packet));
+    this.dataLinks = new DataLinks(this.tcp, this.udp, (hex) => this.sessions.get(hex)?.onWritable());
+  }
+
+  /** Opens the sockets and starts the probe module. */
+  async start(): Promise<void> {
+    const { host, port } = this.o.listen;
+    try {
+      await this.tcp.listen(host, port);
+      await this.udp.bind(host, port);
+      await this.multicast?.open();
+    } catch (err) {
+      await this.tcp.close();
+      this.udp.close();
+      this.multicast?.close();
+      throw new ScError(ErrorCode.LISTEN_FAILED, `cannot listen on ${formatAddress(this.o.listen)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    this.probe.start();
+    this.rateTimer = setInterval(() => {
+      this.dataLinks.sent.tick();
+      this.received.tick();
+      this.clients.traffic.tick();
+    }, 1000);
+    this.rateTimer.unref();
+    this.o.log('info', 'node listening', { address: this.self });
+  }
+
+  /** Calls `fn` with every packet delivered to this node's local clients. */
+  onDelivery(fn: DeliveryListener): void {
+    this.listeners.push(fn);
+  }
+
+  /** Joins a session: creates its SCX here and starts it. Refuses a session whose transports this node lacks. */
+  join(announcement: Announcement): SessionRuntime {
+    const hex = sessionIdHex(announcement.name);
+    const existing = this.sessions.get(hex);
+    if (existing) return existing;
+    if (this.stopped) throw new ScError(ErrorCode.USAGE, 'the node is stopping');
+    const seed = (this.o.seed ^ Number.parseInt(hex.slice(0, 8), 16)) >>> 0;
+    const s: SessionRuntime = new SessionRuntime(announcement, this.self, this.o.registry, this.o.gossamer, seed, {
+      sendGossamer: (peer, data) => this.tcp.sendControl(peer, gossamerFrame(s.id, data)),
+      sendModule: (peer, channel, data) => this.tcp.sendControl(peer, moduleFrame(s.id, channel, data)),
+      writable: (peer, channel, transport) => this.dataLinks.writable(peer, s, channel, transport),
+      writeData: (peer, channel, transport, packets) => this.dataLinks.write(peer, s, channel, transport, packets),
+      wantLinkCost: (peer) => this.probe.want(peer),
+      peerDead: (peer, reason) => {
+        // Silence long enough to fail a neighbour means the shared control connection is stuck: dial afresh.
+        if (reason === 'failed') this.tcp.resetControl(peer);
+        this.dataLinks.dropPeer(peer, s);
+      },
+      deliver: (channel, packet) => {
+        for (const fn of this.listeners) fn(s, channel, packet);
+      },
+      failed: (err) => {
+        this.counters.sessionsFailed++;
+        this.sessions.delete(hex);
+        this.o.log('error', 'session failed and was stopped; other sessions go on', {
+          session: s.name,
+          error: err instanceof Error ? err.message : String(err),
+        });
+      },
+    });
+    this.sessions.set(hex, s);
+    s.start();
+    this.o.log('info', 'joined session', { session: s.name, id: hex, channels: [...s.channels.keys()] });
+    return s;
+  }
+
+  /** Leaves every session (flooding LEAVE), lets the messages go out, and closes every socket. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const s of this.sessions.values()) s.leave();
+    this.probe.stop();
+    clearInterval(this.rateTimer);
+    this.dataLinks.close();
+    await this.tcp.close();
+    this.udp.close();
+    this.multicast?.close();
+    this.o.log('info', 'node stopped', { address: this.self });
+  }
+
+  private onControl(from: string, frame: Buffer): void {
+    const f = decodeControlFrame(frame);
+    if (!f) {
+      this.counters.malformed++;
+      return;
+    }
+    const s = this.sessions.get(f.sessionId.toString('hex'));
+    if (!s) {
+      this.counters.unknownSession++;
+      return;
+    }
+    if (f.type === 'gossamer') s.onGossamer(from, f.data);
+    else s.onModule(from, f.channel, f.data);
+  }
+
+  private onDataConnection(hello: Extract<Hello, { kind: 'data' }>, conn: FramedConnection, first: Buffer[]): void {
+    const hex = Buffer.from(hello.sessionId).toString('hex');
+    const onFrames = (frames: Buffer[]): void => {
+      const s = this.sessions.get(hex);
+      if (!s) {
+        this.counters.unknownSession += frames.length;
+        return;
+      }
+      const packets: DataPacket[] = [];
+      let bytes = 0;
+      for (const f of frames) {
+        bytes += f.length;
+        const p = decodeDataPacket(f);
+        if (p) packets.push(p);
+        else this.counters.malformed++;
+      }
+      this.received.add(hello.from, frames.length, bytes);
+      s.onData(hello.from, hello.channel, packets);
+    };
+    conn.onFrames(onFrames);
+    if (first.length > 0) onFrames(first);
+  }
+
+  private onUdpData(from: string, bytes: Buffer): void {
+    this.received.add(from, 1, bytes.length);
+    const p = decodeDataPacket(bytes);
+    if (!p) {
+      this.counters.malformed++;
+      return;
+    }
+    const s = this.sessions.get(Buffer.from(p.header.sessionId).toString('hex'));
+    if (!s) {
+      this.counters.unknownSession++;
+      return;
+    }
+    s.onData(from, p.header.channel, [p]);
+  }
+}
