@@ -182,9 +182,10 @@ export class FakePeer {
       if (len > 1024) return void s.destroy();
       if (buf.length < 4 + len) return;
       s.off('data', first);
-      const hello = decodeHello(buf.subarray(4, 4 + len));
+      const decoded = decodeHello(buf.subarray(4, 4 + len));
       const rest = buf.subarray(4 + len);
-      if (typeof hello === 'string') return void s.destroy();
+      if (!decoded.ok) return void s.destroy();
+      const hello = decoded.value;
       if (hello.kind === 'control') return this.readControl(s, rest);
       const take = this.dataSink?.({ from: hello.from, sessionHex: Buffer.from(hello.sessionId).toString('hex'), channel: hello.channel });
       const sink = take ?? ((): void => undefined);
@@ -210,8 +211,9 @@ export class FakePeer {
   }
 
   private onControlFrame(frame: Buffer): void {
-    const f = decodeControlFrame(frame);
-    if (!f || f.type !== 'gossamer') return;
+    const decoded = decodeControlFrame(frame);
+    if (!decoded.ok || decoded.value.type !== 'gossamer') return;
+    const f = decoded.value;
     const s = this.sessions.get(f.sessionId.toString('hex'));
     if (!s) return;
     const d = decodeMessage(f.data);
@@ -220,7 +222,7 @@ export class FakePeer {
       return;
     }
     this.stats.controlMessages++;
-    const m = d.message;
+    const m = d.value;
     switch (m.type) {
       case MessageType.CONNECT_ACK:
         if (!m.accepted) {

@@ -20,8 +20,9 @@ const server = createServer((up) => {
     if (buf.length < 4 || buf.length < 4 + buf.readUInt32BE(0)) return;
     up.off('data', first);
     const len = buf.readUInt32BE(0);
-    const hello = decodeHello(buf.subarray(4, 4 + len));
-    if (typeof hello === 'string' || hello.kind !== 'data') return void up.destroy();
+    const decoded = decodeHello(buf.subarray(4, 4 + len));
+    if (!decoded.ok || decoded.value.kind !== 'data') return void up.destroy();
+    const hello = decoded.value;
     const self = `127.0.0.1:${(server.address() as { port: number }).port}`;
     for (const sink of sinks) {
       const i = sink.lastIndexOf(':');

@@ -42,7 +42,7 @@ export class PacketTemplate {
     probe.writeUInt32BE(123456, SEQ_AT);
     probe.writeDoubleBE(4242.5, TS_AT);
     const back = decodeDataPacket(probe);
-    if (!back || back.header.seq !== 123456 || back.header.timestampMs !== 4242.5 || back.header.sourceScx !== sourceScx) {
+    if (!back.ok || back.value.header.seq !== 123456 || back.value.header.timestampMs !== 4242.5 || back.value.header.sourceScx !== sourceScx) {
       throw new Error('data packet template does not round-trip through decodeDataPacket');
     }
   }

@@ -42,7 +42,7 @@ export function attachChannel(
   conn.onFrames((frames) => {
     for (const f of frames) {
       const p = decodeDataPacket(f);
-      if (p) onPacket(p);
+      if (p.ok) onPacket(p.value);
     }
   });
   conn.writeFrames([encodeHello({ kind: 'client', from: `client-${process.pid}`, sessionId: Buffer.from(answer.id, 'hex'), channel, role })]);

@@ -55,10 +55,10 @@ async function tryMulticast(
   let first: () => void = () => undefined;
   const heard = new Promise<boolean>((resolve) => (first = () => resolve(true)));
   socket.on('message', (msg) => {
-    const p = decodeDataPacket(msg);
-    if (!p || p.header.channel !== channel || Buffer.from(p.header.sessionId).toString('hex') !== answer.id) return;
+    const d = decodeDataPacket(msg);
+    if (!d.ok || d.value.header.channel !== channel || Buffer.from(d.value.header.sessionId).toString('hex') !== answer.id) return;
     first();
-    onPacket(p);
+    onPacket(d.value);
   });
   try {
     await new Promise<void>((resolve, reject) => {

@@ -4,17 +4,36 @@
  * Conventions: fixed-width integers and f64 are big-endian (network order); `varuint` is unsigned
  * LEB128 of at most 8 bytes (values 0..2^53-1) and the reader accepts only its minimal form; `bool`
  * is one byte, 0 or 1, nothing else; `string` is a varuint byte length followed by UTF-8.
- * Together these make every value's encoding canonical: one value, one byte string.
+ * Together these make every value's encoding canonical: one value, one byte string. Fixed-layout formats
+ * also use `raw` bytes (no length) and `shortString` (a u8 byte length, then UTF-8). See docs/wire.md.
  */
 
-/** Malformed input met by a ByteReader: `reason` says what was wrong and where. */
+import { ok, refused, WireCode, type Decoded, type WireErrorCode } from './decoded.ts';
+
+/** Malformed input met by a ByteReader or a codec: `code` says what kind, `reason` what was wrong and where. */
 export class DecodeError extends Error {
+  readonly code: WireErrorCode;
   readonly reason: string;
 
-  constructor(reason: string) {
+  constructor(code: WireErrorCode, reason: string) {
     super(reason);
     this.name = 'DecodeError';
+    this.code = code;
     this.reason = reason;
+  }
+}
+
+/**
+ * Runs `read` over `bytes` and returns its value, or the refusal it threw. Never throws: a DecodeError
+ * becomes its code, anything else (a bug) ERR_WIRE_INTERNAL. `read` checks the end itself (`r.end()`).
+ */
+export function decodeWith<T>(bytes: Uint8Array, read: (r: ByteReader) => T): Decoded<T> {
+  if (!(bytes instanceof Uint8Array)) return refused(WireCode.NOT_BYTES, 'input is not a Uint8Array');
+  try {
+    return ok(read(new ByteReader(bytes)));
+  } catch (err) {
+    if (err instanceof DecodeError) return refused(err.code, err.reason);
+    return refused(WireCode.INTERNAL, `undecodable: ${err instanceof Error ? err.message : 'unknown error'}`);
   }
 }
 
@@ -117,9 +136,23 @@ export class ByteWriter {
     this.pos = p + 8;
   }
 
+  /** An f64 that must be finite and non-negative (-0 included), else a RangeError: times and costs. */
+  nonNegative(v: number): void {
+    if (!(v >= 0) || v === Infinity) throw new RangeError(`${v} is not a finite non-negative number`);
+    this.f64(v);
+  }
+
   bool(v: boolean): void {
     this.ensure(1);
     this.buf[this.pos++] = v ? 1 : 0;
+  }
+
+  /** The bytes as they are, no length; with `size`, throws a RangeError unless there are exactly that many. */
+  raw(b: Uint8Array, size?: number): void {
+    if (size !== undefined && b.length !== size) throw new RangeError(`${b.length} bytes where ${size} are required`);
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
   }
 
   /** A varuint length, then the raw bytes. */
@@ -142,19 +175,34 @@ export class ByteWriter {
       // At most 3 bytes per UTF-16 unit, so the length fits one varuint byte: write it afterwards.
       this.ensure(1 + n * 3);
       const lenPos = this.pos++;
-      const len = this.utf8(s);
+      const len = this.putUtf8(s);
       this.buf[lenPos] = len;
       return len;
     }
     const len = utf8Length(s);
     this.varuint(len);
     this.ensure(len);
+    this.putUtf8(s);
+    return len;
+  }
+
+  /** A u8 UTF-8 byte length (`minBytes`..255, else a RangeError), then the UTF-8 bytes. Returns the byte length. */
+  shortString(s: string, minBytes = 0): number {
+    const len = utf8Length(s);
+    if (len < minBytes || len > 0xff) throw new RangeError(`short string of ${len} UTF-8 bytes, not ${minBytes}..255`);
+    this.u8(len);
     this.utf8(s);
     return len;
   }
 
-  /** Writes `s` as UTF-8 at the current position; the caller has ensured 3 bytes per UTF-16 unit. */
-  private utf8(s: string): number {
+  /** The UTF-8 bytes of `s`, no length. Returns the byte length; throws a RangeError on a lone surrogate. */
+  utf8(s: string): number {
+    this.ensure(s.length * 3);
+    return this.putUtf8(s);
+  }
+
+  /** Writes `s` as UTF-8 at the current position; the caller has ensured room for its UTF-8 bytes. */
+  private putUtf8(s: string): number {
     const buf = this.buf;
     const start = this.pos;
     let p = start;
@@ -217,6 +265,32 @@ export function utf8Length(s: string): number {
   return len;
 }
 
+/**
+ * The text of `bytes`, which must be valid UTF-8 (else a DecodeError naming `what` at `offset`).
+ * Short ASCII is built by hand; the rest goes through a strict TextDecoder.
+ */
+export function utf8Text(bytes: Uint8Array, what: string, offset: number): string {
+  const len = bytes.length;
+  if (len <= SMALL_ASCII) {
+    let s = '';
+    for (let i = 0; i < len; i++) {
+      const b = bytes[i]!;
+      if (b >= 0x80) return utf8Strict(bytes, what, offset);
+      s += String.fromCharCode(b);
+    }
+    return s;
+  }
+  return utf8Strict(bytes, what, offset);
+}
+
+function utf8Strict(bytes: Uint8Array, what: string, offset: number): string {
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    throw new DecodeError(WireCode.UTF8, `${what} at offset ${offset}: invalid UTF-8`);
+  }
+}
+
 /** Reads what a ByteWriter wrote. Every read checks bounds and throws a DecodeError on bad input. */
 export class ByteReader {
   private readonly buf: Uint8Array;
@@ -275,10 +349,10 @@ export class ByteReader {
       if (p >= buf.length) throw this.truncated('varuint', p - start + 1);
       b = buf[p++]!;
       // The 8th byte carries bits 49..55: only 49..52 are allowed, and it must be the last.
-      if (i === 7 && b > 0x0f) throw new DecodeError(`varuint at offset ${start} exceeds 2^53-1`);
+      if (i === 7 && b > 0x0f) throw new DecodeError(WireCode.RANGE, `varuint at offset ${start} exceeds 2^53-1`);
       value += (b & 0x7f) * scale;
       if (b < 0x80) {
-        if (b === 0) throw new DecodeError(`varuint at offset ${start} is not minimally encoded`);
+        if (b === 0) throw new DecodeError(WireCode.NONCANONICAL, `varuint at offset ${start} is not minimally encoded`);
         this.pos = p;
         return value;
       }
@@ -300,61 +374,85 @@ export class ByteReader {
     return f64Scratch[0]!;
   }
 
+  /** An f64 that must be finite and non-negative (-0 included): times and costs. */
+  nonNegative(what: string): number {
+    const start = this.pos;
+    const v = this.f64();
+    if (!(v >= 0) || v === Infinity) {
+      throw new DecodeError(WireCode.RANGE, `${what} at offset ${start} is ${v}, not a finite non-negative number`);
+    }
+    return v;
+  }
+
   /** One byte, 0 (false) or 1 (true); any other value is rejected. */
   bool(): boolean {
     if (this.pos >= this.buf.length) throw this.truncated('bool', 1);
     const b = this.buf[this.pos]!;
-    if (b > 1) throw new DecodeError(`bool at offset ${this.pos} is ${b}, not 0 or 1`);
+    if (b > 1) throw new DecodeError(WireCode.RANGE, `bool at offset ${this.pos} is ${b}, not 0 or 1`);
     this.pos++;
     return b === 1;
   }
 
+  /** The next `n` raw bytes as a view (no copy: a Buffer's view is a Buffer); copy what outlives the input. */
+  view(n: number, what = 'bytes'): Uint8Array {
+    if (this.buf.length - this.pos < n) throw this.truncated(what, n);
+    const from = this.pos;
+    this.pos += n;
+    return this.buf.subarray(from, this.pos);
+  }
+
+  /** Every byte not read yet, as a view. */
+  rest(): Uint8Array {
+    return this.view(this.remaining);
+  }
+
+  /** Refuses bytes left over after a complete message. */
+  end(what = 'message'): void {
+    if (this.pos !== this.buf.length) {
+      throw new DecodeError(WireCode.TRAILING, `${this.remaining} trailing bytes after the ${what} at offset ${this.pos}`);
+    }
+  }
+
   /** A varuint length (at most `maxBytes`) and that many raw bytes, copied out. */
   bytes(maxBytes: number, what = 'bytes'): Uint8Array {
-    const start = this.pos;
-    const len = this.varuint();
-    if (len > maxBytes) throw new DecodeError(`${what} at offset ${start}: ${len} bytes exceed limit ${maxBytes}`);
-    if (this.buf.length - this.pos < len) throw this.truncated(what, len);
     // An explicit copy: a Node Buffer's slice would be a view of the socket's memory (and a Buffer).
-    const out = new Uint8Array(len);
-    out.set(this.buf.subarray(this.pos, this.pos + len));
-    this.pos += len;
-    return out;
+    return new Uint8Array(this.view(this.length(maxBytes, what), what));
   }
 
   /** A varuint byte length (at most `maxBytes`) and that many bytes of valid UTF-8. */
   string(maxBytes: number = MAX_VARUINT, what = 'string'): string {
+    return this.utf8(this.length(maxBytes, what), what);
+  }
+
+  /** A u8 byte length (at least `minBytes`) and that many raw bytes, as a view. */
+  shortBytes(what: string, minBytes = 0): Uint8Array {
+    const start = this.pos;
+    const len = this.u8();
+    if (len < minBytes) throw new DecodeError(WireCode.RANGE, `${what} at offset ${start} is ${len} bytes, under ${minBytes}`);
+    return this.view(len, what);
+  }
+
+  /** A u8 byte length (at least `minBytes`) and that many bytes of valid UTF-8. */
+  shortString(what: string, minBytes = 0): string {
+    const start = this.pos;
+    return utf8Text(this.shortBytes(what, minBytes), what, start);
+  }
+
+  /** Exactly `n` bytes of valid UTF-8. */
+  utf8(n: number, what = 'string'): string {
+    const start = this.pos;
+    return utf8Text(this.view(n, what), what, start);
+  }
+
+  /** A varuint length, refused past `maxBytes` before looking for the bytes. */
+  private length(maxBytes: number, what: string): number {
     const start = this.pos;
     const len = this.varuint();
-    if (len > maxBytes) throw new DecodeError(`${what} at offset ${start}: ${len} bytes exceed limit ${maxBytes}`);
-    if (this.buf.length - this.pos < len) throw this.truncated(what, len);
-    const buf = this.buf;
-    const from = this.pos;
-    const to = from + len;
-    let s: string | undefined;
-    if (len <= SMALL_ASCII) {
-      s = '';
-      for (let i = from; i < to; i++) {
-        const b = buf[i]!;
-        if (b >= 0x80) {
-          s = undefined;
-          break;
-        }
-        s += String.fromCharCode(b);
-      }
-    }
-    if (s === undefined) {
-      try {
-        s = utf8Decoder.decode(buf.subarray(from, to));
-      } catch {
-        throw new DecodeError(`${what} at offset ${start}: invalid UTF-8`);
-      }
-    }
-    this.pos = to;
-    return s;
+    if (len > maxBytes) throw new DecodeError(WireCode.OVERSIZE, `${what} at offset ${start}: ${len} bytes exceed limit ${maxBytes}`);
+    return len;
   }
 
   private truncated(what: string, need: number): DecodeError {
-    return new DecodeError(`truncated: ${what} at offset ${this.pos} needs ${need} bytes, ${this.remaining} left`);
+    return new DecodeError(WireCode.TRUNCATED, `truncated: ${what} at offset ${this.pos} needs ${need} bytes, ${this.remaining} left`);
   }
 }

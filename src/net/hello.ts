@@ -5,7 +5,12 @@
  * connections carry every session's control messages between a pair of nodes; a data connection carries one
  * channel of one session (paper 4.3.2: data kept apart from control); a client connection attaches a client to
  * one channel at its SCX, to receive the channel's packets or to send payloads as a source (paper 3.4).
+ * See docs/wire.md.
  */
+
+import { ByteWriter, decodeWith, DecodeError, type ByteReader } from '../core/bytes.ts';
+import { WireCode, type Decoded } from '../core/decoded.ts';
+import { SESSION_ID_BYTES } from '../session/data-header.ts';
 
 /** Version of the node-to-node protocol; a peer with another version is refused. */
 export const NET_VERSION = 1;
@@ -19,43 +24,55 @@ export type Hello =
   | { readonly kind: 'data'; readonly from: string; readonly sessionId: Uint8Array; readonly channel: number }
   | { readonly kind: 'client'; readonly from: string; readonly sessionId: Uint8Array; readonly channel: number; readonly role: ClientRole };
 
-const MAGIC = [0x53, 0x43, 0x58];
-const KIND_CONTROL = 1;
-const KIND_DATA = 2;
-const KIND_CLIENT = 3;
+/** 'SCX': opens every hello. */
+const MAGIC = Uint8Array.of(0x53, 0x43, 0x58);
+const KINDS: readonly Hello['kind'][] = ['control', 'data', 'client'];
 const ROLES: readonly ClientRole[] = ['receive', 'send'];
 
-/** Encodes a hello frame's payload. */
+/** Encodes a hello frame's payload. Throws RangeError on an address of 0 or over 255 bytes, a bad id or channel. */
 export function encodeHello(h: Hello): Uint8Array {
-  const addr = Buffer.from(h.from, 'utf8');
-  const out = Buffer.alloc(6 + addr.length + (h.kind === 'data' ? 18 : h.kind === 'client' ? 19 : 0));
-  out.set(MAGIC, 0);
-  out[3] = NET_VERSION;
-  out[4] = h.kind === 'control' ? KIND_CONTROL : h.kind === 'data' ? KIND_DATA : KIND_CLIENT;
-  out[5] = addr.length;
-  out.set(addr, 6);
+  const w = new ByteWriter(64);
+  w.raw(MAGIC);
+  w.u8(NET_VERSION);
+  w.u8(KINDS.indexOf(h.kind) + 1);
+  w.shortString(h.from, 1);
   if (h.kind !== 'control') {
-    out.set(h.sessionId, 6 + addr.length);
-    out.writeUInt16BE(h.channel, 6 + addr.length + 16);
+    w.raw(h.sessionId, SESSION_ID_BYTES);
+    w.u16(h.channel);
   }
-  if (h.kind === 'client') out[6 + addr.length + 18] = ROLES.indexOf(h.role);
-  return out;
+  if (h.kind === 'client') w.u8(ROLES.indexOf(h.role));
+  return w.finish();
 }
 
-/** Decodes a hello; a string says why it was refused. Never throws. */
-export function decodeHello(b: Buffer): Hello | string {
-  if (b.length < 7 || b[0] !== MAGIC[0] || b[1] !== MAGIC[1] || b[2] !== MAGIC[2]) return 'not a scattercast peer';
-  if (b[3] !== NET_VERSION) return `peer speaks protocol version ${b[3]}, this node ${NET_VERSION}`;
-  const len = b[5] as number;
-  if (len === 0 || b.length < 6 + len) return 'truncated hello';
-  const from = b.subarray(6, 6 + len).toString('utf8');
-  if (b[4] === KIND_CONTROL && b.length === 6 + len) return { kind: 'control', from };
-  if (b[4] === KIND_DATA && b.length === 6 + len + 18) {
-    return { kind: 'data', from, sessionId: Buffer.from(b.subarray(6 + len, 22 + len)), channel: b.readUInt16BE(22 + len) };
+function readHello(r: ByteReader): Hello {
+  for (const m of MAGIC) if (r.u8() !== m) throw new DecodeError(WireCode.MAGIC, 'not a scattercast peer');
+  const version = r.u8();
+  if (version !== NET_VERSION) {
+    throw new DecodeError(WireCode.VERSION, `peer speaks protocol version ${version}, this node ${NET_VERSION}`);
   }
-  const role = ROLES[b[24 + len] as number];
-  if (b[4] === KIND_CLIENT && b.length === 6 + len + 19 && role) {
-    return { kind: 'client', from, sessionId: Buffer.from(b.subarray(6 + len, 22 + len)), channel: b.readUInt16BE(22 + len), role };
+  const kindByte = r.u8();
+  const kind = KINDS[kindByte - 1];
+  if (kind === undefined) throw new DecodeError(WireCode.UNKNOWN_TYPE, `unknown hello kind ${kindByte}`);
+  const from = r.shortString('address', 1);
+  if (kind === 'control') {
+    r.end('hello');
+    return { kind, from };
   }
-  return 'malformed hello';
+  // A copy: the session id outlives the frame, which may be a view of a larger read.
+  const sessionId = new Uint8Array(r.view(SESSION_ID_BYTES, 'session id'));
+  const channel = r.u16();
+  if (kind === 'data') {
+    r.end('hello');
+    return { kind, from, sessionId, channel };
+  }
+  const roleByte = r.u8();
+  const role = ROLES[roleByte];
+  if (role === undefined) throw new DecodeError(WireCode.RANGE, `client role ${roleByte} is neither 0 nor 1`);
+  r.end('hello');
+  return { kind, from, sessionId, channel, role };
+}
+
+/** Decodes a hello. Never throws. */
+export function decodeHello(b: Uint8Array): Decoded<Hello> {
+  return decodeWith(b, readHello);
 }

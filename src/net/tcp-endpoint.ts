@@ -142,12 +142,13 @@ export class TcpEndpoint {
     this.accepted.add(conn);
     socket.setTimeout(this.o.connectTimeoutMs, () => conn.destroy('no hello'));
     conn.onFrames((frames) => {
-      const first = decodeHello(frames[0] as Buffer);
+      const decoded = decodeHello(frames[0] as Buffer);
       socket.setTimeout(0);
-      if (typeof first === 'string') {
-        this.o.log('warn', 'refused a connection', { reason: first, remote: socket.remoteAddress });
-        return conn.destroy(first);
+      if (!decoded.ok) {
+        this.o.log('warn', 'refused a connection', { code: decoded.code, reason: decoded.reason, remote: socket.remoteAddress });
+        return conn.destroy(decoded.reason);
       }
+      const first = decoded.value;
       hello = first;
       if (first.kind === 'data') return this.o.onDataConnection(first, conn, frames.slice(1));
       if (first.kind === 'client') return this.o.onClientConnection(first, conn, frames.slice(1));

@@ -1,14 +1,15 @@
 /**
  * A node's UDP socket, bound to the same `host:port` as its TCP listener, so a datagram's source names the
  * sending node. It carries the probe module's PING/ECHO and the data of UDP channels:
- * `[type u8][body]`, type 1 PING and 2 ECHO (`[nonce u32][sentMs f64]`), type 16 DATA (a data packet).
+ * `[type u8][body]`, type 1 PING and 2 ECHO (a probe packet, probe-packet.ts), type 16 DATA (a data packet).
  */
 
 import { createSocket, type Socket } from 'node:dgram';
 import { formatAddress, parseAddress, type Address } from './address.ts';
+import { decodeProbePacket, encodeProbePacket, ProbeType, type ProbeTypeValue } from './probe-packet.ts';
 
 /** Datagram types. */
-export const UdpType = { PING: 1, ECHO: 2, DATA: 16 } as const;
+export const UdpType = { ...ProbeType, DATA: 16 } as const;
 
 /** Options of a UDP endpoint. */
 export interface UdpEndpointOptions {
@@ -44,12 +45,8 @@ export class UdpEndpoint {
   }
 
   /** Sends a PING or ECHO to `peer`. */
-  sendProbe(peer: string, type: number, nonce: number, sentMs: number): void {
-    const b = Buffer.allocUnsafe(13);
-    b[0] = type;
-    b.writeUInt32BE(nonce >>> 0, 1);
-    b.writeDoubleBE(sentMs, 5);
-    this.send(peer, b);
+  sendProbe(peer: string, type: ProbeTypeValue, nonce: number, sentMs: number): void {
+    this.send(peer, encodeProbePacket({ type, nonce, sentMs }));
   }
 
   /** Sends one data packet to `peer` as one datagram. */
@@ -66,7 +63,7 @@ export class UdpEndpoint {
     this.socket = undefined;
   }
 
-  private send(peer: string, b: Buffer): void {
+  private send(peer: string, b: Uint8Array): void {
     const socket = this.socket;
     if (!socket) return;
     let a = this.addresses.get(peer);
@@ -77,10 +74,8 @@ export class UdpEndpoint {
   }
 
   private receive(msg: Buffer, from: string): void {
-    const type = msg[0];
-    if (type === UdpType.DATA) return this.o.onData(from, msg.subarray(1));
-    if ((type === UdpType.PING || type === UdpType.ECHO) && msg.length === 13) {
-      this.o.onProbe(from, type, msg.readUInt32BE(1), msg.readDoubleBE(5));
-    }
+    if (msg[0] === UdpType.DATA) return this.o.onData(from, msg.subarray(1));
+    const p = decodeProbePacket(msg);
+    if (p.ok) this.o.onProbe(from, p.value.type, p.value.nonce, p.value.sentMs);
   }
 }

@@ -4,17 +4,17 @@
  *
  * Layout (big-endian): `[version u8 = 1][sessionId 16][channel u16][seq u32][timestampMs f64]
  * [source len u8][source UTF-8][sourceScx len u8][sourceScx UTF-8][payload ...]`.
- * Relays forward the packet's bytes unchanged; only the source SCX encodes.
+ * Relays forward the packet's bytes unchanged; only the source SCX encodes. See docs/wire.md.
  */
+
+import { ByteWriter, decodeWith, DecodeError, utf8Text, type ByteReader } from '../core/bytes.ts';
+import { WireCode, type Decoded } from '../core/decoded.ts';
 
 /** Version byte that opens every data packet. */
 export const DATA_VERSION = 1;
 
 /** Bytes of a session id (an MD5 digest). */
 export const SESSION_ID_BYTES = 16;
-
-/** Bytes of the fixed part of the header. */
-const FIXED_BYTES = 1 + SESSION_ID_BYTES + 2 + 4 + 8;
 
 /** The header of one data packet. */
 export interface DataHeader {
@@ -24,11 +24,11 @@ export interface DataHeader {
   readonly channel: number;
   /** Per-source, per-channel sequence number, u32, wrapping. */
   readonly seq: number;
-  /** When the source SCX stamped the packet, ms on its clock. */
+  /** When the source SCX stamped the packet, ms on its clock (finite, non-negative). */
   readonly timestampMs: number;
-  /** The sending client's address (as the source SCX names it). */
+  /** The sending client's address (as the source SCX names it), 0..255 UTF-8 bytes. */
   readonly source: string;
-  /** The source SCX: the root of the packet's distribution tree. */
+  /** The source SCX: the root of the packet's distribution tree, 1..255 UTF-8 bytes. */
   readonly sourceScx: string;
 }
 
@@ -40,83 +40,66 @@ export interface DataPacket {
   readonly payloadOffset: number;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
 /** The last address bytes decoded and their text: a stream's packets all name the same source and source SCX. */
 class AddressCache {
   private bytes = new Uint8Array(0);
   private text = '';
 
-  /** The UTF-8 text of `b[at, at + len)` (throws on invalid UTF-8, as the decoder does). */
-  decode(b: Uint8Array, at: number, len: number): string {
+  /** Reads a short string, decoding its UTF-8 only when it differs from the last one. */
+  read(r: ByteReader, what: string, minBytes: number): string {
+    const at = r.offset;
+    const b = r.shortBytes(what, minBytes);
     const last = this.bytes;
-    if (len === last.length) {
+    if (b.length === last.length) {
       let i = 0;
-      while (i < len && b[at + i] === last[i]) i++;
-      if (i === len) return this.text;
+      while (i < b.length && b[i] === last[i]) i++;
+      if (i === b.length) return this.text;
     }
-    const bytes = b.slice(at, at + len);
-    const text = decoder.decode(bytes);
-    this.bytes = bytes;
-    this.text = text;
-    return text;
+    this.text = utf8Text(b, what, at);
+    this.bytes = new Uint8Array(b);
+    return this.text;
   }
 }
 
 const sourceNames = new AddressCache();
 const scxNames = new AddressCache();
 
+/** One writer reused by every call: encoding is synchronous, and `finish()` hands out a copy. */
+const writer = new ByteWriter(1024);
+
 /** Builds a packet: the header followed by `payload`. Throws RangeError on a header that cannot be encoded. */
 export function encodeDataPacket(header: DataHeader, payload: Uint8Array): DataPacket {
-  if (header.sessionId.length !== SESSION_ID_BYTES) throw new RangeError('session id must be 16 bytes');
-  if ((header.channel & 0xffff) !== header.channel) throw new RangeError(`channel out of range: ${header.channel}`);
-  if (header.seq >>> 0 !== header.seq) throw new RangeError(`seq out of range: ${header.seq}`);
-  const source = encoder.encode(header.source);
-  const scx = encoder.encode(header.sourceScx);
-  if (source.length > 255 || scx.length === 0 || scx.length > 255) throw new RangeError('address too long or empty');
-  const payloadOffset = FIXED_BYTES + 2 + source.length + scx.length;
-  const bytes = new Uint8Array(payloadOffset + payload.length);
-  const view = new DataView(bytes.buffer);
-  bytes[0] = DATA_VERSION;
-  bytes.set(header.sessionId, 1);
-  view.setUint16(17, header.channel);
-  view.setUint32(19, header.seq);
-  view.setFloat64(23, header.timestampMs);
-  let p = FIXED_BYTES;
-  bytes[p++] = source.length;
-  bytes.set(source, p);
-  p += source.length;
-  bytes[p++] = scx.length;
-  bytes.set(scx, p);
-  bytes.set(payload, payloadOffset);
-  return { header, bytes, payloadOffset };
+  const w = writer;
+  w.reset();
+  w.u8(DATA_VERSION);
+  w.raw(header.sessionId, SESSION_ID_BYTES);
+  w.u16(header.channel);
+  w.u32(header.seq);
+  w.nonNegative(header.timestampMs);
+  w.shortString(header.source);
+  w.shortString(header.sourceScx, 1);
+  const payloadOffset = w.length;
+  w.raw(payload);
+  return { header, bytes: w.finish(), payloadOffset };
 }
 
-/** Reads a packet's header; undefined when the bytes are not a well-formed data packet. Never throws. */
-export function decodeDataPacket(bytes: Uint8Array): DataPacket | undefined {
-  if (bytes.length < FIXED_BYTES + 2 || bytes[0] !== DATA_VERSION) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let p = FIXED_BYTES;
-  const sourceLen = bytes[p++] as number;
-  if (p + sourceLen + 1 > bytes.length) return undefined;
-  const sourceAt = p;
-  p += sourceLen;
-  const scxLen = bytes[p++] as number;
-  if (scxLen === 0 || p + scxLen > bytes.length) return undefined;
-  try {
-    const header: DataHeader = {
-      sessionId: bytes.subarray(1, 1 + SESSION_ID_BYTES),
-      channel: view.getUint16(17),
-      seq: view.getUint32(19),
-      timestampMs: view.getFloat64(23),
-      source: sourceNames.decode(bytes, sourceAt, sourceLen),
-      sourceScx: scxNames.decode(bytes, p, scxLen),
-    };
-    return { header, bytes, payloadOffset: p + scxLen };
-  } catch {
-    return undefined;
-  }
+/** Reads the header; the session id is a view into the packet. */
+function readHeader(r: ByteReader): DataHeader {
+  const version = r.u8();
+  if (version !== DATA_VERSION) throw new DecodeError(WireCode.VERSION, `data version ${version}, expected ${DATA_VERSION}`);
+  return {
+    sessionId: r.view(SESSION_ID_BYTES, 'session id'),
+    channel: r.u16(),
+    seq: r.u32(),
+    timestampMs: r.nonNegative('timestamp'),
+    source: sourceNames.read(r, 'source', 0),
+    sourceScx: scxNames.read(r, 'source SCX', 1),
+  };
+}
+
+/** Reads a packet's header; the payload is whatever follows it. Never throws. */
+export function decodeDataPacket(bytes: Uint8Array): Decoded<DataPacket> {
+  return decodeWith(bytes, (r) => ({ header: readHeader(r), bytes, payloadOffset: r.offset }));
 }
 
 /** The payload of a packet (a view, not a copy). */

@@ -2,15 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { FrameDecoder, FrameTooLarge, encodeFrames } from '../../src/net/frame-decoder.ts';
-import { decodeControlFrame, gossamerFrame, moduleFrame } from '../../src/net/control-frame.ts';
-import { decodeHello, encodeHello } from '../../src/net/hello.ts';
 import { formatAddress, parseAddress } from '../../src/net/address.ts';
+import { testSeed } from '../support/seed.ts';
 
-/** Seed of the property runs; FC_SEED=n replays another. */
-const SEED = Number(process.env.FC_SEED ?? 20261126);
+/** Default seed of the property runs (SC_SEED=n runs another: see testSeed). */
+const SEED = 20261126;
 
 describe('length-prefixed framing', () => {
-  it(`reassembles frames however the stream is cut (fast-check seed ${SEED})`, () => {
+  it('reassembles frames however the stream is cut', (t) => {
+    const seed = testSeed(t, SEED);
     fc.assert(
       fc.property(
         fc.array(fc.uint8Array({ maxLength: 300 }), { maxLength: 20 }),
@@ -28,7 +28,7 @@ describe('length-prefixed framing', () => {
           assert.deepEqual(got.map((b) => [...b]), frames.map((f) => [...f]));
         },
       ),
-      { seed: SEED, numRuns: 200 },
+      { seed, numRuns: 200 },
     );
   });
 
@@ -37,49 +37,6 @@ describe('length-prefixed framing', () => {
     const header = Buffer.alloc(4);
     header.writeUInt32BE(101);
     assert.throws(() => d.push(header), FrameTooLarge);
-  });
-});
-
-describe('connection hello', () => {
-  it('round-trips control and data hellos', () => {
-    assert.deepEqual(decodeHello(Buffer.from(encodeHello({ kind: 'control', from: '10.0.0.1:7400' }))), {
-      kind: 'control',
-      from: '10.0.0.1:7400',
-    });
-    const sessionId = Buffer.alloc(16, 7);
-    const data = decodeHello(Buffer.from(encodeHello({ kind: 'data', from: 'h:1', sessionId, channel: 513 })));
-    assert.deepEqual(data, { kind: 'data', from: 'h:1', sessionId, channel: 513 });
-  });
-
-  it('refuses strangers, other versions and truncated hellos with a reason', () => {
-    const good = Buffer.from(encodeHello({ kind: 'control', from: 'h:1' }));
-    assert.equal(decodeHello(Buffer.from('GET / HTTP/1.1\r\n')), 'not a scattercast peer');
-    const v2 = Buffer.from(good);
-    v2[3] = 2;
-    assert.match(decodeHello(v2) as string, /version 2/);
-    assert.equal(typeof decodeHello(good.subarray(0, good.length - 1)), 'string');
-    assert.equal(typeof decodeHello(Buffer.concat([good, Buffer.from([0])])), 'string');
-  });
-});
-
-describe('control frames', () => {
-  it('carry Gossamer and module messages of a session', () => {
-    const id = Buffer.alloc(16, 1);
-    const g = decodeControlFrame(gossamerFrame(id, Buffer.from([9, 9])));
-    assert.equal(g?.type, 'gossamer');
-    assert.deepEqual([...(g?.data ?? [])], [9, 9]);
-    const m = decodeControlFrame(moduleFrame(id, 3, Buffer.from([1])));
-    assert.ok(m?.type === 'module' && m.channel === 3 && m.data[0] === 1);
-  });
-
-  it('decode garbage to undefined, never throwing', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 40 }), (bytes) => {
-        const f = decodeControlFrame(Buffer.from(bytes));
-        if (f) assert.ok(bytes.length >= 17 && (bytes[0] === 1 || bytes[0] === 2));
-      }),
-      { seed: SEED },
-    );
   });
 });
 

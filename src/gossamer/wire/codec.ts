@@ -8,11 +8,12 @@
  *
  * The encoding is canonical: a byte string that decodes re-encodes to exactly the same bytes.
  *
- * `encodeMessage` throws an ScError when handed a message it must not send (its code is the one
- * `decodeMessage` would report for the bytes); `decodeMessage` never throws.
+ * `encodeMessage` throws an ScError when handed a message it must not send; `decodeMessage` never throws
+ * and refuses with the wire codes of core/decoded.ts, like every other format (docs/wire.md).
  */
 
-import { ByteReader, ByteWriter, DecodeError } from '../../core/bytes.ts';
+import { ByteWriter, decodeWith, DecodeError, type ByteReader } from '../../core/bytes.ts';
+import { WireCode, type Decoded } from '../../core/decoded.ts';
 import { ErrorCode, ScError } from '../../core/errors.ts';
 import {
   MAX_ALTERNATIVES,
@@ -38,17 +39,6 @@ const CONNECT_INTENTS: ReadonlySet<number> = new Set(Object.values(ConnectIntent
 
 /** Version byte that opens every message. */
 export const WIRE_VERSION = 1;
-
-/** Why a byte string was not accepted as a message. */
-export type DecodeErrorCode =
-  | typeof ErrorCode.MESSAGE_MALFORMED
-  | typeof ErrorCode.MESSAGE_TOO_LARGE
-  | typeof ErrorCode.MESSAGE_VERSION;
-
-/** The outcome of `decodeMessage`: the message, or a stable code and a human-readable reason. */
-export type DecodeResult =
-  | { ok: true; message: Message }
-  | { ok: false; code: DecodeErrorCode; reason: string };
 
 /* ------------------------------------------------------------------------------------------ */
 /* Encoding                                                                                    */
@@ -216,7 +206,7 @@ export function encodeMessage(msg: Message): Uint8Array {
 function readId(r: ByteReader, what: string): ScxId {
   const start = r.offset;
   const id = r.string(MAX_SCX_ID_BYTES, what);
-  if (id.length === 0) throw new DecodeError(`${what} at offset ${start} is empty`);
+  if (id.length === 0) throw new DecodeError(WireCode.RANGE, `${what} at offset ${start} is empty`);
   return id;
 }
 
@@ -226,22 +216,13 @@ const MIN_ID_BYTES = 2;
 function readIdList(r: ByteReader, max: number, what: string): ScxId[] {
   const start = r.offset;
   const n = r.varuint();
-  if (n > max) throw new DecodeError(`${what} at offset ${start}: ${n} entries exceed limit ${max}`);
+  if (n > max) throw new DecodeError(WireCode.OVERSIZE, `${what} at offset ${start}: ${n} entries exceed limit ${max}`);
   if (n * MIN_ID_BYTES > r.remaining) {
-    throw new DecodeError(`truncated: ${what} at offset ${start} announces ${n} entries, ${r.remaining} bytes left`);
+    throw new DecodeError(WireCode.TRUNCATED, `truncated: ${what} at offset ${start} announces ${n} entries, ${r.remaining} bytes left`);
   }
   const ids: ScxId[] = [];
   for (let i = 0; i < n; i++) ids.push(readId(r, what));
   return ids;
-}
-
-function readNonNegative(r: ByteReader, what: string): number {
-  const start = r.offset;
-  const v = r.f64();
-  if (!(v >= 0) || v === Infinity) {
-    throw new DecodeError(`${what} at offset ${start} is ${v}, not a finite non-negative number`);
-  }
-  return v;
 }
 
 /** Smallest encoded route: an id, an f64 and an empty path's count byte. */
@@ -251,15 +232,15 @@ function readRoutes(r: ByteReader): RouteAdvert[] {
   const start = r.offset;
   const n = r.varuint();
   if (n > MAX_ROUTES_PER_MESSAGE) {
-    throw new DecodeError(`routes at offset ${start}: ${n} entries exceed limit ${MAX_ROUTES_PER_MESSAGE}`);
+    throw new DecodeError(WireCode.OVERSIZE, `routes at offset ${start}: ${n} entries exceed limit ${MAX_ROUTES_PER_MESSAGE}`);
   }
   if (n * MIN_ROUTE_BYTES > r.remaining) {
-    throw new DecodeError(`truncated: routes at offset ${start} announce ${n} entries, ${r.remaining} bytes left`);
+    throw new DecodeError(WireCode.TRUNCATED, `truncated: routes at offset ${start} announce ${n} entries, ${r.remaining} bytes left`);
   }
   const routes: RouteAdvert[] = [];
   for (let i = 0; i < n; i++) {
     const source = readId(r, 'route source');
-    const costMs = readNonNegative(r, 'route cost');
+    const costMs = r.nonNegative('route cost');
     const path = readIdList(r, MAX_PATH_LENGTH, 'route path');
     routes.push({ source, costMs, path });
   }
@@ -287,7 +268,7 @@ function readBody(r: ByteReader, type: number): Message {
     }
     case MessageType.CONNECT:
       const intent = r.u8();
-      if (!CONNECT_INTENTS.has(intent)) throw new DecodeError(`unknown CONNECT intent ${intent}`);
+      if (!CONNECT_INTENTS.has(intent)) throw new DecodeError(WireCode.RANGE, `unknown CONNECT intent ${intent}`);
       return { type: MessageType.CONNECT, intent: intent as ConnectIntentValue };
     case MessageType.CONNECT_ACK: {
       const accepted = r.bool();
@@ -304,7 +285,7 @@ function readBody(r: ByteReader, type: number): Message {
     }
     case MessageType.LEAVE: {
       const scx = readId(r, 'scx');
-      const timestampMs = readNonNegative(r, 'timestamp');
+      const timestampMs = r.nonNegative('timestamp');
       const origin = readId(r, 'origin');
       return { type: MessageType.LEAVE, scx, timestampMs, origin };
     }
@@ -320,43 +301,30 @@ function readBody(r: ByteReader, type: number): Message {
     case MessageType.PONG:
       return { type: MessageType.PONG, nonce: r.u32() };
     default:
-      throw new DecodeError(`unknown message type ${type}`);
+      throw new DecodeError(WireCode.UNKNOWN_TYPE, `unknown message type ${type}`);
   }
 }
 
-function fail(code: DecodeErrorCode, reason: string): DecodeResult {
-  return { ok: false, code, reason };
+/** Reads one whole message: version, type, body, nothing after. */
+function readMessage(r: ByteReader): Message {
+  if (r.remaining > MAX_MESSAGE_BYTES) {
+    throw new DecodeError(WireCode.OVERSIZE, `${r.remaining} bytes exceed limit ${MAX_MESSAGE_BYTES}`);
+  }
+  if (r.remaining === 0) throw new DecodeError(WireCode.TRUNCATED, 'empty message');
+  const version = r.u8();
+  if (version !== WIRE_VERSION) throw new DecodeError(WireCode.VERSION, `wire version ${version}, expected ${WIRE_VERSION}`);
+  const type = r.u8();
+  const message = readBody(r, type);
+  r.end(`message of type ${type}`);
+  return message;
 }
 
 /**
- * Decodes one message from exactly `bytes`. Never throws: any input that is not exactly one
- * well-formed message within the limits gives `ok: false` with ERR_MESSAGE_TOO_LARGE (more than
- * MAX_MESSAGE_BYTES), ERR_MESSAGE_VERSION (first byte is not WIRE_VERSION) or ERR_MESSAGE_MALFORMED
- * (everything else: unknown type, truncation, trailing bytes, limits, empty ids, bad UTF-8, bad
- * numbers, non-canonical varuints or bools).
+ * Decodes one message from exactly `bytes`. Never throws: anything that is not exactly one well-formed
+ * message within the limits is refused with a WireCode (ERR_WIRE_OVERSIZE past MAX_MESSAGE_BYTES or a list
+ * limit, ERR_WIRE_VERSION, ERR_WIRE_UNKNOWN_TYPE, ERR_WIRE_TRUNCATED, ERR_WIRE_TRAILING, ERR_WIRE_RANGE for
+ * empty ids, bad numbers, bools and intents, ERR_WIRE_UTF8, ERR_WIRE_NONCANONICAL for non-minimal varuints).
  */
-export function decodeMessage(bytes: Uint8Array): DecodeResult {
-  try {
-    if (!(bytes instanceof Uint8Array)) return fail(ErrorCode.MESSAGE_MALFORMED, 'input is not a Uint8Array');
-    if (bytes.length > MAX_MESSAGE_BYTES) {
-      return fail(ErrorCode.MESSAGE_TOO_LARGE, `${bytes.length} bytes exceed limit ${MAX_MESSAGE_BYTES}`);
-    }
-    if (bytes.length === 0) return fail(ErrorCode.MESSAGE_MALFORMED, 'empty message');
-    const version = bytes[0]!;
-    if (version !== WIRE_VERSION) {
-      return fail(ErrorCode.MESSAGE_VERSION, `wire version ${version}, expected ${WIRE_VERSION}`);
-    }
-    const r = new ByteReader(bytes);
-    r.u8();
-    const type = r.u8();
-    const message = readBody(r, type);
-    if (r.remaining !== 0) {
-      return fail(ErrorCode.MESSAGE_MALFORMED, `${r.remaining} trailing bytes after message type ${type}`);
-    }
-    return { ok: true, message };
-  } catch (err) {
-    if (err instanceof DecodeError) return fail(ErrorCode.MESSAGE_MALFORMED, err.reason);
-    // Not expected for any input; kept so that a bug here cannot take the receiver down.
-    return fail(ErrorCode.MESSAGE_MALFORMED, `undecodable: ${err instanceof Error ? err.message : 'unknown error'}`);
-  }
+export function decodeMessage(bytes: Uint8Array): Decoded<Message> {
+  return decodeWith(bytes, readMessage);
 }

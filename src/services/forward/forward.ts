@@ -131,9 +131,9 @@ export class ForwardModule implements ServiceModule {
   }
 
   onControl(from: LinkId, data: Uint8Array): void {
-    const source = decodeRelease(data);
-    if (source === undefined) return this.ctx.drop('malformed');
-    this.sources.get(source)?.lingering.delete(from);
+    const release = decodeRelease(data);
+    if (!release.ok) return this.ctx.drop('malformed');
+    this.sources.get(release.value)?.lingering.delete(from);
   }
 
   handleTimeout(now: Millis): void {

@@ -3,7 +3,11 @@
  * `source` it is missing (its own gap, or one a downstream SCX asked for).
  * Layout (big-endian): `[type u8 = 16][sourceScx len u8][sourceScx UTF-8][range count u8]
  * [first seq u32][count u16] * range count`. Ranges are as the sender wrote them; seqs wrap at 2^32.
+ * See docs/wire.md.
  */
+
+import { ByteWriter, decodeWith, DecodeError, type ByteReader } from '../../core/bytes.ts';
+import { WireCode, type Decoded } from '../../core/decoded.ts';
 
 /** The type byte of a NACK (types below 16 belong to the forward module run inside: 1 is its RELEASE). */
 export const NACK_TYPE = 16;
@@ -26,56 +30,56 @@ export interface Nack {
   readonly ranges: readonly SeqRange[];
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
+/** One writer reused by every call: encoding is synchronous, and `finish()` hands out a copy. */
+const writer = new ByteWriter(512);
 
-/** Encodes NACK(source, ranges); throws RangeError on a source over 255 bytes or an out-of-bounds range list. */
+/**
+ * Encodes NACK(source, ranges); throws RangeError on a source of 0 or over 255 bytes, no or over
+ * MAX_NACK_RANGES ranges, a range count outside 1..MAX_NACK_SEQS, or a first seq outside u32.
+ */
 export function encodeNack(source: string, ranges: readonly SeqRange[]): Uint8Array {
-  const s = encoder.encode(source);
-  if (s.length === 0 || s.length > 255) throw new RangeError('NACK source must be 1..255 bytes');
   if (ranges.length === 0 || ranges.length > MAX_NACK_RANGES) throw new RangeError(`a NACK holds 1..${MAX_NACK_RANGES} ranges`);
-  const out = new Uint8Array(3 + s.length + 6 * ranges.length);
-  const view = new DataView(out.buffer);
-  out[0] = NACK_TYPE;
-  out[1] = s.length;
-  out.set(s, 2);
-  let p = 2 + s.length;
-  out[p++] = ranges.length;
+  const w = writer;
+  w.reset();
+  w.u8(NACK_TYPE);
+  w.shortString(source, 1);
+  w.u8(ranges.length);
   for (const r of ranges) {
     if (r.count < 1 || r.count > MAX_NACK_SEQS) throw new RangeError(`range count out of bounds: ${r.count}`);
-    view.setUint32(p, r.first >>> 0);
-    view.setUint16(p + 4, r.count);
-    p += 6;
+    w.u32(r.first);
+    w.u16(r.count);
   }
-  return out;
+  return w.finish();
+}
+
+function readNack(r: ByteReader): Nack {
+  const type = r.u8();
+  if (type !== NACK_TYPE) throw new DecodeError(WireCode.UNKNOWN_TYPE, `unknown reliable control type ${type}`);
+  const source = r.shortString('source', 1);
+  const at = r.offset;
+  const n = r.u8();
+  if (n === 0) throw new DecodeError(WireCode.RANGE, `NACK at offset ${at} has no ranges`);
+  if (n > MAX_NACK_RANGES) throw new DecodeError(WireCode.OVERSIZE, `NACK at offset ${at}: ${n} ranges exceed limit ${MAX_NACK_RANGES}`);
+  const ranges: SeqRange[] = [];
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const first = r.u32();
+    const count = r.u16();
+    if (count === 0) throw new DecodeError(WireCode.RANGE, `range at offset ${r.offset - 6} is empty`);
+    total += count;
+    if (total > MAX_NACK_SEQS) throw new DecodeError(WireCode.OVERSIZE, `NACK names over ${MAX_NACK_SEQS} seqs`);
+    ranges.push({ first, count });
+  }
+  r.end('NACK');
+  return { source, ranges };
 }
 
 /**
- * Decodes a NACK; undefined for anything malformed (wrong type, lengths, empty ranges, more than
- * `MAX_NACK_SEQS` seqs in all, bad UTF-8). Never throws.
+ * Decodes a NACK. Never throws: wrong type, bad lengths, empty ranges, more than `MAX_NACK_SEQS` seqs in
+ * all or bad UTF-8 are refused with their WireCode.
  */
-export function decodeNack(data: Uint8Array): Nack | undefined {
-  if (data.length < 3 || data[0] !== NACK_TYPE) return undefined;
-  const len = data[1] as number;
-  if (len === 0 || data.length < 3 + len) return undefined;
-  const n = data[2 + len] as number;
-  if (n === 0 || n > MAX_NACK_RANGES || data.length !== 3 + len + 6 * n) return undefined;
-  let source: string;
-  try {
-    source = decoder.decode(data.subarray(2, 2 + len));
-  } catch {
-    return undefined;
-  }
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const ranges: SeqRange[] = [];
-  let total = 0;
-  for (let p = 3 + len; p < data.length; p += 6) {
-    const count = view.getUint16(p + 4);
-    total += count;
-    if (count === 0 || total > MAX_NACK_SEQS) return undefined;
-    ranges.push({ first: view.getUint32(p), count });
-  }
-  return { source, ranges };
+export function decodeNack(data: Uint8Array): Decoded<Nack> {
+  return decodeWith(data, readNack);
 }
 
 /** Packs sequence numbers (in sequence order) into the range lists of as many messages as the bounds need. */

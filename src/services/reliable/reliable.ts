@@ -211,11 +211,12 @@ export class ReliableModule implements ServiceModule {
 
   /** A NACK from a downstream link: answer from the cache, or ask upstream once and remember who asked. */
   private onNack(from: LinkId, data: Uint8Array): void {
-    const nack = decodeNack(data);
-    if (!nack) {
+    const decoded = decodeNack(data);
+    if (!decoded.ok) {
       this.stats.malformed++;
       return this.ctx.drop('malformed');
     }
+    const nack = decoded.value;
     this.stats.nacksReceived++;
     const st = this.sources.get(nack.source);
     const upstream = this.ctx.upstream(nack.source);

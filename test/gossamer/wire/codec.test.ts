@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
 import { ByteWriter } from '../../../src/core/bytes.ts';
+import { WireCode, type Decoded } from '../../../src/core/decoded.ts';
 import { ErrorCode, ScError } from '../../../src/core/errors.ts';
 import { buildDigest } from '../../../src/gossamer/membership/digest.ts';
-import { decodeMessage, encodeMessage, WIRE_VERSION, type DecodeResult } from '../../../src/gossamer/wire/codec.ts';
+import { decodeMessage, encodeMessage, WIRE_VERSION } from '../../../src/gossamer/wire/codec.ts';
 import {
   MAX_ALTERNATIVES,
   MAX_DIGEST_BYTES,
@@ -17,10 +18,10 @@ import {
   MAX_WITHDRAWN_PER_MESSAGE,
 } from '../../../src/gossamer/wire/limits.ts';
 import { ConnectIntent, MessageType, type Message, type RouteAdvert } from '../../../src/gossamer/wire/messages.ts';
+import { testSeed } from '../../support/seed.ts';
 
-/** Fixed so that runs are reproducible; override with FC_SEED=<n> to explore. */
-const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : 0x5ca7;
-console.log(`codec.test: fast-check seed ${SEED} (replay with FC_SEED=${SEED})`);
+/** Default seed of the property runs (SC_SEED=n runs another: see testSeed). */
+const SEED = 0x5ca7;
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
@@ -28,10 +29,10 @@ const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\
 function decodeOk(bytes: Uint8Array): Message {
   const result = decodeMessage(bytes);
   if (!result.ok) assert.fail(`expected a message, got ${result.code}: ${result.reason}`);
-  return result.message;
+  return result.value;
 }
 
-function assertRejected(result: DecodeResult, code: string, reason?: RegExp): void {
+function assertRejected(result: Decoded<Message>, code: string, reason?: RegExp): void {
   assert.equal(result.ok, false, 'expected a rejection');
   if (result.ok) return;
   assert.equal(result.code, code, result.reason);
@@ -258,18 +259,18 @@ function garble(bytes: Uint8Array, edits: readonly Edit[]): Uint8Array {
   return Uint8Array.from(out);
 }
 
-const CODES: readonly string[] = [ErrorCode.MESSAGE_MALFORMED, ErrorCode.MESSAGE_TOO_LARGE, ErrorCode.MESSAGE_VERSION];
+const CODES: readonly string[] = Object.values(WireCode);
 
 /** Whatever the input, decoding returns: a message that re-encodes to the input, or a coded refusal. */
 function checkDecodeOf(bytes: Uint8Array): void {
-  let result: DecodeResult;
+  let result: Decoded<Message>;
   try {
     result = decodeMessage(bytes);
   } catch (err) {
     assert.fail(`decodeMessage threw on ${hex(bytes)}: ${String(err)}`);
   }
   if (result.ok) {
-    assert.equal(hex(encodeMessage(result.message)), hex(bytes), 'a decoded message must re-encode to its bytes');
+    assert.equal(hex(encodeMessage(result.value)), hex(bytes), 'a decoded message must re-encode to its bytes');
   } else {
     assert.ok(CODES.includes(result.code), result.code);
     assert.equal(typeof result.reason, 'string');
@@ -278,7 +279,8 @@ function checkDecodeOf(bytes: Uint8Array): void {
 }
 
 describe('properties', () => {
-  it('round trips arbitrary well-formed messages', () => {
+  it('round trips arbitrary well-formed messages', (t) => {
+    const seed = testSeed(t, SEED);
     fc.assert(
       fc.property(messageArb, (message) => {
         const bytes = encodeMessage(message);
@@ -286,80 +288,83 @@ describe('properties', () => {
         assert.deepEqual(decoded, message);
         assert.deepEqual(encodeMessage(decoded), bytes);
       }),
-      { seed: SEED, numRuns: 1000 },
+      { seed, numRuns: 1000 },
     );
   });
 
-  it('rejects every strict prefix of arbitrary messages as malformed', () => {
+  it('rejects every strict prefix of arbitrary messages as truncated', (t) => {
+    const seed = testSeed(t, SEED);
     fc.assert(
       fc.property(messageArb, (message) => {
         const bytes = encodeMessage(message);
-        for (let i = 0; i < bytes.length; i++) assertRejected(decodeMessage(bytes.subarray(0, i)), ErrorCode.MESSAGE_MALFORMED);
+        for (let i = 0; i < bytes.length; i++) assertRejected(decodeMessage(bytes.subarray(0, i)), WireCode.TRUNCATED);
       }),
-      { seed: SEED, numRuns: 100 },
+      { seed, numRuns: 100 },
     );
   });
 
-  it('never throws on garbled messages (flips, insertions, deletions)', () => {
+  it('never throws on garbled messages (flips, insertions, deletions)', (t) => {
+    const seed = testSeed(t, SEED);
     fc.assert(
       fc.property(messageArb, fc.array(editArb, { minLength: 1, maxLength: 6 }), (message, edits) => {
         checkDecodeOf(garble(encodeMessage(message), edits));
       }),
-      { seed: SEED, numRuns: 2000 },
+      { seed, numRuns: 2000 },
     );
   });
 
-  it('never throws on arbitrary bytes behind a valid header', () => {
+  it('never throws on arbitrary bytes behind a valid header', (t) => {
+    const seed = testSeed(t, SEED);
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 15 }), fc.uint8Array({ maxLength: 64 }), (type, body) => {
         checkDecodeOf(Uint8Array.from([WIRE_VERSION, type, ...body]));
       }),
-      { seed: SEED, numRuns: 2000 },
+      { seed, numRuns: 2000 },
     );
   });
 });
 
 describe('strict prefixes', () => {
-  it('rejects every strict prefix of every sample as malformed', () => {
+  it('rejects every strict prefix of every sample as truncated', () => {
     for (const message of SAMPLES) {
       const bytes = encodeMessage(message);
       for (let i = 0; i < bytes.length; i++) {
-        assertRejected(decodeMessage(bytes.subarray(0, i)), ErrorCode.MESSAGE_MALFORMED);
+        assertRejected(decodeMessage(bytes.subarray(0, i)), WireCode.TRUNCATED);
       }
     }
   });
 });
 
 describe('decode rejections', () => {
-  const MALFORMED = ErrorCode.MESSAGE_MALFORMED;
+  const { TRUNCATED, TRAILING, OVERSIZE, VERSION, UNKNOWN_TYPE, RANGE, UTF8, NONCANONICAL } = WireCode;
 
   it('wrong version', () => {
-    assertRejected(decodeMessage(unhex('02 0b')), ErrorCode.MESSAGE_VERSION, /wire version 2, expected 1/);
-    assertRejected(decodeMessage(unhex('00 0b')), ErrorCode.MESSAGE_VERSION);
-    assertRejected(decodeMessage(unhex('ff')), ErrorCode.MESSAGE_VERSION);
+    assertRejected(decodeMessage(unhex('02 0b')), VERSION, /wire version 2, expected 1/);
+    assertRejected(decodeMessage(unhex('00 0b')), VERSION);
+    assertRejected(decodeMessage(unhex('ff')), VERSION);
   });
 
   it('unknown type', () => {
     for (const type of [0, 14, 255]) {
-      assertRejected(decodeMessage(Uint8Array.from([1, type])), MALFORMED, new RegExp(`unknown message type ${type}`));
+      assertRejected(decodeMessage(Uint8Array.from([1, type])), UNKNOWN_TYPE, new RegExp(`unknown message type ${type}`));
     }
   });
 
   it('empty input', () => {
-    assertRejected(decodeMessage(new Uint8Array(0)), MALFORMED, /empty/);
+    assertRejected(decodeMessage(new Uint8Array(0)), TRUNCATED, /empty/);
   });
 
   it('trailing bytes', () => {
-    assertRejected(decodeMessage(unhex('01 0b 00')), MALFORMED, /1 trailing bytes/);
-    assertRejected(decodeMessage(unhex('01 0a 03733137 00000102 ffff')), MALFORMED, /2 trailing bytes/);
+    assertRejected(decodeMessage(unhex('01 0b 00')), TRAILING, /1 trailing bytes/);
+    assertRejected(decodeMessage(unhex('01 0a 03733137 00000102 ffff')), TRAILING, /2 trailing bytes/);
   });
 
   it('oversize input, before anything else', () => {
-    assertRejected(decodeMessage(new Uint8Array(MAX_MESSAGE_BYTES + 1)), ErrorCode.MESSAGE_TOO_LARGE, /65537 bytes/);
+    assertRejected(decodeMessage(new Uint8Array(MAX_MESSAGE_BYTES + 1)), OVERSIZE, /65537 bytes/);
     const big = new Uint8Array(MAX_MESSAGE_BYTES + 1);
     big[0] = WIRE_VERSION;
     big[1] = MessageType.KEEPALIVE;
-    assertRejected(decodeMessage(big), ErrorCode.MESSAGE_TOO_LARGE);
+    assertRejected(decodeMessage(big), OVERSIZE);
   });
 
   it('lists past their limits', () => {
@@ -369,16 +374,16 @@ describe('decode rejections', () => {
     };
     const known = (n: number) => raw((w) => { w.u8(1); w.u8(MessageType.DISCOVERY); idList(n)(w); w.varuint(0); });
     assert.equal(decodeOk(known(MAX_KNOWN_ENTRIES)).type, MessageType.DISCOVERY);
-    assertRejected(decodeMessage(known(MAX_KNOWN_ENTRIES + 1)), MALFORMED, /known at offset 2: 1025 entries exceed limit 1024/);
+    assertRejected(decodeMessage(known(MAX_KNOWN_ENTRIES + 1)), OVERSIZE, /known at offset 2: 1025 entries exceed limit 1024/);
 
     const ack = (n: number) => raw((w) => { w.u8(1); w.u8(MessageType.CONNECT_ACK); w.bool(false); idList(n)(w); });
     assert.equal(decodeOk(ack(MAX_ALTERNATIVES)).type, MessageType.CONNECT_ACK);
-    assertRejected(decodeMessage(ack(MAX_ALTERNATIVES + 1)), MALFORMED, /alternatives .*17 entries exceed limit 16/);
+    assertRejected(decodeMessage(ack(MAX_ALTERNATIVES + 1)), OVERSIZE, /alternatives .*17 entries exceed limit 16/);
 
     const path = (n: number) =>
       raw((w) => { w.u8(1); w.u8(MessageType.STATUS); w.u32(0); w.bool(true); w.bool(false); w.varuint(1); w.string('s'); w.f64(1); idList(n)(w); });
     assert.equal(decodeOk(path(MAX_PATH_LENGTH)).type, MessageType.STATUS);
-    assertRejected(decodeMessage(path(MAX_PATH_LENGTH + 1)), MALFORMED, /route path .*257 entries exceed limit 256/);
+    assertRejected(decodeMessage(path(MAX_PATH_LENGTH + 1)), OVERSIZE, /route path .*257 entries exceed limit 256/);
 
     const routes = (n: number) =>
       raw((w) => {
@@ -390,10 +395,10 @@ describe('decode rejections', () => {
         w.varuint(0);
       });
     assert.equal(decodeOk(routes(MAX_ROUTES_PER_MESSAGE)).type, MessageType.ROUTE_UPDATE);
-    assertRejected(decodeMessage(routes(MAX_ROUTES_PER_MESSAGE + 1)), MALFORMED, /routes .*4097 entries exceed limit 4096/);
+    assertRejected(decodeMessage(routes(MAX_ROUTES_PER_MESSAGE + 1)), OVERSIZE, /routes .*4097 entries exceed limit 4096/);
 
     const withdrawn = raw((w) => { w.u8(1); w.u8(MessageType.ROUTE_UPDATE); w.bool(false); w.varuint(0); idList(MAX_WITHDRAWN_PER_MESSAGE + 1)(w); });
-    assertRejected(decodeMessage(withdrawn), MALFORMED, /withdrawn .*exceed limit/);
+    assertRejected(decodeMessage(withdrawn), OVERSIZE, /withdrawn .*exceed limit/);
   });
 
   it('digests: past the limit, truncated, missing', () => {
@@ -401,60 +406,60 @@ describe('decode rejections', () => {
       raw((w) => { w.u8(1); w.u8(MessageType.DISCOVERY); w.varuint(1); w.string('a'); w.varuint(len); for (let i = 0; i < actual; i++) w.u8(i & 0xff); });
     const full = decodeOk(discovery(MAX_DIGEST_BYTES));
     assert.ok(full.type === MessageType.DISCOVERY && full.digest.length === MAX_DIGEST_BYTES);
-    assertRejected(decodeMessage(discovery(MAX_DIGEST_BYTES + 1)), MALFORMED, /digest at offset 5: 4097 bytes exceed limit 4096/);
+    assertRejected(decodeMessage(discovery(MAX_DIGEST_BYTES + 1)), OVERSIZE, /digest at offset 5: 4097 bytes exceed limit 4096/);
     // The length is checked before the bytes are looked for: a lone huge length is refused as over the limit.
-    assertRejected(decodeMessage(unhex('01 01 00 ffffffffffffff0f')), MALFORMED, /digest .*exceed limit 4096/);
-    assertRejected(decodeMessage(discovery(10, 9)), MALFORMED, /truncated: digest .*needs 10 bytes, 9 left/);
-    assertRejected(decodeMessage(discovery(MAX_DIGEST_BYTES, 0)), MALFORMED, /truncated: digest/);
-    assertRejected(decodeMessage(unhex('01 01 01 0161')), MALFORMED, /truncated: varuint/); // no digest length at all
-    assertRejected(decodeMessage(unhex('01 01 00 02 0102 03')), MALFORMED, /1 trailing bytes/);
-    assertRejected(decodeMessage(unhex('01 01 00 8000')), MALFORMED, /not minimally encoded/);
+    assertRejected(decodeMessage(unhex('01 01 00 ffffffffffffff0f')), OVERSIZE, /digest .*exceed limit 4096/);
+    assertRejected(decodeMessage(discovery(10, 9)), TRUNCATED, /truncated: digest .*needs 10 bytes, 9 left/);
+    assertRejected(decodeMessage(discovery(MAX_DIGEST_BYTES, 0)), TRUNCATED, /truncated: digest/);
+    assertRejected(decodeMessage(unhex('01 01 01 0161')), TRUNCATED, /truncated: varuint/); // no digest length at all
+    assertRejected(decodeMessage(unhex('01 01 00 02 0102 03')), TRAILING, /1 trailing bytes/);
+    assertRejected(decodeMessage(unhex('01 01 00 8000')), NONCANONICAL, /not minimally encoded/);
   });
 
   it('a huge count with no entries behind it, without allocating for it', () => {
-    assertRejected(decodeMessage(unhex('01 01 ff07')), MALFORMED, /truncated: known .*1023 entries/);
-    assertRejected(decodeMessage(unhex('01 01 ffffffffffffff0f')), MALFORMED, /exceed limit/);
+    assertRejected(decodeMessage(unhex('01 01 ff07')), TRUNCATED, /truncated: known .*1023 entries/);
+    assertRejected(decodeMessage(unhex('01 01 ffffffffffffff0f')), OVERSIZE, /exceed limit/);
   });
 
   it('ids: empty, too long, invalid UTF-8', () => {
-    assertRejected(decodeMessage(unhex('01 0a 00 00000001')), MALFORMED, /generator at offset 2 is empty/);
+    assertRejected(decodeMessage(unhex('01 0a 00 00000001')), RANGE, /generator at offset 2 is empty/);
     const long = raw((w) => { w.u8(1); w.u8(MessageType.HEARTBEAT); w.string('x'.repeat(256)); w.u32(1); });
-    assertRejected(decodeMessage(long), MALFORMED, /generator .*256 bytes exceed limit 255/);
-    assertRejected(decodeMessage(unhex('01 0a 01ff 00000001')), MALFORMED, /generator .*invalid UTF-8/);
-    assertRejected(decodeMessage(unhex('01 0a 02c080 00000001')), MALFORMED, /invalid UTF-8/); // overlong NUL
-    assertRejected(decodeMessage(unhex('01 0a 03eda080 00000001')), MALFORMED, /invalid UTF-8/); // surrogate
-    assertRejected(decodeMessage(unhex('01 01 01 0261ff')), MALFORMED, /known .*invalid UTF-8/);
+    assertRejected(decodeMessage(long), OVERSIZE, /generator .*256 bytes exceed limit 255/);
+    assertRejected(decodeMessage(unhex('01 0a 01ff 00000001')), UTF8, /generator .*invalid UTF-8/);
+    assertRejected(decodeMessage(unhex('01 0a 02c080 00000001')), UTF8, /invalid UTF-8/); // overlong NUL
+    assertRejected(decodeMessage(unhex('01 0a 03eda080 00000001')), UTF8, /invalid UTF-8/); // surrogate
+    assertRejected(decodeMessage(unhex('01 01 01 0261ff')), UTF8, /known .*invalid UTF-8/);
   });
 
   it('costs and timestamps: NaN, infinite, negative', () => {
     const status = (cost: string) => unhex(`01 04 00000000 01 00 01 0162 ${cost} 01 0162`);
     assert.equal(decodeOk(status('4000000000000000')).type, MessageType.STATUS);
-    assertRejected(decodeMessage(status('7ff8000000000000')), MALFORMED, /route cost .*NaN/);
-    assertRejected(decodeMessage(status('fff8000000000001')), MALFORMED, /NaN/);
-    assertRejected(decodeMessage(status('7ff0000000000000')), MALFORMED, /Infinity/);
-    assertRejected(decodeMessage(status('bff0000000000000')), MALFORMED, /-1/);
+    assertRejected(decodeMessage(status('7ff8000000000000')), RANGE, /route cost .*NaN/);
+    assertRejected(decodeMessage(status('fff8000000000001')), RANGE, /NaN/);
+    assertRejected(decodeMessage(status('7ff0000000000000')), RANGE, /Infinity/);
+    assertRejected(decodeMessage(status('bff0000000000000')), RANGE, /-1/);
     const leave = (ts: string) => unhex(`01 09 0178 ${ts} 0179`);
-    assertRejected(decodeMessage(leave('7ff8000000000000')), MALFORMED, /timestamp .*NaN/);
-    assertRejected(decodeMessage(leave('fff0000000000000')), MALFORMED, /-Infinity/);
-    assertRejected(decodeMessage(leave('8000000000000001')), MALFORMED, /timestamp/);
+    assertRejected(decodeMessage(leave('7ff8000000000000')), RANGE, /timestamp .*NaN/);
+    assertRejected(decodeMessage(leave('fff0000000000000')), RANGE, /-Infinity/);
+    assertRejected(decodeMessage(leave('8000000000000001')), RANGE, /timestamp/);
   });
 
   it('bools other than 0 and 1, non-minimal varuints', () => {
-    assertRejected(decodeMessage(unhex('01 06 02 00')), MALFORMED, /bool .*not 0 or 1/);
+    assertRejected(decodeMessage(unhex('01 06 02 00')), RANGE, /bool .*not 0 or 1/);
     assert.equal(decodeOk(unhex('01 05 03')).type, MessageType.CONNECT); // UPSTREAM
-    assertRejected(decodeMessage(unhex('01 05 04')), MALFORMED, /unknown CONNECT intent 4/);
-    assertRejected(decodeMessage(unhex('01 05 ff')), MALFORMED, /unknown CONNECT intent 255/);
-    assertRejected(decodeMessage(unhex('01 08 01 8000 00')), MALFORMED, /not minimally encoded/);
+    assertRejected(decodeMessage(unhex('01 05 04')), RANGE, /unknown CONNECT intent 4/);
+    assertRejected(decodeMessage(unhex('01 05 ff')), RANGE, /unknown CONNECT intent 255/);
+    assertRejected(decodeMessage(unhex('01 08 01 8000 00')), NONCANONICAL, /not minimally encoded/);
   });
 
   it('truncation inside a field', () => {
-    assertRejected(decodeMessage(unhex('01 0c 000000')), MALFORMED, /truncated: u32/);
-    assertRejected(decodeMessage(unhex('01 09 0178 3ff80000')), MALFORMED, /truncated: f64/);
+    assertRejected(decodeMessage(unhex('01 0c 000000')), TRUNCATED, /truncated: u32/);
+    assertRejected(decodeMessage(unhex('01 09 0178 3ff80000')), TRUNCATED, /truncated: f64/);
   });
 
   it('input that is not a Uint8Array', () => {
     for (const bad of [null, undefined, 'abc', [1, 11], {}]) {
-      assertRejected(decodeMessage(bad as unknown as Uint8Array), MALFORMED);
+      assertRejected(decodeMessage(bad as unknown as Uint8Array), WireCode.NOT_BYTES);
     }
   });
 });

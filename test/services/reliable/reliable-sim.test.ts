@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import fc from 'fast-check';
 import { forwardUdp } from '../../../src/services/forward/forward.ts';
 import { MAX_NACK_RANGES, NACK_TYPE, decodeNack, encodeNack, toRanges } from '../../../src/services/reliable/nack.ts';
@@ -10,18 +10,22 @@ import { encodeDataPacket, type DataPacket } from '../../../src/session/data-hea
 import { ChannelRuntime } from '../../../src/transport/channel-runtime.ts';
 import type { ServiceModuleFactory } from '../../../src/transport/service-module.ts';
 import { sequenceDefects } from '../../support/sequence.ts';
+import { testSeed } from '../../support/seed.ts';
 import { simStream } from '../../support/sim-stream.ts';
 
-const SEED = Number(process.env.SC_SEED ?? 7);
-const LOSS_SEED = Number(process.env.SC_LOSS_SEED ?? SEED + 1);
+/** Default seed of the simulated stream (SC_SEED=n runs another; its losses follow SC_LOSS_SEED, else seed + 1). */
+const SEED = 7;
 const LOSS = 0.05;
 /** The source sends seqs 0..LAST_SEQ; packets lost on the way at the very end have no later packet to reveal them. */
 const LAST_SEQ = 5949;
 const TAIL_ALLOWANCE = 10;
 
-/** The shared 16-SCX stream with 5% loss per hop. */
-function stream(factory: ServiceModuleFactory): SimDataPlane {
-  return simStream({ factory, seed: SEED, lossRate: LOSS, lossSeed: LOSS_SEED });
+/** The shared 16-SCX stream with 5% loss per hop, its seeds said as the test's diagnostics. */
+function stream(t: TestContext, factory: ServiceModuleFactory): SimDataPlane {
+  const seed = testSeed(t, SEED);
+  const lossSeed = Number(process.env.SC_LOSS_SEED ?? seed + 1);
+  t.diagnostic(`loss seed ${lossSeed} (replay with SC_LOSS_SEED=${lossSeed})`);
+  return simStream({ factory, seed, lossRate: LOSS, lossSeed });
 }
 
 /** Gaps and duplicates (or reorderings) in one SCX's delivered packets. */
@@ -43,9 +47,9 @@ function total(all: readonly ReliableStats[]): ReliableStats {
   return sum;
 }
 
-describe(`the reliable module in the simulator, ${LOSS * 100}% loss per hop (SC_SEED=${SEED} SC_LOSS_SEED=${LOSS_SEED})`, () => {
+describe(`the reliable module in the simulator, ${LOSS * 100}% loss per hop`, () => {
   it('every SCX delivers every packet from its first, in order, without duplicates; NACKs are suppressed', (t) => {
-    const plane = stream(reliable);
+    const plane = stream(t, reliable);
     const stats = plane.delivered.map((_, i) => statsOf(plane, i));
     const sum = total(stats);
     const atSource = stats[3]!;
@@ -77,7 +81,7 @@ describe(`the reliable module in the simulator, ${LOSS * 100}% loss per hop (SC_
   });
 
   it('the same run with the forward module (no repair) shows gaps: the check can fail', (t) => {
-    const plane = stream(forwardUdp);
+    const plane = stream(t, forwardUdp);
     const gaps = plane.delivered.reduce((acc, got) => acc + defects(got).gaps, 0);
     t.diagnostic(`forward: ${gaps} gaps over all SCXs, ${plane.lost} packets lost on hops`);
     assert.ok(gaps > 100, `forward left only ${gaps} gaps`);
@@ -85,7 +89,8 @@ describe(`the reliable module in the simulator, ${LOSS * 100}% loss per hop (SC_
 });
 
 describe('the reliable module control path', () => {
-  it('NACKs round-trip through ranges, wrapping at 2^32', () => {
+  it('NACKs round-trip through ranges, wrapping at 2^32', (t) => {
+    const seed = testSeed(t, SEED);
     fc.assert(
       fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 600 }), fc.nat(), (offsets, base) => {
         const seqs = offsets.sort((a, b) => a - b).map((o) => (base + o) >>> 0);
@@ -93,15 +98,16 @@ describe('the reliable module control path', () => {
         for (const ranges of toRanges(seqs)) {
           assert.ok(ranges.length <= MAX_NACK_RANGES);
           const nack = decodeNack(encodeNack('s3', ranges));
-          assert.equal(nack?.source, 's3');
-          for (const r of nack!.ranges) for (let k = 0; k < r.count; k++) back.push((r.first + k) >>> 0);
+          assert.ok(nack.ok && nack.value.source === 's3');
+          for (const r of nack.value.ranges) for (let k = 0; k < r.count; k++) back.push((r.first + k) >>> 0);
         }
         assert.deepEqual(back, seqs);
       }),
+      { seed },
     );
   });
 
-  it('malformed control messages are dropped and counted, never thrown', () => {
+  it('malformed control messages are dropped and counted, never thrown', (t) => {
     const good = encodeNack('s3', [{ first: 1, count: 2 }]);
     const bad = [
       new Uint8Array(0),
@@ -117,9 +123,10 @@ describe('the reliable module control path', () => {
     const tree = { upstream: () => 'up', downstream: () => [], neighbourIds: () => ['up'] };
     const rt = new ChannelRuntime({ self: 's1', channel: 1, factory: reliable, tree });
     for (const b of bad) assert.doesNotThrow(() => rt.receiveControl(0, 'down', b));
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (b) => void rt.receiveControl(0, 'down', b)));
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 64 }), (b) => void rt.receiveControl(0, 'down', b)), { seed: testSeed(t, SEED) });
     assert.equal(rt.stats.drops.malformed! >= bad.length, true);
-    assert.equal(decodeNack(good)?.ranges.length, 1);
+    const back = decodeNack(good);
+    assert.ok(back.ok && back.value.ranges.length === 1);
   });
 });
 
@@ -134,7 +141,9 @@ describe('the reliable module at one SCX, step by step (paper 5.1)', () => {
   const nacks = (rt: ChannelRuntime): string[] => {
     const out: string[] = [];
     for (let c = rt.pollControl(); c; c = rt.pollControl()) {
-      const n = decodeNack(c.data)!;
+      const d = decodeNack(c.data);
+      assert.ok(d.ok);
+      const n = d.value;
       out.push(`${c.to}:${n.ranges.flatMap((r) => Array.from({ length: r.count }, (_, k) => r.first + k)).join(',')}`);
     }
     return out;

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { WireCode } from '../../src/core/decoded.ts';
+import { decodeHello, encodeHello, type Hello } from '../../src/net/hello.ts';
+import { assertPrefixesTruncated, assertRefused, assertTotal, decodedValue, fcSeed, garbledArb, hex, textArb, unhex } from '../support/wire.ts';
+
+const SEED = fcSeed('hello.test', 0x5ca8);
+
+const ID_SEQ = unhex('000102030405060708090a0b0c0d0e0f');
+
+/** Pinned encodings of every kind (taken from the encoder before it moved onto core/bytes). */
+const GOLDEN: [Hello, string][] = [
+  [{ kind: 'control', from: '10.0.0.1:7400' }, '534358 01 01 0d31302e302e302e313a37343030'],
+  [{ kind: 'data', from: 'h:1', sessionId: ID_SEQ, channel: 513 }, '534358 01 02 03683a31 000102030405060708090a0b0c0d0e0f 0201'],
+  [
+    { kind: 'client', from: 'client-42', sessionId: new Uint8Array(16).fill(0xab), channel: 1, role: 'receive' },
+    '534358 01 03 09636c69656e742d3432 abababababababababababababababab 0001 00',
+  ],
+  [{ kind: 'client', from: 'c', sessionId: new Uint8Array(16), channel: 0xffff, role: 'send' }, '534358 01 03 0163 00000000000000000000000000000000 ffff 01'],
+];
+
+const DATA_TAIL = '000102030405060708090a0b0c0d0e0f 0201';
+
+const MALFORMED: [string, string, string, RegExp?][] = [
+  ['empty input', '', WireCode.TRUNCATED],
+  ['an HTTP request', hex(Buffer.from('GET / HTTP/1.1\r\n')), WireCode.MAGIC, /not a scattercast peer/],
+  ['wrong magic', '534359 01 01 0161', WireCode.MAGIC],
+  ['version 2', '534358 02 01 0161', WireCode.VERSION, /peer speaks protocol version 2, this node 1/],
+  ['version 0', '534358 00', WireCode.VERSION],
+  ['kind 0', '534358 01 00 0161', WireCode.UNKNOWN_TYPE],
+  ['kind 4', '534358 01 04 0161', WireCode.UNKNOWN_TYPE],
+  ['empty address', '534358 01 01 00', WireCode.RANGE],
+  ['address length past the end', '534358 01 01 ff 6162', WireCode.TRUNCATED],
+  ['invalid UTF-8 address', '534358 01 01 02 c328', WireCode.UTF8],
+  ['client role 2', `534358 01 03 0163 ${DATA_TAIL} 02`, WireCode.RANGE],
+  ['client role 255', `534358 01 03 0163 ${DATA_TAIL} ff`, WireCode.RANGE],
+  ['control hello with a session id', `534358 01 01 0163 ${DATA_TAIL}`, WireCode.TRAILING],
+  ['data hello with a role', `534358 01 02 0163 ${DATA_TAIL} 00`, WireCode.TRAILING],
+];
+
+const kindArb = (from: fc.Arbitrary<string>): fc.Arbitrary<Hello> => {
+  const sessionId = fc.uint8Array({ minLength: 16, maxLength: 16 });
+  const channel = fc.integer({ min: 0, max: 0xffff });
+  const opts = { noNullPrototype: true };
+  return fc.oneof(
+    fc.record({ kind: fc.constant('control' as const), from }, opts),
+    fc.record({ kind: fc.constant('data' as const), from, sessionId, channel }, opts),
+    fc.record({ kind: fc.constant('client' as const), from, sessionId, channel, role: fc.constantFrom('receive' as const, 'send' as const) }, opts),
+  );
+};
+
+describe('the connection hello', () => {
+  describe('golden bytes', () => {
+    for (const [hello, bytes] of GOLDEN) {
+      it(`${hello.kind}${hello.kind === 'client' ? ` (${hello.role})` : ''}`, () => {
+        assert.equal(hex(encodeHello(hello)), bytes.replace(/\s+/g, ''));
+        assert.deepEqual(decodedValue(decodeHello(unhex(bytes))), hello);
+      });
+    }
+  });
+
+  describe('malformed hellos are refused with their code', () => {
+    for (const [name, bytes, code, reason] of MALFORMED) it(name, () => assertRefused(decodeHello(unhex(bytes)), code, reason));
+
+    it('every strict prefix is truncated, every extra byte trailing', () => {
+      for (const [, bytes] of GOLDEN) {
+        assertPrefixesTruncated(decodeHello, unhex(bytes));
+        assertRefused(decodeHello(unhex(`${bytes} 00`)), WireCode.TRAILING);
+      }
+    });
+  });
+
+  it(`round-trips any hello, byte for byte (fast-check seed ${SEED})`, () => {
+    const from = textArb(1, 63);
+    fc.assert(
+      fc.property(kindArb(from), (hello) => {
+        const bytes = encodeHello(hello);
+        const back = decodedValue(decodeHello(bytes));
+        assert.deepEqual(back, hello);
+        assert.equal(hex(encodeHello(back)), hex(bytes));
+      }),
+      { seed: SEED, numRuns: 500 },
+    );
+  });
+
+  it(`never throws on garbled hellos (fast-check seed ${SEED})`, () => {
+    fc.assert(
+      fc.property(garbledArb(GOLDEN.map(([, b]) => unhex(b))), (bytes) => assertTotal(decodeHello, encodeHello, bytes)),
+      { seed: SEED, numRuns: 2000 },
+    );
+  });
+
+  it('copies the session id out of the frame', () => {
+    const frame = unhex(GOLDEN[1]![1]);
+    const h = decodedValue(decodeHello(frame));
+    frame.fill(0);
+    assert.ok(h.kind === 'data' && hex(h.sessionId) === hex(ID_SEQ));
+  });
+
+  it('refuses to encode what it could not decode', () => {
+    const bad: Hello[] = [
+      { kind: 'control', from: '' },
+      { kind: 'control', from: 'x'.repeat(256) },
+      { kind: 'control', from: 'a\uD800' },
+      { kind: 'data', from: 'h:1', sessionId: new Uint8Array(17), channel: 1 },
+      { kind: 'data', from: 'h:1', sessionId: ID_SEQ, channel: 65536 },
+      { kind: 'client', from: 'c', sessionId: ID_SEQ, channel: 1, role: 'watch' as 'send' },
+    ];
+    for (const h of bad) assert.throws(() => encodeHello(h), RangeError, JSON.stringify(h));
+  });
+});
