@@ -1,10 +1,11 @@
 import { Option, type Command } from 'commander';
 import { LOG_LEVELS } from '../daemon/log.ts';
 import { runNode } from '../daemon/run-node.ts';
-import { nodeConfig, readNodeConfigFile, type RawNodeConfig } from '../daemon/node-config.ts';
+import { nodeConfig, nodeConfigJson, readNodeConfigFile, type NodeConfigFile } from '../daemon/node-config.ts';
 import { PROFILE_NAMES } from '../gossamer/profiles.ts';
 import { formatAddress } from '../net/address.ts';
 import { intFlag } from './options.ts';
+import { untilStopped } from './signals.ts';
 
 interface NodeFlags {
   config?: string;
@@ -21,6 +22,7 @@ interface NodeFlags {
   profile?: string;
   seed?: number;
   logLevel?: string;
+  printConfig?: boolean;
 }
 
 /** `scattercast node`: runs one node of a cluster until SIGINT/SIGTERM. */
@@ -42,9 +44,12 @@ export function addNode(program: Command, out: (line: string) => void): void {
     .option('--profile <name>', `protocol profile: ${PROFILE_NAMES.join(', ')} (default tuned)`)
     .option('--seed <n>', 'seed of every random choice (default 1)', intFlag('--seed', 0))
     .addOption(new Option('--log-level <level>', 'log level of the JSON-lines logs on stderr (default info)').choices(LOG_LEVELS))
+    .option('--print-config', 'print the effective config as JSON, every default filled in, and exit')
     .action(async (flags: NodeFlags) => {
-      const { raw, baseDir } = flags.config ? readNodeConfigFile(flags.config) : { raw: {} as RawNodeConfig, baseDir: process.cwd() };
-      const sessions = (Array.isArray(raw.sessions) ? raw.sessions : []) as Array<Record<string, unknown>>;
+      // Before any start-up work: a SIGTERM from here on stops the node cleanly (LEAVE), once it has started.
+      const stopped = untilStopped();
+      const { raw, baseDir } = flags.config ? readNodeConfigFile(flags.config) : { raw: {} as NodeConfigFile, baseDir: process.cwd() };
+      const sessions = raw.sessions ?? [];
       flags.announcement.forEach((a, i) => {
         const first = i === 0 && sessions.length === 0;
         sessions.push({
@@ -69,18 +74,11 @@ export function addNode(program: Command, out: (line: string) => void): void {
         },
         baseDir,
       );
+      if (flags.printConfig) return out(JSON.stringify(nodeConfigJson(config), null, 2));
       const running = await runNode(config);
       const dashboard = config.admin ? `; dashboard http://${formatAddress(config.admin)}/dashboard/` : '';
       out(`scattercast node ${running.node.self}: ${running.node.sessions.size} session(s)${dashboard}; Ctrl-C to stop`);
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await stopped;
       await running.stop();
     });
 }

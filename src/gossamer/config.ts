@@ -1,29 +1,34 @@
+import { checkConfig, schemaOf } from '../core/config-check.ts';
 import { ErrorCode, ScError } from '../core/errors.ts';
 import type { Millis } from '../core/time.ts';
 
 /** Every tunable of a Gossamer node, with units in the names. Defaults follow the paper (section 6.1). */
 export interface GossamerConfig {
-  /** k1: most mesh edges this SCX may insert towards others. Default 3. */
+  /** k1: most mesh edges (out-edges) this SCX may insert towards others. Default 3. */
   readonly k1: number;
-  /** k2: most mesh edges this SCX accepts from others; must exceed k1. Default 4. */
+  /** k2: most mesh edges (in-edges) this SCX accepts from others; must exceed k1. Default 4. */
   readonly k2: number;
-  /** Period of a Gossamer round (one DISCOVERY and one REQUEST_STATUS probe), ms. Default 5000. */
+  /** Period of the discovery round (one DISCOVERY exchange) once membership is quiet, and how long growth counts as learning, ms. Default 5000. */
   readonly roundIntervalMs: Millis;
   /** Most SCX ids in one DISCOVERY or DISCOVERY_RESPONSE list (the paper's bound on gamma). Default 30. */
   readonly discoveryBound: number;
-  /** The bound while still learning (membership grew since the last round, or the last answer was news). Default 30. */
+  /** Most SCX ids in one DISCOVERY list while still learning (membership grew within roundIntervalMs, or the last answer was news). Default 30. */
   readonly discoveryBoundLearning: number;
   /** The discovery round's period while still learning, ms (roundIntervalMs once quiet). Default 5000. */
   readonly discoveryLearningIntervalMs: Millis;
   /** Most bytes of the membership digest (a Bloom filter) sent with each DISCOVERY, so answers carry news; 0: none. Default 4096. */
   readonly discoveryDigestMaxBytes: number;
-  /** Extra DISCOVERY exchanges per round, made at once while an answer brings at least bound/2 new SCXs. Default 3. */
+  /** Most extra DISCOVERY exchanges per round, each made at once after an answer that brought at least bound/4 new SCXs. Default 3. */
   readonly discoveryFollowUps: number;
-  /** Hysteresis per known source: H = this x max(1, known sources). Default 0.15. */
+  /** A DISCOVERY_RESPONSE leaves out the asker and the ids it just sent (no news to it); false: a plain random gamma(X) (section 4.1). Default true. */
+  readonly discoveryAnswerSkipsTold: boolean;
+  /** Hysteresis per known source, in cost-function units (each source scores 0..1): H = this x max(1, known sources). Default 0.15. */
   readonly hysteresisPerSource: number;
   /** The optimiser takes a candidate only if routing through it beats our route to some source (no churn over backup edges). Default true. */
   readonly requireRouteGain: boolean;
-  /** What "beats" means above, and for evicting an idle inbound edge: our route cost cut by at least this fraction. Default 0.2. */
+  /** Fig. 3's cost function scores a member whose route to a source runs through this SCX 1.0 (as if it had none); false: edge + its advertised cost. Default true. */
+  readonly loopingRouteScoresWorst: boolean;
+  /** What "beats" means above, and for evicting an idle inbound edge: our route cost cut by at least this fraction (0..1). Default 0.2. */
   readonly routeGainFraction: number;
   /** Probe members in shuffled cycles (each once before any twice) rather than at random. Default true. */
   readonly probeInCycles: boolean;
@@ -31,7 +36,7 @@ export interface GossamerConfig {
   readonly probeNearestFirst: boolean;
   /** With requireRouteGain: do not probe a member whose link alone costs more than a route through it could win. Default true. */
   readonly skipHopelessProbes: boolean;
-  /** Period of the mesh optimisation round (probes of candidates), ms. Default 5000. */
+  /** Period of the mesh optimisation round (REQUEST_STATUS probes of candidates), ms. Default 5000. */
   readonly probeIntervalMs: Millis;
   /** Each probe cycle that finds nothing doubles that period, up to this, ms; a new edge resets it. Default 5000. */
   readonly probeIntervalMaxMs: Millis;
@@ -41,6 +46,8 @@ export interface GossamerConfig {
   readonly routeUpdateIntervalMs: Millis;
   /** Triggered updates go out at most once per this, ms: the first at once, later changes batched (BGP's MRAI). Default 500. */
   readonly routeUpdateMinIntervalMs: Millis;
+  /** Route changes go out at once as triggered updates; false: in the periodic update only (section 6.1), save after a LEAVE or failure (4.2.2); a new edge gets the table either way. Default true. */
+  readonly triggeredRouteUpdates: boolean;
   /** Period of the liveness tick: keepalives on quiet edges, timeouts, expiries, ms. Default 1000. */
   readonly keepaliveIntervalMs: Millis;
   /** A neighbour silent this long is suspected (then pinged for suspicionMs before it is declared failed), ms. Default 3500. */
@@ -63,7 +70,7 @@ export interface GossamerConfig {
   readonly healDampingMs: Millis;
   /** Most CONNECT attempts in one heal, following the alternatives of each refusal. Default 8. */
   readonly healMaxAttempts: number;
-  /** A re-measured link cost changes routes only if it moved by more than this fraction. Default 0.05. */
+  /** A re-measured link cost changes routes only if it moved by more than this fraction of the old cost. Default 0.05. */
   readonly linkCostChangeFraction: number;
 }
 
@@ -77,6 +84,7 @@ export const DEFAULT_GOSSAMER_CONFIG: GossamerConfig = Object.freeze({
   discoveryLearningIntervalMs: 5000,
   discoveryFollowUps: 3,
   discoveryDigestMaxBytes: 4096,
+  discoveryAnswerSkipsTold: true,
   hysteresisPerSource: 0.15,
   evictIdleInbound: true,
   probeInCycles: true,
@@ -85,9 +93,11 @@ export const DEFAULT_GOSSAMER_CONFIG: GossamerConfig = Object.freeze({
   probeIntervalMaxMs: 5000,
   skipHopelessProbes: true,
   requireRouteGain: true,
+  loopingRouteScoresWorst: true,
   routeGainFraction: 0.2,
   routeUpdateIntervalMs: 30000,
   routeUpdateMinIntervalMs: 500,
+  triggeredRouteUpdates: true,
   keepaliveIntervalMs: 1000,
   neighbourTimeoutMs: 3500,
   suspicionMs: 2000,
@@ -120,8 +130,15 @@ const POSITIVE_DURATIONS = [
   'heartbeatTimeoutMs',
 ] as const;
 
-/** Merges overrides onto the defaults and validates; throws ScError(ERR_CONFIG_INVALID) on a bad value. */
+/** The keys of GossamerConfig and their JSON types, derived from the defaults: a key added there is checked too. */
+export const GOSSAMER_CONFIG_SCHEMA = schemaOf(DEFAULT_GOSSAMER_CONFIG);
+
+/**
+ * Merges overrides onto the defaults and validates: an unknown key or wrong type throws a ConfigError
+ * (ERR_CONFIG_UNKNOWN_KEY, ERR_CONFIG_TYPE), a bad value ScError(ERR_CONFIG_INVALID).
+ */
 export function gossamerConfig(overrides: Partial<GossamerConfig> = {}): GossamerConfig {
+  checkConfig(overrides, GOSSAMER_CONFIG_SCHEMA);
   const c: GossamerConfig = { ...DEFAULT_GOSSAMER_CONFIG, ...overrides };
   const bad = (msg: string): never => {
     throw new ScError(ErrorCode.CONFIG_INVALID, msg);

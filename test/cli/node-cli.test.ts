@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { nodeConfig, readNodeConfigFile } from '../../src/daemon/node-config.ts';
 import { freePort } from '../../src/net/free-port.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sc-node-cli-'));
@@ -13,9 +14,9 @@ const file = (name: string, text: string): string => {
   return path;
 };
 
-function scattercast(...args: string[]): { status: number | null; stderr: string } {
+function scattercast(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['bin/scattercast.js', ...args], { encoding: 'utf8', timeout: 30000 });
-  return { status: r.status, stderr: r.stderr };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** The command must refuse with exit 2 and one line naming the error code: no stack trace. */
@@ -31,8 +32,27 @@ describe('scattercast node: bad input', () => {
   it('refuses a missing or malformed config file', () => {
     refuses('ERR_CONFIG_INVALID', '--config', join(dir, 'nope.json'));
     refuses('ERR_CONFIG_INVALID', '--config', file('bad.json', '{ "listen": '));
-    refuses('ERR_CONFIG_INVALID', '--config', file('unknown.json', '{ "listen": "127.0.0.1:1", "lisen": 1 }'));
     refuses('ERR_CONFIG_INVALID', '--listen', 'nowhere');
+  });
+
+  it('refuses an unknown key or a wrong type in the config file, naming its path', () => {
+    refuses('ERR_CONFIG_UNKNOWN_KEY', '--config', file('unknown.json', '{ "listen": "127.0.0.1:1", "lisen": 1 }'));
+    refuses('ERR_CONFIG_UNKNOWN_KEY', '--config', file('hysteresis.json', '{ "gossamer": { "hysteresis": 0.9 } }'));
+    refuses('ERR_CONFIG_TYPE', '--config', file('gain.json', '{ "gossamer": { "requireRouteGain": "false" } }'));
+    refuses('ERR_CONFIG_TYPE', '--config', file('list.json', '[]'));
+    assert.match(scattercast('node', '--config', join(dir, 'hysteresis.json')).stderr, /gossamer\.hysteresis/);
+    assert.match(scattercast('node', '--config', join(dir, 'gain.json')).stderr, /gossamer\.requireRouteGain must be a boolean/);
+  });
+
+  it('--print-config prints the effective config, which the loader accepts back', () => {
+    const config = file('print.json', JSON.stringify({ gossamer: { k2: 5 }, sessions: [{ announcement: '<SCATTERCAST name="scast://a/b"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>127.0.0.1:9</RENDEZVOUS></SCATTERCAST>' }] }));
+    const r = scattercast('node', '--config', config, '--listen', '127.0.0.1:7499', '--seed', '4', '--print-config');
+    assert.equal(r.status, 0, r.stderr);
+    const printed = JSON.parse(r.stdout) as { listen: string; seed: number; pingIntervalMs: number; gossamer: { k2: number; probeIntervalMs: number } };
+    assert.deepEqual([printed.listen, printed.seed, printed.pingIntervalMs, printed.gossamer.k2, printed.gossamer.probeIntervalMs], ['127.0.0.1:7499', 4, 2000, 5, 1000]);
+    const { raw, baseDir } = readNodeConfigFile(file('printed.json', r.stdout));
+    assert.deepEqual(JSON.parse(JSON.stringify(nodeConfig(raw, baseDir).gossamer)), printed.gossamer);
+    assert.equal(scattercast('node', '--config', join(dir, 'printed.json'), '--print-config').stdout, r.stdout);
   });
 
   it('refuses hostile or invalid announcements with their codes', () => {
