@@ -14,7 +14,7 @@ import { parseAnnouncement } from '../session/announcement.ts';
 import type { ClusterPlacement } from '../cluster/cluster-placement.ts';
 import { readJsonObject, requestInvalid, sendError, sendJson, STATUS } from '../net/http-json.ts';
 import { joinHere } from './local-join.ts';
-import { renderMetrics } from './metrics.ts';
+import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import { nodeState } from './node-state.ts';
 import type { ScxNode } from './scx-node.ts';
 import { SHARED_PROBE_MAX_PEERS } from '../cluster/shared-probe.ts';
@@ -45,9 +45,10 @@ export async function startAdminServer(node: ScxNode, at: Address, options: Admi
   const dashboard = new DashboardServer(options.snapshot);
   const routes: Record<string, Record<string, Route>> = {
     '/metrics': {
-      GET: (_req, res) => {
-        res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-        res.end(renderMetrics(node, options.placement));
+      GET: async (_req, res) => {
+        const text = await renderMetrics(node, options.placement);
+        res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE });
+        res.end(text);
       },
     },
     '/state': { GET: (_req, res) => sendJson(res, 200, nodeState(node, options.cluster)) },

@@ -1,80 +1,142 @@
 /**
- * `/metrics` in the Prometheus text format (version 0.0.4): sessions, neighbours, routes, per-channel packets
- * and bytes in and out, drops by reason, probe RTTs, and the node's own counters.
+ * `/metrics` in the Prometheus text format (version 0.0.4), through prom-client: sessions, neighbours, routes,
+ * per-channel packets and bytes in and out, drops by reason, probe RTTs, the node's own counters, the node's
+ * histograms (`node-histograms.ts`), and the process's default metrics (event-loop lag, GC, heap, handles).
+ *
+ * Each node has its own Registry (several nodes share a process in the demo and the tests); the process metrics
+ * live in one registry per process (`processMetrics`), merged in at each scrape. Nothing is counted twice: the
+ * gauges and counters are read from the state the node already keeps when a scrape asks, so the data path only
+ * ever increments its plain counters and observes the sampled histograms.
  */
 
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { ClusterPlacement } from '../cluster/cluster-placement.ts';
+import { processMetrics } from './node-histograms.ts';
 import type { ScxNode } from './scx-node.ts';
 
-type Sample = [labels: Record<string, string | number>, value: number];
+type Labels = Record<string, string | number>;
+type Sample = [labels: Labels, value: number];
+
+/** The content type of what `renderMetrics` returns. */
+export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
+
+interface NodeRegistry {
+  readonly registry: Registry;
+  placementAdded: boolean;
+}
+
+const registries = new WeakMap<ScxNode, NodeRegistry>();
 
 /** Renders the node's metrics, and its frontend's placement if it spreads sessions over a cluster. */
-export function renderMetrics(node: ScxNode, placement?: ClusterPlacement): string {
-  const out: string[] = [];
-  const family = (name: string, type: 'gauge' | 'counter', help: string, samples: Sample[]): void => {
-    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    for (const [labels, value] of samples) out.push(`${name}${formatLabels(labels)} ${value}`);
-  };
-  const sessions = [...node.sessions.values()];
-  const perSession = (f: (s: (typeof sessions)[number]) => number): Sample[] => sessions.map((s) => [{ session: s.name }, f(s)]);
-  const perChannel = (f: (c: ChannelStatsLike) => number): Sample[] =>
-    sessions.flatMap((s) => [...s.channels].map(([id, ch]): Sample => [{ session: s.name, channel: id }, f(ch.runtime.stats)]));
+export async function renderMetrics(node: ScxNode, placement?: ClusterPlacement): Promise<string> {
+  let entry = registries.get(node);
+  if (!entry) {
+    entry = { registry: nodeRegistry(node), placementAdded: false };
+    registries.set(node, entry);
+  }
+  if (placement && !entry.placementAdded) {
+    addPlacement(entry.registry, placement);
+    entry.placementAdded = true;
+  }
+  return Registry.merge([entry.registry, processMetrics()]).metrics();
+}
 
-  family('scattercast_sessions', 'gauge', 'Sessions this node hosts an SCX for.', [[{}, sessions.length]]);
-  family('scattercast_neighbours', 'gauge', 'Mesh neighbours of the SCX.', perSession((s) => s.gossamer.neighbours.size));
-  family('scattercast_routes', 'gauge', 'Sources the SCX has a route to.', perSession((s) => s.gossamer.routes.size));
-  family('scattercast_members_known', 'gauge', 'SCXs of the session known alive.', perSession((s) => s.gossamer.membership.size));
-  family('scattercast_control_messages_sent_total', 'counter', 'Gossamer messages sent.', perSession((s) => s.gossamer.stats.messagesSent));
-  family('scattercast_control_bytes_sent_total', 'counter', 'Gossamer bytes sent.', perSession((s) => s.gossamer.stats.bytesSent));
-  family('scattercast_control_messages_received_total', 'counter', 'Gossamer messages received.', perSession((s) => s.gossamer.stats.messagesReceived));
-  family('scattercast_channel_packets_in_total', 'counter', 'Data packets into the channel.', perChannel((c) => c.packetsIn));
-  family('scattercast_channel_bytes_in_total', 'counter', 'Data bytes into the channel.', perChannel((c) => c.bytesIn));
-  family('scattercast_channel_packets_out_total', 'counter', 'Data packets written to links.', perChannel((c) => c.packetsOut));
-  family('scattercast_channel_bytes_out_total', 'counter', 'Data bytes written to links.', perChannel((c) => c.bytesOut));
-  family('scattercast_channel_delivered_total', 'counter', 'Data packets handed to local clients.', perChannel((c) => c.delivered));
-  family(
-    'scattercast_channel_drops_total',
-    'counter',
-    'Data packets dropped, by reason.',
-    sessions.flatMap((s) =>
+/** A family read from state at scrape time: `read` gives every sample (a series it no longer gives is gone). */
+function family(registry: Registry, type: 'gauge' | 'counter', name: string, help: string, labelNames: string[], read: () => Sample[]): void {
+  if (type === 'gauge') {
+    const g: Gauge = new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        g.reset();
+        for (const [labels, value] of read()) g.set(labels, value);
+      },
+    });
+  } else {
+    const c: Counter = new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      collect() {
+        c.reset();
+        for (const [labels, value] of read()) c.inc(labels, value);
+      },
+    });
+  }
+}
+
+function nodeRegistry(node: ScxNode): Registry {
+  const r = new Registry();
+  const sessions = () => [...node.sessions.values()];
+  const perSession = (f: (s: ReturnType<typeof sessions>[number]) => number) => (): Sample[] => sessions().map((s) => [{ session: s.name }, f(s)]);
+  const perChannel = (f: (c: ChannelStatsLike) => number) => (): Sample[] =>
+    sessions().flatMap((s) => [...s.channels].map(([id, ch]): Sample => [{ session: s.name, channel: id }, f(ch.runtime.stats)]));
+  const one = (f: () => number) => (): Sample[] => [[{}, f()]];
+  const S = ['session'];
+  const SC = ['session', 'channel'];
+
+  family(r, 'gauge', 'scattercast_sessions', 'Sessions this node hosts an SCX for.', [], one(() => node.sessions.size));
+  family(r, 'gauge', 'scattercast_neighbours', 'Mesh neighbours of the SCX.', S, perSession((s) => s.gossamer.neighbours.size));
+  family(r, 'gauge', 'scattercast_routes', 'Sources the SCX has a route to.', S, perSession((s) => s.gossamer.routes.size));
+  family(r, 'gauge', 'scattercast_members_known', 'SCXs of the session known alive.', S, perSession((s) => s.gossamer.membership.size));
+  family(r, 'counter', 'scattercast_control_messages_sent_total', 'Gossamer messages sent.', S, perSession((s) => s.gossamer.stats.messagesSent));
+  family(r, 'counter', 'scattercast_control_bytes_sent_total', 'Gossamer bytes sent.', S, perSession((s) => s.gossamer.stats.bytesSent));
+  family(r, 'counter', 'scattercast_control_messages_received_total', 'Gossamer messages received.', S, perSession((s) => s.gossamer.stats.messagesReceived));
+  family(r, 'counter', 'scattercast_suspect_hints_total', 'Neighbours suspected at once on a broken connection, before any timeout.', S, perSession((s) => s.gossamer.stats.suspectHints));
+  family(r, 'counter', 'scattercast_channel_packets_in_total', 'Data packets into the channel.', SC, perChannel((c) => c.packetsIn));
+  family(r, 'counter', 'scattercast_channel_bytes_in_total', 'Data bytes into the channel.', SC, perChannel((c) => c.bytesIn));
+  family(r, 'counter', 'scattercast_channel_packets_out_total', 'Data packets written to links.', SC, perChannel((c) => c.packetsOut));
+  family(r, 'counter', 'scattercast_channel_bytes_out_total', 'Data bytes written to links.', SC, perChannel((c) => c.bytesOut));
+  family(r, 'counter', 'scattercast_channel_delivered_total', 'Data packets handed to local clients.', SC, perChannel((c) => c.delivered));
+  family(r, 'counter', 'scattercast_channel_drops_total', 'Data packets dropped, by reason.', [...SC, 'reason'], () =>
+    sessions().flatMap((s) =>
       [...s.channels].flatMap(([id, ch]) =>
         Object.entries(ch.runtime.stats.drops).map(([reason, n]): Sample => [{ session: s.name, channel: id, reason }, n ?? 0]),
       ),
     ),
   );
-  family(
-    'scattercast_module_counter',
-    'counter',
-    "A service module's own counters, by name.",
-    sessions.flatMap((s) =>
+  family(r, 'counter', 'scattercast_module_events_total', "A service module's own counters, by name.", [...SC, 'counter'], () =>
+    sessions().flatMap((s) =>
       [...s.channels].flatMap(([id, ch]) =>
         Object.entries(ch.runtime.module.counters?.() ?? {}).map(([counter, n]): Sample => [{ session: s.name, channel: id, counter }, n]),
       ),
     ),
   );
-  const rtts = [...node.probe.cache].filter(([, e]) => e.rttMs !== undefined);
-  family('scattercast_probe_rtt_ms', 'gauge', 'Smoothed round-trip time to a peer, ms.', rtts.map(([peer, e]) => [{ peer }, e.rttMs as number]));
-  family('scattercast_probe_pings_sent_total', 'counter', 'Probe pings sent to a peer.', [...node.probe.cache].map(([peer, e]) => [{ peer }, e.sent]));
-  family('scattercast_clients', 'gauge', 'Clients attached over unicast, by role.', [
+  family(r, 'gauge', 'scattercast_probe_rtt_seconds', 'Smoothed round-trip time to a peer, seconds.', ['peer'], () =>
+    [...node.probe.cache].flatMap(([peer, e]): Sample[] => (e.rttMs === undefined ? [] : [[{ peer }, e.rttMs / 1000]])),
+  );
+  family(r, 'counter', 'scattercast_probe_pings_sent_total', 'Probe pings sent to a peer.', ['peer'], () => [...node.probe.cache].map(([peer, e]) => [{ peer }, e.sent]));
+  family(r, 'gauge', 'scattercast_clients', 'Clients attached over unicast, by role.', ['role'], () => [
     [{ role: 'receive' }, node.clients.receiverCount],
     [{ role: 'send' }, node.clients.senderCount],
   ]);
-  family('scattercast_clients_refused_total', 'counter', 'Client connections refused (no such session or channel here).', [[{}, node.clients.refused]]);
-  family('scattercast_clients_cut_off_total', 'counter', 'Receivers cut off for reading too slowly.', [[{}, node.clients.cutOff]]);
-  family('scattercast_control_connections', 'gauge', 'Open control connections to peer nodes.', [[{}, node.tcp.controlPeers().length]]);
-  family('scattercast_unknown_session_total', 'counter', 'Frames for sessions this node does not host.', [[{}, node.counters.unknownSession]]);
-  family('scattercast_malformed_total', 'counter', 'Frames or packets that failed to decode.', [[{}, node.counters.malformed]]);
-  family('scattercast_sessions_failed_total', 'counter', 'Sessions stopped by an error in their code.', [[{}, node.counters.sessionsFailed]]);
-  family('scattercast_udp_send_errors_total', 'counter', 'Datagrams the kernel refused.', [[{}, node.udp.sendErrors]]);
-  if (placement) {
-    const members = [...placement.health];
-    const placed = (m: string): number => [...placement.placements.values()].filter((p) => p.member === m).length;
-    family('scattercast_cluster_member_healthy', 'gauge', 'Whether the frontend sees a cluster member healthy (1) or not (0).', members.map(([m, h]) => [{ member: m }, h.healthy ? 1 : 0]));
-    family('scattercast_cluster_sessions_placed', 'gauge', 'Sessions the frontend placed on a member.', members.map(([m]) => [{ member: m }, placed(m)]));
-    family('scattercast_cluster_sessions_moved_total', 'counter', 'Sessions moved off a member that went down.', [[{}, placement.counters.moved]]);
-    family('scattercast_cluster_session_moves_failed_total', 'counter', 'Sessions that could not be moved (no healthy member took them).', [[{}, placement.counters.moveFailed]]);
-  }
-  return `${out.join('\n')}\n`;
+  family(r, 'counter', 'scattercast_clients_refused_total', 'Client connections refused (no such session or channel here).', [], one(() => node.clients.refused));
+  family(r, 'counter', 'scattercast_clients_cut_off_total', 'Receivers cut off for reading too slowly.', [], one(() => node.clients.cutOff));
+  family(r, 'gauge', 'scattercast_control_connections', 'Open control connections to peer nodes.', [], one(() => node.tcp.controlPeers().length));
+  family(r, 'counter', 'scattercast_unknown_session_total', 'Frames for sessions this node does not host.', [], one(() => node.counters.unknownSession));
+  family(r, 'counter', 'scattercast_malformed_total', 'Frames or packets that failed to decode.', [], one(() => node.counters.malformed));
+  family(r, 'counter', 'scattercast_sessions_failed_total', 'Sessions stopped by an error in their code.', [], one(() => node.counters.sessionsFailed));
+  family(r, 'counter', 'scattercast_udp_send_errors_total', 'Datagrams the kernel refused.', [], one(() => node.udp.sendErrors));
+  r.registerMetric(node.histograms.probeRtt);
+  r.registerMetric(node.histograms.relayDelay);
+  return r;
+}
+
+/** The frontend's view of its cluster. */
+function addPlacement(r: Registry, placement: ClusterPlacement): void {
+  const members = () => [...placement.health];
+  const placed = (m: string): number => [...placement.placements.values()].filter((p) => p.member === m).length;
+  family(r, 'gauge', 'scattercast_cluster_member_healthy', 'Whether the frontend sees a cluster member healthy (1) or not (0).', ['member'], () =>
+    members().map(([m, h]) => [{ member: m }, h.healthy ? 1 : 0]),
+  );
+  family(r, 'gauge', 'scattercast_cluster_sessions_placed', 'Sessions the frontend placed on a member.', ['member'], () => members().map(([m]) => [{ member: m }, placed(m)]));
+  family(r, 'counter', 'scattercast_cluster_sessions_moved_total', 'Sessions moved off a member that went down.', [], () => [[{}, placement.counters.moved]]);
+  family(r, 'counter', 'scattercast_cluster_session_moves_failed_total', 'Sessions that could not be moved (no healthy member took them).', [], () => [
+    [{}, placement.counters.moveFailed],
+  ]);
 }
 
 interface ChannelStatsLike {
@@ -83,9 +145,4 @@ interface ChannelStatsLike {
   packetsOut: number;
   bytesOut: number;
   delivered: number;
-}
-
-function formatLabels(labels: Record<string, string | number>): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
-  return parts.length === 0 ? '' : `{${parts.join(',')}}`;
 }

@@ -11,7 +11,7 @@ import type { FramedConnection } from '../net/framed-connection.ts';
 import type { Hello } from '../net/hello.ts';
 import { Probe, type ProbeModule, type ProbeOptions } from '../net/probe.ts';
 import { TcpEndpoint } from '../net/tcp-endpoint.ts';
-import { UdpEndpoint } from '../net/udp-endpoint.ts';
+import { UdpEndpoint, UdpType } from '../net/udp-endpoint.ts';
 import type { Announcement } from '../session/announcement.ts';
 import { decodeDataPacket, type DataPacket } from '../session/data-header.ts';
 import { sessionIdHex } from '../session/name.ts';
@@ -21,6 +21,7 @@ import { ClientLinks } from './client-links.ts';
 import { DataLinks } from './data-links.ts';
 import { LocalMulticast, type MulticastOptions } from './local-multicast.ts';
 import type { Logger } from './log.ts';
+import { NodeHistograms } from './node-histograms.ts';
 import { RateMeter } from './rate-meter.ts';
 import { SessionRuntime } from './session-runtime.ts';
 import { SharedProbe, type SharedProbeOptions } from '../cluster/shared-probe.ts';
@@ -72,6 +73,8 @@ export class ScxNode {
   readonly received = new RateMeter();
   /** Local multicast, if the node serves it. */
   readonly multicast: LocalMulticast | undefined;
+  /** Probe RTTs and sampled relay delays, for /metrics. */
+  readonly histograms = new NodeHistograms();
   private readonly listeners: DeliveryListener[] = [];
   private stopped = false;
   private rateTimer: NodeJS.Timeout | undefined;
@@ -90,7 +93,7 @@ export class ScxNode {
       log,
     });
     this.udp = new UdpEndpoint({
-      onProbe: (from, type, nonce, sentMs) => this.probe.onProbe(from, type, nonce, sentMs),
+      onProbe: (from, type, nonce, sentMs) => this.onProbe(from, type, nonce, sentMs),
       onData: (from, bytes) => this.onUdpData(from, bytes),
       log,
     });
@@ -156,6 +159,7 @@ export class ScxNode {
       deliver: (channel, packet) => {
         for (const fn of this.listeners) fn(s, channel, packet);
       },
+      relayDelay: (ms) => this.histograms.relayDelay.observe(ms / 1000),
       failed: (err) => {
         this.counters.sessionsFailed++;
         this.sessions.delete(hex);
@@ -185,12 +189,21 @@ export class ScxNode {
     this.o.log('info', 'node stopped', { address: this.self });
   }
 
+  /** A PING or ECHO: to the probe module; an echo it took as a sample goes to the RTT histogram too. */
+  private onProbe(from: string, type: number, nonce: number, sentMs: number): void {
+    const e = type === UdpType.ECHO ? this.probe.cache.get(from) : undefined;
+    const received = e?.received;
+    this.probe.onProbe(from, type, nonce, sentMs);
+    if (e && e.received !== received && e.lastMs !== undefined) this.histograms.probeRtt.observe(e.lastMs / 1000);
+  }
+
   private onControl(from: string, frame: Buffer): void {
-    const f = decodeControlFrame(frame);
-    if (!f) {
+    const d = decodeControlFrame(frame);
+    if (!d.ok) {
       this.counters.malformed++;
       return;
     }
+    const f = d.value;
     const s = this.sessions.get(f.sessionId.toString('hex'));
     if (!s) {
       this.counters.unknownSession++;
@@ -213,7 +226,7 @@ export class ScxNode {
       for (const f of frames) {
         bytes += f.length;
         const p = decodeDataPacket(f);
-        if (p) packets.push(p);
+        if (p.ok) packets.push(p.value);
         else this.counters.malformed++;
       }
       this.received.add(hello.from, frames.length, bytes);
@@ -225,11 +238,12 @@ export class ScxNode {
 
   private onUdpData(from: string, bytes: Buffer): void {
     this.received.add(from, 1, bytes.length);
-    const p = decodeDataPacket(bytes);
-    if (!p) {
+    const d = decodeDataPacket(bytes);
+    if (!d.ok) {
       this.counters.malformed++;
       return;
     }
+    const p = d.value;
     const s = this.sessions.get(Buffer.from(p.header.sessionId).toString('hex'));
     if (!s) {
       this.counters.unknownSession++;

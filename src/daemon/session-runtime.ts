@@ -16,6 +16,7 @@ import type { ServiceRegistry } from '../transport/registry.ts';
 import { LOCAL_LINK, type DataTransport } from '../transport/service-module.ts';
 import { treeViewOf } from '../transport/tree-view.ts';
 import { monotonicMs, wallClockMs } from './clock.ts';
+import { RELAY_SAMPLE_EVERY } from './node-histograms.ts';
 
 /** What a session needs from its node: sockets, the probe module and local clients. */
 export interface SessionIo {
@@ -33,6 +34,8 @@ export interface SessionIo {
   deliver(channel: number, packet: DataPacket): void;
   /** The session failed and stopped; `err` says why. */
   failed(err: unknown): void;
+  /** A sampled packet (1 in RELAY_SAMPLE_EVERY from peers) took `ms` from arrival to its first write on a link. */
+  relayDelay(ms: number): void;
 }
 
 /** A channel at this SCX. */
@@ -43,7 +46,15 @@ interface Channel {
   nextSeq: number;
   /** The module's deadline when the timer was last armed. */
   armedDeadline: Millis | undefined;
+  /** Packets from peers until the next relay-delay sample. */
+  sampleIn: number;
+  /** The sampled packet not yet written, and when it arrived. */
+  sample: DataPacket | undefined;
+  sampleAt: Millis;
 }
+
+/** A sampled packet still unwritten after this long no longer blocks the next sample (it was dropped), ms. */
+const SAMPLE_STALE_MS = 30_000;
 
 /** Most bytes of one link taken off its scheduler per write. */
 const WRITE_BUDGET_BYTES = 256 * 1024;
@@ -78,7 +89,15 @@ export class SessionRuntime {
     for (const ch of announcement.channels) {
       const factory = registry.resolve(ch.unicast);
       const runtime = new ChannelRuntime({ self, channel: ch.id, factory, tree });
-      this.channels.set(ch.id, { runtime, transport: factory.dataTransport, nextSeq: 0, armedDeadline: undefined });
+      this.channels.set(ch.id, {
+        runtime,
+        transport: factory.dataTransport,
+        nextSeq: 0,
+        armedDeadline: undefined,
+        sampleIn: RELAY_SAMPLE_EVERY,
+        sample: undefined,
+        sampleAt: 0,
+      });
     }
   }
 
@@ -115,6 +134,12 @@ export class SessionRuntime {
     this.guard(() => {
       const now = monotonicMs();
       for (const p of packets) ch.runtime.receive(now, peer, p);
+      // One packet in RELAY_SAMPLE_EVERY is timed to its first write (one sample in flight per channel).
+      if ((ch.sampleIn -= packets.length) <= 0 && packets.length > 0 && (ch.sample === undefined || now - ch.sampleAt > SAMPLE_STALE_MS)) {
+        ch.sampleIn = RELAY_SAMPLE_EVERY;
+        ch.sample = packets[0];
+        ch.sampleAt = now;
+      }
     }, channel);
   }
 
@@ -204,13 +229,25 @@ export class SessionRuntime {
     const rt = ch.runtime;
     for (let c = rt.pollControl(); c; c = rt.pollControl()) this.io.sendModule(c.to, id, c.data);
     for (let p = rt.pollDelivery(); p; p = rt.pollDelivery()) this.io.deliver(id, p);
+    let backlog = false;
     for (const link of rt.takeReady()) {
       // One write per link per flush, unless a flush brought more than the budget; a full link waits for drain.
-      while (rt.queuedBytes(link) > 0 && this.io.writable(link, id, ch.transport)) {
-        this.io.writeData(link, id, ch.transport, rt.dequeue(link, WRITE_BUDGET_BYTES));
+      while (rt.queuedBytes(link) > 0) {
+        if (!this.io.writable(link, id, ch.transport)) {
+          backlog = true;
+          break;
+        }
+        const packets = rt.dequeue(link, WRITE_BUDGET_BYTES);
+        if (ch.sample !== undefined && packets.includes(ch.sample)) {
+          this.io.relayDelay(monotonicMs() - ch.sampleAt);
+          ch.sample = undefined;
+        }
+        this.io.writeData(link, id, ch.transport, packets);
       }
       rt.requeue(link);
     }
+    // Nothing waits on any link: an unwritten sample was dropped or only delivered here, and is not a relay.
+    if (!backlog) ch.sample = undefined;
   }
 
   private onEvent(now: Millis, ev: GossamerEvent): void {

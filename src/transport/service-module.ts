@@ -67,7 +67,7 @@ export interface ServiceModule {
   onControl?(from: LinkId, data: Uint8Array): void;
   /** The deadline asked for with `wakeAt` has come. */
   handleTimeout?(now: Millis): void;
-  /** The module's own counters, by name (exported on /metrics as `scattercast_module_counter`). */
+  /** The module's own counters, by name (exported on /metrics as `scattercast_module_events_total{counter}`). */
   counters?(): Readonly<Record<string, number>>;
 }
 

@@ -67,18 +67,22 @@ describe('a node hosting several sessions', { timeout: 60_000 }, () => {
     }
   });
 
-  it('/metrics reports sessions, links, packets and failures in the Prometheus text format', () => {
-    const texts = nodes.map((n) => renderMetrics(n.node));
+  it('/metrics reports sessions, links, packets and failures in the Prometheus text format', async () => {
+    const texts = await Promise.all(nodes.map((n) => renderMetrics(n.node)));
     for (const line of texts.join('\n').split('\n').filter((l) => l && !l.startsWith('#'))) {
-      assert.match(line, /^[a-z_]+(\{[a-z]+="[^"]*"(,[a-z]+="[^"]*")*\})? -?[0-9.e+-]+$/, line);
+      assert.match(line, /^[a-z_][a-z0-9_]*(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? (-?[0-9.e+-]+|[+-]Inf|Nan|NaN)$/, line);
     }
     const valueIn = (text: string, name: string, label = ''): number =>
-      Number(text.split('\n').find((l) => /^[a-z_]+/.exec(l)?.[0] === name && l.includes(label))?.split(' ').at(-1));
+      Number(text.split('\n').find((l) => /^[a-z_][a-z0-9_]*/.exec(l)?.[0] === name && l.includes(label))?.split(' ').at(-1));
     const value = (name: string, label = ''): number => valueIn(texts[1] as string, name, label);
     assert.ok(value('scattercast_sessions') >= 1);
     assert.ok(value('scattercast_channel_packets_in_total', 'good') > 100);
     assert.ok(value('scattercast_neighbours', 'good') >= 1);
-    assert.ok(value('scattercast_probe_rtt_ms') >= 0);
+    // A measured loopback RTT: more than nothing, far less than a second (NaN, a missing line, fails too).
+    const rtt = value('scattercast_probe_rtt_seconds');
+    assert.ok(rtt > 0 && rtt < 1, `probe RTT ${rtt} s`);
+    assert.ok(value('scattercast_probe_rtt_sample_seconds_count') >= 1, 'probe echoes go to the RTT histogram');
+    assert.ok(value('nodejs_eventloop_lag_seconds') >= 0, 'the process metrics are there');
     const failed = texts.reduce((sum, t) => sum + valueIn(t, 'scattercast_sessions_failed_total'), 0);
     assert.ok(failed >= 1, 'no node reported the failed session');
   });

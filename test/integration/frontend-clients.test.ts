@@ -65,7 +65,7 @@ describe('clients attach through cluster frontends', { timeout: 120_000 }, () =>
     sender.close();
     assert.ok(got.length >= 300, `received only ${got.length} packets`);
     for (let k = 1; k < got.length; k++) assert.equal(got[k], (got[k - 1] as number) + 1, 'out of order or a gap');
-    const metrics = renderMetrics(nodes[1]!.node);
+    const metrics = await renderMetrics(nodes[1]!.node);
     assert.match(metrics, /scattercast_clients\{role="receive"\} 1/);
     assert.ok(nodes[0]!.node.sessions.size === 1 && nodes[1]!.node.sessions.size === 1, 'each frontend started the SCX');
     receiver.close();
