@@ -110,11 +110,14 @@ async function runInThread(jobs: readonly Job[], onDone: PoolOptions['onDone']):
 }
 
 /**
- * Source of each worker thread. Node 20 does not run module hooks given to a worker through `execArgv`
- * (`--import tsx` is silently a no-op there), so the worker registers tsx itself at run time, exactly as
- * bin/scattercast.js does, before it imports the TypeScript worker module.
+ * Source of each worker thread: a one-line script that imports the worker module beside this one (an eval'd
+ * script, not a file, so that flags the parent was started with, such as `--input-type`, cannot get in its way).
+ * Built (dist/), that is plain `pool-worker.js`. Run from the sources under tsx, it is `pool-worker.ts`, and
+ * Node 20 does not run module hooks given to a worker through `execArgv` (`--import tsx` is silently a no-op
+ * there), so the worker registers tsx itself at run time, as bin/scattercast.js does, before importing it.
  */
 function bootstrapSource(): string {
+  if (!import.meta.url.endsWith('.ts')) return `import(${JSON.stringify(new URL('./pool-worker.js', import.meta.url).href)});`;
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const workerModule = new URL('./pool-worker.ts', import.meta.url).href;
   return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerModule)}); });`;

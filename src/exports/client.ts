@@ -1,0 +1,12 @@
+/** `scattercast/client`: ask a cluster's frontend, receive a session's channels (multicast first, else unicast) and send into them, following the session when it moves. */
+export { askFrontend, type AnnouncementRef } from '../client/frontend-client.ts';
+export { tuneIn, type TuneInOptions, type TunedIn } from '../client/tune-in.ts';
+export { joinSession, pickChannels, type JoinSessionOptions, type JoinedSession } from '../client/join-session.ts';
+export { attachSender, type SenderOptions, type StayingSender } from '../client/staying-sender.ts';
+export { receiveChannel, type ReceiveOptions, type Reception } from '../client/receive-channel.ts';
+export { attachChannel, type ChannelAttachment } from '../client/channel-client.ts';
+export type { ChannelAnswer, JoinAnswer, MulticastGroup } from '../api/join-answer.ts';
+export { buildAnnouncement, renderAnnouncement } from '../session/announcement-build.ts';
+export { parseAnnouncement, type Announcement, type ChannelSpec } from '../session/announcement.ts';
+export { payloadOf, type DataHeader, type DataPacket } from '../session/data-header.ts';
+export { ErrorCode, ScError } from '../core/errors.ts';

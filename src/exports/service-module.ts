@@ -1,0 +1,20 @@
+/** `scattercast/service-module`: the API of service modules (a `modules` file's default export), the registry, and the built-in modules to build on. */
+export {
+  LOCAL_LINK,
+  type ChannelContext,
+  type DataTransport,
+  type DropReason,
+  type LinkId,
+  type ServiceModule,
+  type ServiceModuleFactory,
+} from '../transport/service-module.ts';
+export { checkFactory, ServiceRegistry } from '../transport/registry.ts';
+export { DEFAULT_CLASS, type SchedulerOptions } from '../transport/scheduler.ts';
+export { ForwardModule, forwardTcp, forwardUdp, type ForwardOptions } from '../services/forward/forward.ts';
+export { reliable, reliableFactory, ReliableModule } from '../services/reliable/reliable.ts';
+export type { ReliableOptions } from '../services/reliable/options.ts';
+export { decodeDataPacket, encodeDataPacket, payloadOf, seqDiff, type DataHeader, type DataPacket } from '../session/data-header.ts';
+export type { NeighbourDownReason } from '../gossamer/events.ts';
+export type { ScxId } from '../gossamer/wire/messages.ts';
+export type { Millis } from '../core/time.ts';
+export { ErrorCode, ScError } from '../core/errors.ts';
