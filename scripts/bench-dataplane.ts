@@ -5,7 +5,8 @@
  *
  *   1. per-packet delay at 10,000 packets/s of 1 KiB, through the SCX and over a direct TCP connection (and,
  *      for reference, through a null relay: a plain Node child process that copies bytes to the 4 sinks);
- *   2. aggregate throughput out of the SCX for 1..64 sessions, 1 KiB and 8 KiB packets, against iperf3;
+ *   2. aggregate throughput out of the SCX for 1..64 sessions, 1 KiB and 8 KiB packets, against iperf3 (a single
+ *      stream on loopback: /usr/bin/iperf3 must be installed, `apt-get install iperf3`; CI does not install it);
  *   3. a UDP channel at 10,000 datagrams/s in (40,000/s out): sent, received per sink, loss.
  *
  * Usage: npm run bench:dataplane -- [--quick] [--json FILE] [--seed N] [--only LIST] [--sessions L] [--help]
@@ -34,7 +35,7 @@ Measures one SCX (the real daemon in a child process) relaying from 1 upstream t
   --quick        short run (a few seconds per point), for smoke checking
   --json FILE    also write the results as JSON to FILE
   --seed N       seed of the SCX (default 1)
-  --only LIST    comma-separated subset of: ${EXPERIMENTS.join(', ')} (default: all)
+  --only LIST    comma-separated subset of: ${EXPERIMENTS.join(', ')} (default: all; iperf needs iperf3 installed)
   --sessions L   session counts of the throughput sweep (default 1,2,4,8,16,32,64)
   --help         this text
 `;

@@ -7,10 +7,14 @@
  *
  * Each SCX needs a router of its own and should not use up the underlay, so it has max(1000, 2 x scx) routers:
  * 1000 for 100 and 350 SCXs, 2000 for 1000 SCXs. Progress goes to stderr; the summary table goes to stdout.
+ * Then Dijkstra alone: 100 sources on a 1000-router transit-stub graph (the unit test counts its work instead).
  */
 
+import { Random } from '../src/core/random.ts';
 import { PROFILES } from '../src/gossamer/profiles.ts';
 import { DEFAULT_SCENARIO, runScenario, type ScenarioResult } from '../src/sim/scenario.ts';
+import { shortestPaths } from '../src/sim/topology/dijkstra.ts';
+import { transitStub, transitStubParamsFor } from '../src/sim/topology/transit-stub.ts';
 
 /** One group of runs: a session size and the seeds to run it with. */
 interface Plan {
@@ -20,6 +24,9 @@ interface Plan {
 
 /** Goal for the median wall time of a 100-SCX session, ms. */
 const GOAL_100_MS = 2000;
+
+/** Goal for Dijkstra from 100 sources on a 1000-router transit-stub graph, ms (best of 3). */
+const GOAL_DIJKSTRA_MS = 100;
 
 /** Routers of the underlay for `scx` SCXs: at least twice as many, so SCXs never fill every router. */
 const routersFor = (scx: number): number => Math.max(1000, 2 * scx);
@@ -69,6 +76,18 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** Wall time of Dijkstra from 100 sources on a 1000-router transit-stub graph, best of 3 runs, ms. */
+function dijkstraMs(): number {
+  const g = transitStub(transitStubParamsFor(1000), new Random(42));
+  let best = Infinity;
+  for (let rep = 0; rep < 3; rep++) {
+    const start = performance.now();
+    for (let s = 0; s < 100; s++) shortestPaths(g, s * 10);
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
+}
+
 /** Runs every planned session and prints the summary. */
 function main(): void {
   const groups = plans(process.argv.slice(2));
@@ -105,6 +124,8 @@ function main(): void {
     const ms = median(hundred.map((r) => r.wallMs));
     out.push(`100-SCX median wall: ${ms.toFixed(0)} ms (goal < ${GOAL_100_MS} ms)${ms < GOAL_100_MS ? '' : '  MISSED'}`);
   }
+  const dijkstra = dijkstraMs();
+  out.push(`Dijkstra, 100 sources x 1000 routers: ${dijkstra.toFixed(1)} ms (goal < ${GOAL_DIJKSTRA_MS} ms)${dijkstra < GOAL_DIJKSTRA_MS ? '' : '  MISSED'}`);
   out.push(`total wall: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   process.stdout.write(out.join('\n') + '\n');
 }

@@ -1,5 +1,6 @@
 /** The baseline: iperf3 on loopback, one TCP stream, server and client as tracked children of this run. */
 
+import { accessSync, constants } from 'node:fs';
 import { freePort } from './cluster.ts';
 import { spawnTracked, stopChild, systemCpu } from './procs.ts';
 import { median, progress } from './util.ts';
@@ -17,6 +18,11 @@ export interface IperfResult {
 const IPERF = '/usr/bin/iperf3';
 
 export async function runIperf(seconds: number, reps: number): Promise<IperfResult> {
+  try {
+    accessSync(IPERF, constants.X_OK);
+  } catch {
+    throw new Error(`the throughput baseline needs iperf3 at ${IPERF} (apt-get install iperf3; CI does not install it), or leave it out: --only latency,throughput,udp`);
+  }
   const runs: number[] = [];
   const other: number[] = [];
   for (let r = 1; r <= reps; r++) {

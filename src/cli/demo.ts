@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { LOG_LEVELS } from '../daemon/log.ts';
 import { DEMO_DEFAULTS, runDemo, type Demo } from '../demo/run-demo.ts';
 import { intFlag } from './options.ts';
+import { untilStopped } from './signals.ts';
 
 interface DemoFlags {
   clusters: number;
@@ -29,6 +30,8 @@ export function addDemo(program: Command, out: (line: string) => void): void {
     .option('--duration <s>', 'stop by itself after this many seconds (default: run until Ctrl-C)', intFlag('--duration', 1, 86_400))
     .addOption(new Option('--log-level <level>', "nodes' log level; their JSON-lines logs go to stderr").choices(LOG_LEVELS).default('error'))
     .action(async (flags: DemoFlags) => {
+      // Before any start-up work: Ctrl-C or SIGTERM from here on stops the demo cleanly, once it has started.
+      const stopped = untilStopped();
       const started = performance.now();
       const demo = await runDemo({
         ...DEMO_DEFAULTS,
@@ -41,7 +44,7 @@ export function addDemo(program: Command, out: (line: string) => void): void {
         logLevel: flags.logLevel,
       });
       describeDemo(demo, flags.seed, out);
-      await watch(demo, started, flags.duration, out);
+      await watch(demo, started, flags.duration, stopped, out);
       out('stopping: every node leaves the session (LEAVE) and closes its sockets…');
       await demo.stop();
       out('stopped; nothing is left running.');
@@ -62,8 +65,8 @@ function describeDemo(demo: Demo, seed: number, out: (line: string) => void): vo
   out('Ctrl-C to stop.');
 }
 
-/** Reports when the session flows end to end, then a status line every second (terminal) or 10 s; resolves on Ctrl-C or --duration. */
-async function watch(demo: Demo, started: number, durationS: number | undefined, out: (line: string) => void): Promise<void> {
+/** Reports when the session flows end to end, then a status line every second (terminal) or 10 s; resolves on `stopped` or --duration. */
+async function watch(demo: Demo, started: number, durationS: number | undefined, stopped: Promise<unknown>, out: (line: string) => void): Promise<void> {
   const tty = process.stdout.isTTY === true;
   let flowing = false;
   let warned = false;
@@ -93,17 +96,12 @@ async function watch(demo: Demo, started: number, durationS: number | undefined,
     if (tty) process.stdout.write(`\r\x1b[K${status()}`);
     else if (ticks % 40 === 0) out(status());
   }, 250);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      clearTimeout(limit);
-      resolve();
-    };
-    const limit = durationS === undefined ? undefined : setTimeout(stop, durationS * 1000);
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
+  let limit: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<void>((resolve) => {
+    if (durationS !== undefined) limit = setTimeout(resolve, durationS * 1000);
   });
+  await Promise.race([stopped, timeUp]);
+  clearTimeout(limit);
   clearInterval(timer);
   if (tty) process.stdout.write('\r\x1b[K');
   out(status());

@@ -8,6 +8,7 @@ import { formatAddress, parseAddress } from '../net/address.ts';
 import { payloadOf } from '../session/data-header.ts';
 import { announcementRef } from './announcement-ref.ts';
 import { intFlag } from './options.ts';
+import { untilStopped } from './signals.ts';
 
 interface JoinFlags {
   announcement?: string;
@@ -44,6 +45,8 @@ export function addJoin(program: Command): void {
     .option('--multicast-wait <ms>', 'wait this long for multicast before asking for unicast', intFlag('--multicast-wait', 0, 60_000), 2000)
     .option('--no-multicast', 'receive over unicast only')
     .action(async (frontend: string, session: string, flags: JoinFlags) => {
+      // Before any start-up work: Ctrl-C or SIGTERM from here on closes the channels cleanly, once joined.
+      const stopped = untilStopped();
       const ref = announcementRef(flags);
       const answer = await askFrontend(frontend, session, ref);
       const channels = pickChannels(answer, flags.channel);
@@ -63,12 +66,8 @@ export function addJoin(program: Command): void {
           process.stderr.write(`scattercast: receiving ${a.session} channel ${channel} from SCX ${a.scx} over ${how}, writing to ${to}\n`);
         },
       });
-      const stop = (): void => joined.close();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      void stopped.then(() => joined.close());
       const why = await joined.closed;
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
       channels.forEach((id, i) => process.stderr.write(`scattercast: channel ${id}: received ${joined.received[i]} packet(s); ${why[i]}\n`));
       await Promise.all(sinks.map((s) => s.end()));
     });

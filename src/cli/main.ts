@@ -6,6 +6,7 @@ import { addNode } from './node.ts';
 import { addSend } from './send.ts';
 import { addSimFigures } from './sim-figures.ts';
 import { addSimRun } from './sim-run.ts';
+import { holdSignals, type EarlySignals } from './signals.ts';
 
 /** Exit status of a usage error (bad flag, bad value, bad input file). */
 const EXIT_USAGE = 2;
@@ -14,6 +15,8 @@ const EXIT_USAGE = 2;
 const INPUT_ERRORS: ReadonlySet<string> = new Set([
   ErrorCode.USAGE,
   ErrorCode.CONFIG_INVALID,
+  ErrorCode.CONFIG_UNKNOWN_KEY,
+  ErrorCode.CONFIG_TYPE,
   ErrorCode.TOPOLOGY_READ,
   ErrorCode.TOPOLOGY_INVALID,
   ErrorCode.MODULE_INVALID,
@@ -28,8 +31,12 @@ const INPUT_ERRORS: ReadonlySet<string> = new Set([
   ErrorCode.SESSION_NAME_INVALID,
 ]);
 
-/** Runs the `scattercast` command with `argv` (without node and script); resolves to the exit status. */
-export async function main(argv: readonly string[]): Promise<number> {
+/**
+ * Runs the `scattercast` command with `argv` (without node and script); resolves to the exit status. `early`: the
+ * SIGINT/SIGTERM an entry point caught before it could load this (see signals.ts).
+ */
+export async function main(argv: readonly string[], early?: EarlySignals): Promise<number> {
+  holdSignals(early);
   // A reader that went away (`scattercast ... | head`) is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);

@@ -5,6 +5,7 @@ import { askFrontend } from '../client/frontend-client.ts';
 import { attachSender } from '../client/staying-sender.ts';
 import { announcementRef } from './announcement-ref.ts';
 import { intFlag } from './options.ts';
+import { untilStopped } from './signals.ts';
 
 interface SendFlags {
   announcement?: string;
@@ -29,6 +30,8 @@ export function addSend(program: Command): void {
     .option('--chunk <bytes>', 'payload bytes per packet', intFlag('--chunk', 1, 60_000), 1024)
     .option('--rate <packets/s>', 'pace the packets at this rate (default: as fast as the SCX takes them)', intFlag('--rate', 1, 1_000_000))
     .action(async (frontend: string, session: string, flags: SendFlags) => {
+      // Before any start-up work: Ctrl-C or SIGTERM from here on stops sending and detaches cleanly, once attached.
+      const stopped = untilStopped();
       const ref = announcementRef(flags);
       const answer = await askFrontend(frontend, session, ref);
       if (!answer.channels.some((c) => c.id === flags.channel)) {
@@ -39,11 +42,21 @@ export function addSend(program: Command): void {
         onAttach: (a) => process.stderr.write(`scattercast: sending to ${a.session} channel ${flags.channel} through SCX ${a.scx}\n`),
       });
       const input = flags.in ? createReadStream(flags.in) : process.stdin;
+      let stoppedBy: string | undefined;
+      void stopped.then((signal) => {
+        stoppedBy = signal;
+        input.destroy();
+        sender.close();
+      });
       let sent = 0;
       const started = performance.now();
       /** Sends payloads, paced at --rate if given, waiting for the connection when it is full or re-attaching. */
       const send = async (payloads: Buffer[]): Promise<void> => {
         for (let k = 0; k < payloads.length; ) {
+          if (stoppedBy !== undefined) {
+            sent += k;
+            return;
+          }
           // How many of these payloads are due by now: all, or as many as the rate allows since the start.
           const due = flags.rate === undefined ? payloads.length : Math.floor(((performance.now() - started) * flags.rate) / 1000) - sent;
           const batch = payloads.slice(k, Math.max(k, Math.min(payloads.length, due)));
@@ -57,17 +70,24 @@ export function addSend(program: Command): void {
         sent += payloads.length;
       };
       let pending: Buffer = Buffer.alloc(0);
-      for await (const chunk of input as AsyncIterable<Buffer>) {
-        pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-        const payloads: Buffer[] = [];
-        while (pending.length >= flags.chunk) {
-          payloads.push(pending.subarray(0, flags.chunk));
-          pending = pending.subarray(flags.chunk);
+      try {
+        for await (const chunk of input as AsyncIterable<Buffer>) {
+          pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+          const payloads: Buffer[] = [];
+          while (pending.length >= flags.chunk) {
+            payloads.push(pending.subarray(0, flags.chunk));
+            pending = pending.subarray(flags.chunk);
+          }
+          await send(payloads);
+          if (stoppedBy !== undefined) break;
         }
-        await send(payloads);
+      } catch (err) {
+        // Destroying the input on a signal ends the read with a premature close: that is the stop, not an error.
+        if (stoppedBy === undefined) throw err;
       }
-      if (pending.length > 0) await send([pending]);
+      if (pending.length > 0 && stoppedBy === undefined) await send([pending]);
       sender.close();
-      process.stderr.write(`scattercast: sent ${sent} packet(s) to ${answer.session} channel ${flags.channel} via SCX ${sender.scx}\n`);
+      const how = stoppedBy === undefined ? '' : ` (stopped by ${stoppedBy})`;
+      process.stderr.write(`scattercast: sent ${sent} packet(s) to ${answer.session} channel ${flags.channel} via SCX ${sender.scx}${how}\n`);
     });
 }

@@ -4,6 +4,7 @@ import { DEFAULT_GOSSAMER_CONFIG } from '../gossamer/config.ts';
 import { DEFAULT_SCENARIO, runScenario, type ScenarioResult } from '../sim/scenario.ts';
 import { degreeFlag, intFlag, numberFlag } from './options.ts';
 import { Progress } from './progress.ts';
+import { dieOnSignal } from './signals.ts';
 
 interface SimRunFlags {
   topology: string;
@@ -48,6 +49,7 @@ export function addSimRun(sim: Command, out: (line: string) => void): void {
     .option('--loss <p>', 'probability that a control message is lost', numberFlag('--loss', 0, 1), d.loss)
     .option('--json', 'print one JSON object instead of a summary')
     .action((flags: SimRunFlags) => {
+      dieOnSignal(); // a batch job: Ctrl-C or SIGTERM ends it at once, as for any command
       const progress = new Progress(`simulating ${flags.scx} SCXs (seed ${flags.seed})`);
       const result = runScenario({
         ...d,

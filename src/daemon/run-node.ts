@@ -1,4 +1,4 @@
-/** Runs a node process from its configuration until SIGINT or SIGTERM, then stops it cleanly. */
+/** Starts a node from its configuration and gives back how to stop it cleanly (the CLI stops it on SIGINT or SIGTERM). */
 
 import type { Server } from 'node:http';
 import { startAdminServer, type AdminServer } from './admin-server.ts';
@@ -37,8 +37,8 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     listen: config.listen,
     advertise: config.advertise,
     gossamer: config.gossamer,
-    probe: { intervalMs: config.probeIntervalMs },
-    ...(!probesHere && { sharedProbe: { prober, intervalMs: config.probeIntervalMs } }),
+    probe: { intervalMs: config.pingIntervalMs },
+    ...(!probesHere && { sharedProbe: { prober, intervalMs: config.pingIntervalMs } }),
     seed: config.seed,
     multicast: config.multicast,
     registry,

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 
 /** A smoke run of the data-plane bench: it starts a real SCX, measures, writes JSON and cleans up. Not a timing test. */
 describe('npm run bench:dataplane -- --quick', () => {
-  it('measures latency through a real SCX and a UDP channel, and writes its figures', () => {
+  it('measures latency through a real SCX and a UDP channel, and writes its figures', (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'sc-bench-'));
     try {
       const json = join(dir, 'bench.json');
@@ -28,7 +28,9 @@ describe('npm run bench:dataplane -- --quick', () => {
       }
       assert.ok(out.latency.paths.scx.p50Us > out.latency.paths.direct.p50Us, 'a relay cannot beat the direct path');
       assert.equal(out.udp.receivedPerSink.length, 4);
-      for (const n of out.udp.receivedPerSink) assert.ok(n > 0.9 * out.udp.sent, `a sink got ${n} of ${out.udp.sent}`);
+      // Loss is the bench's figure, not this test's: on a loaded machine a starved receiver drops datagrams.
+      for (const n of out.udp.receivedPerSink) assert.ok(n > 0 && n <= out.udp.sent, `a sink got ${n} of ${out.udp.sent}`);
+      t.diagnostic(`udp: ${out.udp.sent} sent, per sink ${out.udp.receivedPerSink.join(', ')}`);
       assert.match(r.stdout, /Goals/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -49,6 +49,7 @@ describe('tuneIn', () => {
     const took = Date.now() - started;
     assert.match(why, /could not be received again/);
     assert.ok(asks >= 3 && accepted >= 3, `asked ${asks} times, attached ${accepted} times`);
-    assert.ok(took >= 2500 && took < 10_000, `gave up after ${took} ms`);
+    // It waits out the window (a lower bound, which load cannot break); that it gives up at all is the closed promise.
+    assert.ok(took >= 2500, `gave up after ${took} ms, inside the 2500 ms window`);
   });
 });

@@ -84,11 +84,11 @@ describe('fetchAnnouncement', () => {
     assert.equal((await fetchAnnouncement(`${base}/big`, { allowPrivate: true, maxBytes: 2000 })).length, 2000);
   });
 
+  // The servers answer in full after 2 s: only the 150 ms timeout can make the fetch fail, so the code proves it fired
+  // (no wall-clock bound needed).
   it('times out a slow server, before headers and mid-body', async () => {
     for (const path of ['/slow', '/drip']) {
-      const started = Date.now();
       await rejects(fetchAnnouncement(`${base}${path}`, { allowPrivate: true, timeoutMs: 150 }), ErrorCode.FETCH_TIMEOUT);
-      assert.ok(Date.now() - started < 1000);
     }
   });
 

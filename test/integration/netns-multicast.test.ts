@@ -9,14 +9,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { createLan, netnsUnavailable, type Lan } from '../support/netns.ts';
+import { after, before, it } from 'node:test';
+import { createLan, type Lan } from '../support/netns.ts';
+import { needs } from '../support/prerequisite.ts';
 
-const skip = netnsUnavailable();
 const NAME = 'scast://test.scattercast/multicast';
 const PAYLOAD = 100;
 
-describe('multicast first, then unicast, across network namespaces', { skip, timeout: 90_000 }, () => {
+needs({ netns: true }).describe('multicast first, then unicast, across network namespaces', { timeout: 90_000 }, () => {
   let lan: Lan;
   let dir: string;
   let xml: string;

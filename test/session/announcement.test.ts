@@ -15,10 +15,11 @@ import {
 } from '../../src/session/announcement.ts';
 import { buildAnnouncement } from '../../src/session/announcement-build.ts';
 import { XML_MAX_DEPTH, XML_MAX_ELEMENTS } from '../../src/session/announcement-parse.ts';
+import { announcementAttacks } from '../support/hostile-xml.ts';
+import { testSeed } from '../support/seed.ts';
 
-/** Fixed so that runs are reproducible; override with FC_SEED=<n> to explore. */
-const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : 0x5ca5;
-console.log(`announcement.test: fast-check seed ${SEED} (replay with FC_SEED=${SEED})`);
+/** Default seed of the property runs (SC_SEED=n runs another: see testSeed). */
+const SEED = 0x5ca5;
 
 const CODES: readonly string[] = [ErrorCode.ANNOUNCEMENT_INVALID, ErrorCode.ANNOUNCEMENT_TOO_LARGE];
 
@@ -349,40 +350,14 @@ describe('parseAnnouncement: hostile input', () => {
     assert.equal(parseAnnouncement(small, { maxBytes: small.length }).channels.length, 1);
   });
 
-  it('rejects 64 KiB attacks quickly', () => {
-    const fill = (prefix: string, unit: string, suffix: string): string =>
-      prefix + unit.repeat(Math.floor((ANNOUNCEMENT_MAX_BYTES - prefix.length - suffix.length) / unit.length)) + suffix;
-    const head = '<SCATTERCAST name="scast://a/b">';
-    const attacks: Record<string, string> = {
-      'deep nesting': fill(head, '<X>', ''),
-      'deep self-closing siblings': fill(head, '<X/>', '</SCATTERCAST>'),
-      'entity bomb': fill(`<!DOCTYPE x [<!ENTITY a "a">`, '<!ENTITY a "&a;&a;">', `]>${head}&a;</SCATTERCAST>`),
-      'huge attribute': fill('<SCATTERCAST name="scast://a/', 'b', '"/>'),
-      'huge escaped attribute': fill('<SCATTERCAST name="scast://a/', '&amp;', '"/>'),
-      'many attributes': (() => {
-        let s = '<SCATTERCAST';
-        for (let i = 0; s.length < ANNOUNCEMENT_MAX_BYTES - 64; i++) s += ` a${i}="x"`;
-        return `${s}/>`;
-      })(),
-      'huge text': fill(`${head}<DESCRIPTION>`, '&#65;', '</DESCRIPTION></SCATTERCAST>'),
-      'white space then text': fill(`${head}<DESCRIPTION>`, ' ', 'x</DESCRIPTION></SCATTERCAST>'),
-      'many comments': fill(head, '<!-- -->', '</SCATTERCAST>'),
-      'open comment': fill(`${head}<!--`, '-', ''),
-      'open attribute': fill(`${head}<CHANNEL id="`, 'x', ''),
-      'many rendezvous': fill(`${head}${ONE_CHANNEL}<RENDEZVOUS>`, 'a:1 ', '</RENDEZVOUS></SCATTERCAST>'),
-      'only <': fill('', '<', ''),
-      'only &': fill(head, '&', ''),
-    };
-    for (const [what, text] of Object.entries(attacks)) {
+  // The guard that refuses each attack, not a wall-clock bound, shows where the work stops; every input is within
+  // the 64 KiB cap, which is checked before any parsing (the times are in scripts/bench-parse.ts).
+  it('refuses 64 KiB attacks, each at the guard meant for it', () => {
+    for (const { what, text, reason } of announcementAttacks()) {
       assert.ok(Buffer.byteLength(text) <= ANNOUNCEMENT_MAX_BYTES, what);
-      const start = performance.now();
-      assert.throws(() => parseAnnouncement(text), (err: unknown) => err instanceof ScError && CODES.includes(err.code), what);
-      const ms = performance.now() - start;
-      assert.ok(ms < 500, `${what} took ${ms.toFixed(0)} ms`);
+      assert.throws(() => parseAnnouncement(text), (err: unknown) => err instanceof ScError && CODES.includes(err.code) && reason.test(err.message), what);
     }
-    const start = performance.now();
     rejects('<'.repeat(10_000_000), /more than the 65536 allowed/, ErrorCode.ANNOUNCEMENT_TOO_LARGE);
-    assert.ok(performance.now() - start < 500);
   });
 });
 
@@ -546,27 +521,30 @@ function parsesOrRefuses(input: string | Uint8Array): void {
 }
 
 describe('announcement properties', () => {
-  it('round-trips every valid announcement: parse(build(a)) deep-equals a', () => {
+  it('round-trips every valid announcement: parse(build(a)) deep-equals a', (t) => {
+    const seed = testSeed(t, SEED);
     fc.assert(
       fc.property(announcementArb, (a) => {
         assert.deepEqual(parseAnnouncement(buildAnnouncement(a)), a);
       }),
-      { seed: SEED, numRuns: 300 },
+      { seed, numRuns: 300 },
     );
   });
 
-  it('parses mutated documents to a valid announcement or refuses them with an ScError', () => {
+  it('parses mutated documents to a valid announcement or refuses them with an ScError', (t) => {
+    const seed = testSeed(t, SEED);
     fc.assert(
       fc.property(
         fc.oneof(announcementArb.map(buildAnnouncement), fc.constant(FIG2)),
         fc.array(mutationArb, { minLength: 1, maxLength: 6 }),
         (text, mutations) => parsesOrRefuses(mutations.reduce(mutate, text)),
       ),
-      { seed: SEED, numRuns: 1000 },
+      { seed, numRuns: 1000 },
     );
   });
 
-  it('parses byte-mutated documents to a valid announcement or refuses them with an ScError', () => {
+  it('parses byte-mutated documents to a valid announcement or refuses them with an ScError', (t) => {
+    const seed = testSeed(t, SEED);
     fc.assert(
       fc.property(
         fc.oneof(announcementArb.map(buildAnnouncement), fc.constant(FIG2)),
@@ -577,7 +555,7 @@ describe('announcement properties', () => {
           parsesOrRefuses(bytes);
         },
       ),
-      { seed: SEED, numRuns: 500 },
+      { seed, numRuns: 500 },
     );
   });
 });

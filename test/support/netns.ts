@@ -32,20 +32,6 @@ function run(cmd: string, args: readonly string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** Why namespaces cannot be used here, or undefined when they can. */
-export function netnsUnavailable(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root for ip netns';
-  const probe = `scprobe${randomBytes(2).toString('hex')}`;
-  try {
-    run('ip', ['netns', 'add', probe]);
-    run('ip', ['netns', 'del', probe]);
-    run('iptables', ['--version']);
-    return undefined;
-  } catch (err) {
-    return `ip netns or iptables unusable: ${(err as Error).message.split('\n')[0]}`;
-  }
-}
-
 /** Makes `n` hosts on one bridge. */
 export function createLan(n: number): Lan {
   const tag = randomBytes(2).toString('hex');

@@ -4,10 +4,10 @@ import fc from 'fast-check';
 
 import { buildDigest, digestReader } from '../../../src/gossamer/membership/digest.ts';
 import { MAX_DIGEST_BYTES } from '../../../src/gossamer/wire/limits.ts';
+import { testSeed } from '../../support/seed.ts';
 
-/** Fixed so that runs are reproducible; override with FC_SEED=<n> to explore. */
-const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : 0xd16e57;
-console.log(`digest.test: fast-check seed ${SEED} (replay with FC_SEED=${SEED})`);
+/** Default seed of the property runs (SC_SEED=n runs another: see testSeed). */
+const SEED = 0xd16e57;
 
 /** Salt u32 and hash count u8 precede the bit array. */
 const HEADER = 5;
@@ -45,7 +45,8 @@ describe('buildDigest layout', () => {
 });
 
 describe('no false negatives', () => {
-  it('every inserted id is reported present, at any size, salt and cap', () => {
+  it('every inserted id is reported present, at any size, salt and cap', (t) => {
+    const seed = testSeed(t, SEED);
     fc.assert(
       fc.property(idSetArb(300), saltArb, fc.integer({ min: HEADER + 1, max: ROOMY }), (set, salt, maxBytes) => {
         const digest = buildDigest(set, maxBytes, salt);
@@ -56,7 +57,7 @@ describe('no false negatives', () => {
         const has = digestReader(digest);
         for (const id of set) assert.ok(has(id), `${JSON.stringify(id)} missing (salt ${salt}, maxBytes ${maxBytes})`);
       }),
-      { seed: SEED, numRuns: 300 },
+      { seed, numRuns: 300 },
     );
   });
 
@@ -144,24 +145,26 @@ describe('empty and malformed digests contain nothing', () => {
     }
   });
 
-  it('never throws on arbitrary bytes', () => {
+  it('never throws on arbitrary bytes', (t) => {
+    const seed = testSeed(t, SEED);
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), idArb, (digest, id) => {
         assert.equal(typeof digestReader(digest)(id), 'boolean');
       }),
-      { seed: SEED, numRuns: 500 },
+      { seed, numRuns: 500 },
     );
   });
 });
 
 describe('salts', () => {
-  it('different salts give different bit arrays', () => {
+  it('different salts give different bit arrays', (t) => {
+    const seed = testSeed(t, SEED);
     fc.assert(
       fc.property(idSetArb(200).filter((s) => s.length >= 8), saltArb, saltArb, (set, a, b) => {
         fc.pre(a !== b);
         assert.notEqual(bitsOf(buildDigest(set, ROOMY, a)), bitsOf(buildDigest(set, ROOMY, b)), `salts ${a} and ${b}`);
       }),
-      { seed: SEED, numRuns: 300 },
+      { seed, numRuns: 300 },
     );
   });
 
