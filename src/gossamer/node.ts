@@ -44,9 +44,11 @@ export interface NodeStats {
   bytesReceived: number;
   /** Messages dropped because they failed to decode. */
   malformed: number;
+  /** Neighbours suspected at once on a driver's hint (`suspect`), not already suspected. */
+  suspectHints: number;
 }
 
-type TimerKind = 'discovery' | 'round' | 'routes' | 'route-flush' | 'tick' | 'beat' | 'heal';
+type TimerKind = 'discovery' | 'probe' | 'routes' | 'route-flush' | 'tick' | 'beat' | 'heal';
 
 /** Messages sent only along a mesh edge. */
 const EDGE_MESSAGES: ReadonlySet<number> = new Set([
@@ -64,7 +66,7 @@ const EDGE_MESSAGES: ReadonlySet<number> = new Set([
 export class GossamerNode {
   readonly self: ScxId;
   readonly config: GossamerConfig;
-  readonly stats: NodeStats = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0, malformed: 0 };
+  readonly stats: NodeStats = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0, malformed: 0, suspectHints: 0 };
   /** The SCXs this node knows of, read-only. */
   readonly membership: MembershipView;
   /** This node's mesh edges, read-only. */
@@ -137,7 +139,7 @@ export class GossamerNode {
     this.state = 'running';
     this.heartbeat.start(now);
     this.timers.set('discovery', now);
-    this.timers.set('round', now);
+    this.timers.set('probe', now);
     this.timers.set('routes', now + this.config.routeUpdateIntervalMs);
     this.timers.set('tick', now + this.config.keepaliveIntervalMs);
     if (this.heartbeat.isRendezvous) this.timers.set('beat', now);
@@ -180,12 +182,12 @@ export class GossamerNode {
     if (n) {
       n.lastHeardMs = now;
       n.suspectedSinceMs = undefined;
-    } else if (EDGE_MESSAGES.has(decoded.message.type) && !this.mesh.connecting(from)) {
+    } else if (EDGE_MESSAGES.has(decoded.value.type) && !this.mesh.connecting(from)) {
       // The peer thinks we share an edge we do not have (a lost CONNECT_ACK or DISCONNECT): say so, or it
       // would time us out and report us dead.
       this.send(from, { type: MessageType.DISCONNECT });
     }
-    this.dispatch(from, decoded.message);
+    this.dispatch(from, decoded.value);
   }
 
   /** Runs every timer due at `now`. */
@@ -211,7 +213,7 @@ export class GossamerNode {
   suspect(now: Millis, peer: ScxId): void {
     if (this.state !== 'running') return;
     this.now = now;
-    suspectNeighbour(this.ctx, peer);
+    if (suspectNeighbour(this.ctx, peer)) this.stats.suspectHints++;
   }
 
   /** The next message to send, if any. */
@@ -362,8 +364,8 @@ export class GossamerNode {
     switch (kind) {
       case 'discovery':
         return this.timers.set('discovery', this.now + this.discovery.round(this.ctx));
-      case 'round':
-        return this.timers.set('round', this.now + this.mesh.round(this.ctx));
+      case 'probe':
+        return this.timers.set('probe', this.now + this.mesh.round(this.ctx));
       case 'route-flush':
         return this.router.flush(this.ctx);
       case 'routes':

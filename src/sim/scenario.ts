@@ -41,6 +41,26 @@ export interface ScenarioOptions {
   readonly loss: number;
   /** Record a time series (one sample per this many seconds; 0 for none). */
   readonly sampleEveryS: number;
+  /** What ends the run before the cap: the stable window (default), or every SCX knowing >= 90% of the others. */
+  readonly endOn?: 'stable' | 'discovery90';
+  /** Also measure `edgeChanges90AtS` (off by default, so `sim run --json` keeps its keys). */
+  readonly settleMetrics?: boolean;
+  /** Also report the run as it stood at this virtual time, s (`snapshot`): what a run capped there would have measured. */
+  readonly snapshotAtS?: number;
+}
+
+/** A run as it stood at `snapshotAtS` (its end, if it ended earlier). */
+export interface ScenarioSnapshot {
+  readonly atS: number;
+  /** C / C_mcast then, mean over sources. */
+  readonly costRatio: number;
+  /** Time of the last mesh change by then, s. */
+  readonly stableAtS: number;
+  /** Whether the run had ended stable by then. */
+  readonly stable: boolean;
+  readonly edgeChangesPerNode: number;
+  /** When 90% of the edge changes made by then had happened, s. */
+  readonly edgeChanges90AtS: number;
 }
 
 /** Defaults of the paper's setting (section 6.1). */
@@ -82,6 +102,10 @@ export interface ScenarioResult {
   readonly discoveryAllAtS: number | null;
   /** Time of the last mesh change, s. */
   readonly stableAtS: number;
+  /** When the mesh had made 90% of the run's edge changes, s: the paper's "almost its final structure" (with `settleMetrics`). */
+  readonly edgeChanges90AtS?: number;
+  /** The run as it stood at `snapshotAtS` (with that option). */
+  readonly snapshot?: ScenarioSnapshot;
   /** Whether the mesh stayed unchanged for the stable window before the time cap. */
   readonly stable: boolean;
   /** Virtual time at the end of the run, s. */
@@ -138,6 +162,16 @@ export function runScenario(options: ScenarioOptions, onProgress?: ProgressCallb
   const joinedBy = options.joinWindowS * 1000;
   const windowMs = options.stableWindowS * 1000;
   let done = false;
+  let stableNow = false;
+  let snapshot: ScenarioSnapshot | undefined;
+  const snapshotNow = (): ScenarioSnapshot => ({
+    atS: options.snapshotAtS ?? sim.now / 1000,
+    costRatio: round(mean(ratios()), 4),
+    stableAtS: round(recorder.lastMeshChangeAt / 1000, 3),
+    stable: stableNow,
+    edgeChangesPerNode: round(recorder.edgeChanges / n, 3),
+    edgeChanges90AtS: round(recorder.changeShareAt(0.9) / 1000, 3),
+  });
   /** Cumulative control bytes of all SCXs at each virtual second. */
   const bytesBySecond: number[] = [0];
   const watch = (): void => {
@@ -154,7 +188,9 @@ export function runScenario(options: ScenarioOptions, onProgress?: ProgressCallb
     }
     bytesBySecond.push(sim.nodes.reduce((sum, node) => sum + node.stats.bytesSent, 0));
     onProgress?.(sim.now / 1000, options.maxTimeS);
-    done = sim.now > joinedBy && sim.now - recorder.lastMeshChangeAt >= windowMs;
+    stableNow = sim.now > joinedBy && sim.now - recorder.lastMeshChangeAt >= windowMs;
+    done = options.endOn === 'discovery90' ? recorder.discovery90At !== undefined : stableNow;
+    if (options.snapshotAtS !== undefined && snapshot === undefined && sim.now >= options.snapshotAtS * 1000) snapshot = snapshotNow();
     if (!done) sim.at(sim.now + 1000, watch);
   };
   sim.at(1000, watch);
@@ -208,7 +244,9 @@ export function runScenario(options: ScenarioOptions, onProgress?: ProgressCallb
     discovery90AtS: recorder.discovery90At === undefined ? null : recorder.discovery90At / 1000,
     discoveryAllAtS: recorder.discoveryAllAt === undefined ? null : recorder.discoveryAllAt / 1000,
     stableAtS: round(recorder.lastMeshChangeAt / 1000, 3),
-    stable: done,
+    ...(options.settleMetrics ? { edgeChanges90AtS: round(recorder.changeShareAt(0.9) / 1000, 3) } : {}),
+    ...(options.snapshotAtS !== undefined ? { snapshot: snapshot ?? snapshotNow() } : {}),
+    stable: stableNow,
     endAtS: round(endS, 3),
     edgeChangesPerNode: round(recorder.edgeChanges / n, 3),
     maxLinkCopies: gossamerCopies.max,

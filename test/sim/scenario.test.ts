@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { PROFILES } from '../../src/gossamer/profiles.ts';
 import { DEFAULT_SCENARIO, runScenario, type ScenarioOptions } from '../../src/sim/scenario.ts';
 
 const small: ScenarioOptions = { ...DEFAULT_SCENARIO, routers: 200, scx: 20, maxTimeS: 600, stableWindowS: 60 };
@@ -56,6 +57,31 @@ describe('simulated sessions', () => {
     const last = r.series.at(-1);
     assert.equal(last?.discoveredAllShare, 1);
     assert.ok(r.linkCopiesHistogram && r.linkCopiesHistogram.gossamer.length > 1);
+  });
+
+  it('measures when 90% of the edge changes were made, and how a longer run stood at an earlier cap, only when asked', () => {
+    const paper = { ...small, seed: 4, config: PROFILES.paper };
+    const plain = runScenario(paper);
+    assert.equal(plain.edgeChanges90AtS, undefined);
+    assert.equal(plain.snapshot, undefined);
+    const capped = runScenario({ ...paper, maxTimeS: 60 });
+    const long = runScenario({ ...paper, settleMetrics: true, snapshotAtS: 60 });
+    assert.deepEqual(virtual({ ...long, edgeChanges90AtS: undefined, snapshot: undefined }), virtual({ ...plain, edgeChanges90AtS: undefined, snapshot: undefined }), 'the extra measures change nothing else');
+    assert.ok(long.edgeChanges90AtS !== undefined && long.edgeChanges90AtS > 0 && long.edgeChanges90AtS <= long.stableAtS);
+    const at = long.snapshot;
+    assert.ok(at !== undefined);
+    assert.equal(at.atS, 60);
+    assert.equal(at.stable, capped.stable);
+    assert.equal(at.stableAtS, capped.stableAtS);
+    assert.equal(at.edgeChangesPerNode, capped.edgeChangesPerNode);
+    assert.ok(Math.abs(at.costRatio - capped.costRatio) < 0.02, `${at.costRatio} vs ${capped.costRatio}`);
+    assert.ok(at.edgeChanges90AtS <= at.stableAtS);
+  });
+
+  it('can end a run once every SCX knows 90% of the others', () => {
+    const r = runScenario({ ...small, seed: 4, config: { ...PROFILES.paper, discoveryBound: 2, discoveryBoundLearning: 2 }, endOn: 'discovery90' });
+    assert.ok(r.discovery90AtS !== null);
+    assert.equal(r.endAtS, r.discovery90AtS);
   });
 
   it('refuses a session that does not fit the topology', () => {

@@ -31,11 +31,13 @@ export function watchNeighbours(ctx: NodeContext, leaves: LeaveFlood): void {
 
 /**
  * The driver has a hint that `peer` may be gone (its connection broke): suspect it now and ping it, rather than
- * wait for `neighbourTimeoutMs` of silence. Any message from it clears the suspicion.
+ * wait for `neighbourTimeoutMs` of silence. Any message from it clears the suspicion. True if this started a
+ * suspicion (`peer` is a neighbour not already suspected).
  */
-export function suspectNeighbour(ctx: NodeContext, peer: ScxId): void {
+export function suspectNeighbour(ctx: NodeContext, peer: ScxId): boolean {
   const n = ctx.neighbours.get(peer);
-  if (!n || n.suspectedSinceMs !== undefined) return;
+  if (!n || n.suspectedSinceMs !== undefined) return false;
   n.suspectedSinceMs = ctx.now;
   ctx.send(peer, { type: MessageType.PING, nonce: 0 });
+  return true;
 }

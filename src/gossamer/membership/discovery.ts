@@ -66,9 +66,9 @@ export class Discovery {
   onDiscovery(ctx: NodeContext, from: ScxId, msg: DiscoveryMsg): void {
     this.merge(ctx, msg.known);
     // The sender knows what it just sent us, itself, and (if it sent a digest) what the digest holds:
-    // answer with SCXs it may not know.
-    const told = new Set(msg.known);
-    told.add(from);
+    // answer with SCXs it may not know (unless configured for the paper's plain random gamma(X)).
+    const told = new Set(ctx.config.discoveryAnswerSkipsTold ? msg.known : []);
+    if (ctx.config.discoveryAnswerSkipsTold) told.add(from);
     const inDigest = digestReader(msg.digest);
     ctx.send(from, {
       type: MessageType.DISCOVERY_RESPONSE,

@@ -112,7 +112,7 @@ export class MeshManager {
     const candidate: CandidateView = { id: from, linkCostMs, routes: new Map(msg.routes.map((r) => [r.source, r])) };
     const sources = this.sources(ctx);
     const hysteresis = ctx.config.hysteresisPerSource * Math.max(1, sources.length);
-    const decision = optimise(ctx.self, sources, views, candidate, hysteresis);
+    const decision = optimise(ctx.self, sources, views, candidate, hysteresis, ctx.config.loopingRouteScoresWorst);
     if (!decision.accept || this.replacing(decision.replace)) return;
     const upstream = betterUpstream(ctx, candidate, sources);
     if (ctx.config.requireRouteGain && sources.length > 0 && !upstream) return;
@@ -282,7 +282,7 @@ export class MeshManager {
     if (ctx.neighbours.has(target) || this.connects.has(target) || target === ctx.self) return;
     const needSlot = ctx.neighbours.out + this.pendingWithoutReplace() >= ctx.config.k1;
     const views = needSlot ? this.outViews(ctx, true) : undefined;
-    const replace = views ? worstNeighbour(ctx.self, this.sources(ctx), views) : undefined;
+    const replace = views ? worstNeighbour(ctx.self, this.sources(ctx), views, ctx.config.loopingRouteScoresWorst) : undefined;
     if (needSlot && replace === undefined) return;
     ctx.emit({ type: 'heal', target });
     this.connect(ctx, target, replace, ConnectIntent.HEAL);

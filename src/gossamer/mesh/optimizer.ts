@@ -15,9 +15,10 @@ export type OptimiseDecision = { readonly accept: false } | { readonly accept: t
 /**
  * The cost function of Fig. 3 for every member of Lambda at once: for each source in this SCX's table, the cost
  * of routing to it via X, normalised by the largest such cost over Lambda, summed over sources. A member with
- * no loop-free route to a source scores the worst (1.0) for it. With no sources, the normalised edge cost.
+ * no route to a source scores the worst (1.0) for it, and so does one whose route runs through this SCX unless
+ * `loopsScoreWorst` is false (then that route is costed as advertised). With no sources, the normalised edge cost.
  */
-export function costFunction(self: ScxId, sources: readonly ScxId[], lambda: readonly CandidateView[]): Map<ScxId, number> {
+export function costFunction(self: ScxId, sources: readonly ScxId[], lambda: readonly CandidateView[], loopsScoreWorst = true): Map<ScxId, number> {
   const cf = new Map<ScxId, number>();
   for (const x of lambda) cf.set(x.id, 0);
   if (sources.length === 0) {
@@ -30,7 +31,7 @@ export function costFunction(self: ScxId, sources: readonly ScxId[], lambda: rea
     let max = 0;
     for (let i = 0; i < lambda.length; i++) {
       const x = lambda[i] as CandidateView;
-      const cost = costVia(self, source, x);
+      const cost = costVia(self, source, x, loopsScoreWorst);
       via[i] = cost;
       if (cost !== undefined && cost > max) max = cost;
     }
@@ -54,8 +55,9 @@ export function optimise(
   neighbours: readonly CandidateView[],
   candidate: CandidateView,
   hysteresis: number,
+  loopsScoreWorst = true,
 ): OptimiseDecision {
-  const cf = costFunction(self, sources, [...neighbours, candidate]);
+  const cf = costFunction(self, sources, [...neighbours, candidate], loopsScoreWorst);
   const worst = argmaxCf(cf, neighbours);
   if (worst === undefined) return { accept: false };
   const worstCf = cf.get(worst) as number;
@@ -65,8 +67,8 @@ export function optimise(
 }
 
 /** The worst out-neighbour by the cost function (the one a heal gives up when it needs a slot). */
-export function worstNeighbour(self: ScxId, sources: readonly ScxId[], neighbours: readonly CandidateView[]): ScxId | undefined {
-  return argmaxCf(costFunction(self, sources, neighbours), neighbours);
+export function worstNeighbour(self: ScxId, sources: readonly ScxId[], neighbours: readonly CandidateView[], loopsScoreWorst = true): ScxId | undefined {
+  return argmaxCf(costFunction(self, sources, neighbours, loopsScoreWorst), neighbours);
 }
 
 /** The member of `among` with the highest cost function; ties go to the smaller id. */
@@ -83,10 +85,10 @@ function argmaxCf(cf: ReadonlyMap<ScxId, number>, among: readonly CandidateView[
   return worst;
 }
 
-/** Cost to `source` via `x`: the edge plus x's route, unless x has none or its route runs through us. */
-function costVia(self: ScxId, source: ScxId, x: CandidateView): number | undefined {
+/** Cost to `source` via `x`: the edge plus x's route, unless x has none or (if `loopsScoreWorst`) its route runs through us. */
+function costVia(self: ScxId, source: ScxId, x: CandidateView, loopsScoreWorst: boolean): number | undefined {
   if (x.id === source) return x.linkCostMs;
   const r = x.routes.get(source);
-  if (!r || r.path.includes(self)) return undefined;
+  if (!r || (loopsScoreWorst && r.path.includes(self))) return undefined;
   return x.linkCostMs + r.costMs;
 }

@@ -6,7 +6,8 @@ import { MessageType, type RouteAdvert, type RouteUpdate, type ScxId } from '../
  * as triggered updates, at most one per `routeUpdateMinIntervalMs` (the first at once, later ones batched, like
  * BGP's MRAI: without it, a lost route sets off an exploration of stale alternative paths whose messages grow
  * with the number of paths), and the full table periodically; surfaces route and downstream changes as events
- * so a data plane can switch upstream make-before-break.
+ * so a data plane can switch upstream make-before-break. With `triggeredRouteUpdates` off, changes wait for the
+ * periodic update, save those that follow a neighbour's LEAVE or failure (section 4.2.2).
  */
 export class Router {
   /** Last downstream set reported per source, as a joined key, to emit only real changes. */
@@ -48,10 +49,10 @@ export class Router {
     ctx.send(id, this.fullUpdate(ctx));
   }
 
-  /** An edge went away: forget what it advertised. */
+  /** An edge went away: forget what it advertised. A neighbour marked dead (LEAVE, failure) always triggers an update. */
   neighbourRemoved(ctx: NodeContext, id: ScxId): void {
     ctx.routes.dropNeighbour(id);
-    this.recompute(ctx);
+    this.recompute(ctx, ctx.config.triggeredRouteUpdates || ctx.membership.isDead(id));
   }
 
   /** Every neighbour gets the full table (the periodic update). */
@@ -61,11 +62,14 @@ export class Router {
     ctx.sendAll(ctx.neighbours.ids(), this.fullUpdate(ctx));
   }
 
-  /** Recomputes best routes; queues what changed for the neighbours and reports route and downstream changes. */
-  recompute(ctx: NodeContext): void {
+  /**
+   * Recomputes best routes; queues what changed for the neighbours (if `trigger`: else it waits for the periodic
+   * update) and reports route and downstream changes.
+   */
+  recompute(ctx: NodeContext, trigger = ctx.config.triggeredRouteUpdates): void {
     const { changed } = ctx.routes.recompute((n) => (ctx.neighbours.has(n) ? ctx.linkCosts.get(n) : undefined));
     for (const c of changed) {
-      this.pending.add(c.source);
+      if (trigger) this.pending.add(c.source);
       if (c.before?.upstream !== c.after?.upstream || c.before?.costMs !== c.after?.costMs) {
         ctx.emit({
           type: 'route-changed',
@@ -76,7 +80,7 @@ export class Router {
         });
       }
     }
-    if (changed.length > 0 && ctx.now - this.lastTriggeredAt >= ctx.config.routeUpdateMinIntervalMs) this.flush(ctx);
+    if (trigger && changed.length > 0 && ctx.now - this.lastTriggeredAt >= ctx.config.routeUpdateMinIntervalMs) this.flush(ctx);
     this.reportDownstream(ctx);
   }
 

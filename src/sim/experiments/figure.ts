@@ -60,6 +60,13 @@ export function describe(xs: readonly number[], digits = 2): string {
   return finite.length === 1 ? f(s.mean) : `${f(s.mean)} [${f(s.lo95)}, ${f(s.hi95)}] (mean)`;
 }
 
+/** The median of the finite values (NaN if none). */
+export function median(xs: readonly number[]): number {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  return ((s[Math.floor((s.length - 1) / 2)] as number) + (s[Math.ceil((s.length - 1) / 2)] as number)) / 2;
+}
+
 /** A point of a plotted series: the mean with its 95% CI. */
 export function meanPoint(x: number, ys: readonly number[]): { x: number; y: number; lo: number; hi: number } | undefined {
   const s = summarise([...ys]);

@@ -19,6 +19,8 @@ export interface Sample {
 export class Recorder {
   edgeChanges = 0;
   lastMeshChangeAt: Millis = 0;
+  /** When each edge change happened, in order (one entry per change, at each end of the edge). */
+  readonly changeTimes: Millis[] = [];
   discovery90At: Millis | undefined;
   discoveryAllAt: Millis | undefined;
   readonly samples: Sample[] = [];
@@ -30,7 +32,17 @@ export class Recorder {
     if (event.type === 'neighbour-up' || event.type === 'neighbour-down') {
       this.edgeChanges++;
       this.lastMeshChangeAt = now;
+      this.changeTimes.push(now);
     }
+  }
+
+  /**
+   * When the mesh had made `share` of its first `count` edge changes (all so far by default), ms: the paper's
+   * "almost its final structure" (Fig. 7) as a number. 0 when there were none.
+   */
+  changeShareAt(share: number, count = this.changeTimes.length): Millis {
+    if (count === 0) return 0;
+    return this.changeTimes[Math.max(0, Math.ceil(share * count) - 1)] as Millis;
   }
 
   /** Samples discovery over the live nodes; returns the shares known at >= 90% and at 100%. */
