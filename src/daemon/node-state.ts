@@ -21,6 +21,7 @@ export function nodeState(node: ScxNode, cluster: string | null = null): NodeVie
       neighbours: s.gossamer.neighbours.ids().sort(),
       members: s.gossamer.membership.size,
       generator: s.gossamer.generator ?? null,
+      suspectHints: s.gossamer.stats.suspectHints,
       routes: [...s.gossamer.routes.routes()].map((r) => ({
         source: r.source,
         upstream: r.upstream ?? null,

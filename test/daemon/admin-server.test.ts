@@ -4,6 +4,9 @@
  */
 
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { startAdminServer, type AdminServer } from '../../src/daemon/admin-server.ts';
@@ -16,6 +19,24 @@ import { freePort } from '../../src/net/free-port.ts';
 
 const XML = (name: string, transport = 'tcp'): string =>
   `<SCATTERCAST name="scast://test.scattercast/${name}"><CHANNEL id="1"><TRANSPORT unicast="${transport}"/></CHANNEL><RENDEZVOUS>127.0.0.1:9</RENDEZVOUS></SCATTERCAST>`;
+
+/** One GET with `path` sent as is on a fresh socket (no client-side normalisation), answered with status and body. */
+async function rawGet(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.setTimeout(5000, () => socket.destroy(new Error(`no answer to GET ${path} in 5 s`)));
+    socket.on('connect', () => socket.write(`GET ${path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n`));
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const status = /^HTTP\/1\.1 (\d{3}) /.exec(text)?.[1];
+      if (status === undefined) return reject(new Error(`GET ${path}: no HTTP answer: ${JSON.stringify(text.slice(0, 80))}`));
+      resolve({ status: Number(status), body: text.slice(text.indexOf('\r\n\r\n') + 4) });
+    });
+  });
+}
 
 describe('the admin server', () => {
   let node: ScxNode;
@@ -93,10 +114,35 @@ describe('the admin server', () => {
     assert.equal(page.status, 200);
     assert.match(page.headers.get('content-type') ?? '', /text\/html/);
     assert.equal((await fetch(`${base}/`, { redirect: 'manual' })).headers.get('location'), '/dashboard/');
-    for (const path of ['/dashboard/../package.json', '/dashboard/%2e%2e/package.json', '/dashboard/nope.js', '/dashboard/page.txt']) {
+    for (const path of ['/dashboard/nope.js', '/dashboard/page.txt']) {
       const r = await fetch(base + path);
       assert.equal(r.status, 404, path);
     }
+  });
+
+  it('serves nothing outside its folder to raw request lines that try to climb out', async () => {
+    // fetch() would normalise `..` and `%2e%2e` away before sending, so these go out byte for byte on a socket.
+    // The targets exist: bin/scattercast.js has an extension the dashboard serves, package.json one it does not.
+    const root = new URL('../../', import.meta.url);
+    const targets = { 'bin/scattercast.js': await readFile(new URL('bin/scattercast.js', root), 'utf8'), 'package.json': await readFile(new URL('package.json', root), 'utf8') };
+    const up = ['../../../', '%2e%2e/%2e%2e/%2e%2e/', '%2E%2E/%2E%2E/%2E%2E/', '..%2f..%2f..%2f', '%2e%2e%2f%2e%2e%2f%2e%2e%2f', '..\\..\\..\\', '..%5c..%5c..%5c', '%252e%252e/%252e%252e/%252e%252e/', '..%252f..%252f..%252f', './../.././../', 'x/../../../../'];
+    const paths = new Set<string>();
+    for (const target of Object.keys(targets)) {
+      for (const u of up) paths.add(`/dashboard/${u}${target}`);
+      for (const absolute of [new URL(target, root).pathname, fileURLToPath(new URL(target, root)), `file://${new URL(target, root).pathname}`]) paths.add(`/dashboard/${absolute}`);
+    }
+    for (const path of ['/dashboard//etc/passwd', '/dashboard/../../../../../../../../etc/passwd', '/dashboard/%2fetc%2fpasswd', '/../package.json', '/dashboard/..', '/dashboard/../']) paths.add(path);
+    const port = Number(new URL(base).port);
+    const leaks: string[] = [];
+    for (const path of paths) {
+      const r = await rawGet(port, path);
+      const served = Object.entries(targets).filter(([, text]) => r.body.includes(text.slice(0, 200))).map(([name]) => name);
+      if (r.body.includes('root:x:0:0')) served.push('/etc/passwd');
+      if (r.status !== 404 || served.length > 0) leaks.push(`${r.status} ${path}${served.length > 0 ? ` (served ${served.join(', ')})` : ''}`);
+    }
+    assert.deepEqual(leaks, [], 'every climbing request line is a 404 that serves nothing');
+    // The same raw client does get the page's own files, so the refusals above are not the client's doing.
+    for (const path of ['/dashboard/', '/dashboard/index.html']) assert.equal((await rawGet(port, path)).status, 200, path);
   });
 
   it('pushes snapshots over the WebSocket, and refuses other upgrades', async () => {

@@ -23,6 +23,7 @@ import { parseAnnouncement } from '../../src/session/announcement.ts';
 import { payloadOf } from '../../src/session/data-header.ts';
 import { sessionIdHex } from '../../src/session/name.ts';
 import { freePort } from '../../src/net/free-port.ts';
+import { sequenceDefects } from '../support/sequence.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -100,9 +101,14 @@ describe('a cluster of several nodes behind one frontend', { timeout: 120_000 },
     const order = rendezvousOrder(sessionIdHex(name), members.map((m) => m.scx));
     const seqs: number[] = [];
     const attachedTo: string[] = [];
+    /** How many packets had arrived when each attachment began. */
+    const attachedAtPacket: number[] = [];
     client = await tuneIn(frontend, name, { announcement: xml }, (p) => seqs.push(p.header.seq), {
       multicast: false,
-      onAttach: (answer) => attachedTo.push(answer.scx),
+      onAttach: (answer) => {
+        attachedTo.push(answer.scx);
+        attachedAtPacket.push(seqs.length);
+      },
     });
     assert.deepEqual(attachedTo, [order[0]], 'the frontend placed the session on its rendezvous member');
     await until('50 packets at the first member', 20_000, () => seqs.length >= 50);
@@ -129,7 +135,13 @@ describe('a cluster of several nodes behind one frontend', { timeout: 120_000 },
     assert.ok(metrics.includes(`scattercast_cluster_sessions_placed{member="${order[1]}"} ${placedThere}`) && placedThere >= 1, 'the session shows on its new member');
     await until('packets again after the move', 20_000, () => seqs.length >= before + 50);
     t.diagnostic(`hosting member killed (-9): client served again by ${order[1]} after ${reattach} ms, 50 more packets ${Date.now() - stoppedAt} ms after the kill`);
-    for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! !== seqs[i - 1], 'no packet twice in a row');
+    // Each attachment's stream is whole: in order, no duplicate, no gap. Across the move the stream goes on forward
+    // (never back to a packet already had); the packets sent while no member served the session may be missing.
+    const moved = attachedAtPacket[1] as number;
+    assert.ok(moved >= before && moved < seqs.length, `the move at packet ${moved} of ${seqs.length}`);
+    assert.deepEqual(sequenceDefects(seqs.slice(0, moved)), { duplicates: 0, gaps: 0 }, `at the first member: ${JSON.stringify(seqs.slice(0, moved))}`);
+    assert.deepEqual(sequenceDefects(seqs.slice(moved)), { duplicates: 0, gaps: 0 }, `at the next member: ${JSON.stringify(seqs.slice(moved))}`);
+    assert.ok(seqs[moved]! > seqs[moved - 1]!, `after the move the stream went back from ${seqs[moved - 1]} to ${seqs[moved]}`);
 
     const state = (await (await fetch(`http://${members.find((m) => m.scx === order[1])!.admin}/state`)).json()) as StateView;
     assert.equal(state.cluster, 'b');

@@ -6,13 +6,12 @@
  */
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { mkdirSync } from 'node:fs';
+import { after, before, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_DEFAULTS, runDemo, type Demo } from '../../src/demo/run-demo.ts';
+import { CHROMIUM, needs } from '../support/prerequisite.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing (apt-get install chromium; .ci/run does)`;
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** What the graph shows, read from the DOM. */
@@ -40,21 +39,38 @@ async function drawn(page: Page): Promise<Drawn> {
   return (await page.evaluate(READ_DRAWING)) as Drawn;
 }
 
-/** The same, from the nodes' state at this instant. */
-function expected(demo: Demo): Omit<Drawn, 'status'> {
-  const snap = demo.snapshot();
-  const mesh = new Set<string>();
-  const tree: string[] = [];
-  for (const n of snap.nodes) {
-    for (const s of n.sessions) {
-      for (const peer of s.neighbours) mesh.add([n.address, peer].sort().join(' '));
-      for (const r of s.routes) if (r.source === demo.source && r.upstream !== null) tree.push(`${r.upstream} ${n.address}`);
-    }
-  }
-  return { nodes: snap.nodes.map((n) => n.address).sort(), mesh: [...mesh].sort(), tree: tree.sort(), receivers: snap.receivers.map((r) => r.scx).sort() };
+/** A node's `/state`, as much of it as the drawing shows. */
+interface NodeState {
+  address: string;
+  sessions: Array<{ neighbours: string[]; routes: Array<{ source: string; upstream: string | null }> }>;
+  clients: Array<{ role: string }>;
 }
 
-describe('the dashboard in headless Chromium', { skip, timeout: 120_000 }, () => {
+/**
+ * The same, from outside the page's data path: the node ids the demo was configured with, and each node's own
+ * `/state` read over HTTP from its admin server (mesh edges from its neighbours, tree edges from its routes'
+ * upstreams, the client where a node serves a receiver), not `demo.snapshot()`, which feeds the page.
+ */
+async function expected(demo: Demo): Promise<Omit<Drawn, 'status'>> {
+  const configured = demo.clusters.flatMap((c) => c.nodes);
+  const states = await Promise.all(
+    configured.map(async (n) => (await (await fetch(`http://${n.admin}/state`, { signal: AbortSignal.timeout(2000) })).json()) as NodeState),
+  );
+  const mesh = new Set<string>();
+  const tree: string[] = [];
+  const receivers: string[] = [];
+  for (const [i, st] of states.entries()) {
+    assert.equal(st.address, configured[i]!.scx, `the admin server at ${configured[i]!.admin} speaks for its node`);
+    for (const s of st.sessions) {
+      for (const peer of s.neighbours) mesh.add([st.address, peer].sort().join(' '));
+      for (const r of s.routes) if (r.source === demo.source && r.upstream !== null) tree.push(`${r.upstream} ${st.address}`);
+    }
+    for (const c of st.clients) if (c.role === 'receive') receivers.push(st.address);
+  }
+  return { nodes: configured.map((n) => n.scx).sort(), mesh: [...mesh].sort(), tree: tree.sort(), receivers: receivers.sort() };
+}
+
+needs({ chromium: true }).describe('the dashboard in headless Chromium', { timeout: 120_000 }, () => {
   let demo: Demo;
   let browser: Browser;
 
@@ -83,7 +99,7 @@ describe('the dashboard in headless Chromium', { skip, timeout: 120_000 }, () =>
     const deadline = Date.now() + 30_000;
     for (;;) {
       const got = await drawn(page);
-      const want = expected(demo);
+      const want = await expected(demo);
       last = { got, want };
       const agree = JSON.stringify([got.nodes, got.mesh, got.tree, got.receivers]) === JSON.stringify([want.nodes, want.mesh, want.tree, want.receivers]);
       if (agree && want.tree.length === want.nodes.length - 1) break;
