@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import fc from 'fast-check';
 import { WireCode } from '../../src/core/decoded.ts';
 import { decodeControlFrame, gossamerFrame, moduleFrame, type ControlFrame } from '../../src/net/control-frame.ts';
-import { assertPrefixesTruncated, assertRefused, assertTotal, decodedValue, fcSeed, garbledArb, hex, unhex } from '../support/wire.ts';
+import { decodedValue, describeWireFormat, fcSeed, unhex } from '../support/wire.ts';
 
 const SEED = fcSeed('control-frame.test', 0x5ca9);
 
@@ -33,62 +33,39 @@ const MALFORMED: [string, string, string][] = [
   ['module frame without its channel', `02 ${ID} 01`, WireCode.TRUNCATED],
 ];
 
-describe('control frames', () => {
-  describe('golden bytes', () => {
-    for (const [name, frame, bytes] of GOLDEN) {
-      it(name, () => {
-        assert.equal(hex(encode(frame)), bytes.replace(/\s+/g, ''));
-        assert.deepEqual(decodedValue(decodeControlFrame(unhex(bytes))), frame);
-      });
-    }
-  });
+const sessionIdArb = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => Buffer.from(b));
+const dataArb = fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b));
+const frameArb: fc.Arbitrary<ControlFrame> = fc.oneof(
+  fc.record({ type: fc.constant('gossamer' as const), sessionId: sessionIdArb, data: dataArb }, { noNullPrototype: true }),
+  fc.record({ type: fc.constant('module' as const), sessionId: sessionIdArb, channel: fc.integer({ min: 0, max: 0xffff }), data: dataArb }, { noNullPrototype: true }),
+);
 
-  describe('malformed frames are refused with their code', () => {
-    for (const [name, bytes, code] of MALFORMED) it(name, () => assertRefused(decodeControlFrame(unhex(bytes)), code));
-
-    it('every cut inside the header is truncated (the body runs to the end: no trailing bytes)', () => {
-      for (const [, frame, bytes] of GOLDEN) assertPrefixesTruncated(decodeControlFrame, unhex(bytes), HEADER_BYTES[frame.type]);
+describeWireFormat('control frames', {
+  decode: decodeControlFrame,
+  encode,
+  golden: GOLDEN,
+  malformed: MALFORMED,
+  prefixes: { upTo: (frame) => HEADER_BYTES[frame.type], title: 'every cut inside the header is truncated (the body runs to the end: no trailing bytes)' },
+  arbitrary: frameArb,
+  seed: SEED,
+  value: 'frame',
+  packets: 'frames',
+  extra: () => {
+    it('hands out Buffers: views of the frame when decoding, a fresh Buffer per encoding', () => {
+      const frame = Buffer.from(unhex(GOLDEN[2]![2]));
+      const f = decodedValue(decodeControlFrame(frame));
+      assert.ok(Buffer.isBuffer(f.sessionId) && Buffer.isBuffer(f.data));
+      assert.equal(f.sessionId.toString('hex'), ID);
+      assert.equal(f.data.buffer, frame.buffer);
+      const a = gossamerFrame(f.sessionId, Buffer.from([1]));
+      const b = gossamerFrame(f.sessionId, Buffer.from([2]));
+      assert.ok(Buffer.isBuffer(a));
+      assert.deepEqual([a.at(-1), b.at(-1)], [1, 2]);
     });
-  });
 
-  it(`round-trips any frame, byte for byte (fast-check seed ${SEED})`, () => {
-    const sessionId = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => Buffer.from(b));
-    const data = fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b));
-    const opts = { noNullPrototype: true };
-    const frameArb: fc.Arbitrary<ControlFrame> = fc.oneof(
-      fc.record({ type: fc.constant('gossamer' as const), sessionId, data }, opts),
-      fc.record({ type: fc.constant('module' as const), sessionId, channel: fc.integer({ min: 0, max: 0xffff }), data }, opts),
-    );
-    fc.assert(
-      fc.property(frameArb, (frame) => {
-        const bytes = encode(frame);
-        assert.deepEqual(decodedValue(decodeControlFrame(bytes)), frame);
-      }),
-      { seed: SEED, numRuns: 500 },
-    );
-  });
-
-  it(`never throws on garbled frames (fast-check seed ${SEED})`, () => {
-    fc.assert(
-      fc.property(garbledArb(GOLDEN.map(([, , b]) => unhex(b))), (bytes) => assertTotal(decodeControlFrame, encode, bytes)),
-      { seed: SEED, numRuns: 2000 },
-    );
-  });
-
-  it('hands out Buffers: views of the frame when decoding, a fresh Buffer per encoding', () => {
-    const frame = Buffer.from(unhex(GOLDEN[2]![2]));
-    const f = decodedValue(decodeControlFrame(frame));
-    assert.ok(Buffer.isBuffer(f.sessionId) && Buffer.isBuffer(f.data));
-    assert.equal(f.sessionId.toString('hex'), ID);
-    assert.equal(f.data.buffer, frame.buffer);
-    const a = gossamerFrame(f.sessionId, Buffer.from([1]));
-    const b = gossamerFrame(f.sessionId, Buffer.from([2]));
-    assert.ok(Buffer.isBuffer(a));
-    assert.deepEqual([a.at(-1), b.at(-1)], [1, 2]);
-  });
-
-  it('refuses to encode a session id that is not 16 bytes or a channel outside u16', () => {
-    assert.throws(() => gossamerFrame(new Uint8Array(15), new Uint8Array(0)), RangeError);
-    assert.throws(() => moduleFrame(new Uint8Array(16), 65536, new Uint8Array(0)), RangeError);
-  });
+    it('refuses to encode a session id that is not 16 bytes or a channel outside u16', () => {
+      assert.throws(() => gossamerFrame(new Uint8Array(15), new Uint8Array(0)), RangeError);
+      assert.throws(() => moduleFrame(new Uint8Array(16), 65536, new Uint8Array(0)), RangeError);
+    });
+  },
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import fc from 'fast-check';
 import { WireCode } from '../../src/core/decoded.ts';
 import { decodeHello, encodeHello, type Hello } from '../../src/net/hello.ts';
-import { assertPrefixesTruncated, assertRefused, assertTotal, decodedValue, fcSeed, garbledArb, hex, textArb, unhex } from '../support/wire.ts';
+import { decodedValue, describeWireFormat, fcSeed, hex, textArb, unhex } from '../support/wire.ts';
 
 const SEED = fcSeed('hello.test', 0x5ca8);
 
@@ -50,63 +50,35 @@ const kindArb = (from: fc.Arbitrary<string>): fc.Arbitrary<Hello> => {
   );
 };
 
-describe('the connection hello', () => {
-  describe('golden bytes', () => {
-    for (const [hello, bytes] of GOLDEN) {
-      it(`${hello.kind}${hello.kind === 'client' ? ` (${hello.role})` : ''}`, () => {
-        assert.equal(hex(encodeHello(hello)), bytes.replace(/\s+/g, ''));
-        assert.deepEqual(decodedValue(decodeHello(unhex(bytes))), hello);
-      });
-    }
-  });
-
-  describe('malformed hellos are refused with their code', () => {
-    for (const [name, bytes, code, reason] of MALFORMED) it(name, () => assertRefused(decodeHello(unhex(bytes)), code, reason));
-
-    it('every strict prefix is truncated, every extra byte trailing', () => {
-      for (const [, bytes] of GOLDEN) {
-        assertPrefixesTruncated(decodeHello, unhex(bytes));
-        assertRefused(decodeHello(unhex(`${bytes} 00`)), WireCode.TRAILING);
-      }
+describeWireFormat('the connection hello', {
+  decode: decodeHello,
+  encode: encodeHello,
+  golden: GOLDEN,
+  title: (hello) => `${hello.kind}${hello.kind === 'client' ? ` (${hello.role})` : ''}`,
+  malformed: MALFORMED,
+  trailing: true,
+  arbitrary: kindArb(textArb(1, 63)),
+  seed: SEED,
+  value: 'hello',
+  packets: 'hellos',
+  extra: () => {
+    it('copies the session id out of the frame', () => {
+      const frame = unhex(GOLDEN[1]![1]);
+      const h = decodedValue(decodeHello(frame));
+      frame.fill(0);
+      assert.ok(h.kind === 'data' && hex(h.sessionId) === hex(ID_SEQ));
     });
-  });
 
-  it(`round-trips any hello, byte for byte (fast-check seed ${SEED})`, () => {
-    const from = textArb(1, 63);
-    fc.assert(
-      fc.property(kindArb(from), (hello) => {
-        const bytes = encodeHello(hello);
-        const back = decodedValue(decodeHello(bytes));
-        assert.deepEqual(back, hello);
-        assert.equal(hex(encodeHello(back)), hex(bytes));
-      }),
-      { seed: SEED, numRuns: 500 },
-    );
-  });
-
-  it(`never throws on garbled hellos (fast-check seed ${SEED})`, () => {
-    fc.assert(
-      fc.property(garbledArb(GOLDEN.map(([, b]) => unhex(b))), (bytes) => assertTotal(decodeHello, encodeHello, bytes)),
-      { seed: SEED, numRuns: 2000 },
-    );
-  });
-
-  it('copies the session id out of the frame', () => {
-    const frame = unhex(GOLDEN[1]![1]);
-    const h = decodedValue(decodeHello(frame));
-    frame.fill(0);
-    assert.ok(h.kind === 'data' && hex(h.sessionId) === hex(ID_SEQ));
-  });
-
-  it('refuses to encode what it could not decode', () => {
-    const bad: Hello[] = [
-      { kind: 'control', from: '' },
-      { kind: 'control', from: 'x'.repeat(256) },
-      { kind: 'control', from: 'a\uD800' },
-      { kind: 'data', from: 'h:1', sessionId: new Uint8Array(17), channel: 1 },
-      { kind: 'data', from: 'h:1', sessionId: ID_SEQ, channel: 65536 },
-      { kind: 'client', from: 'c', sessionId: ID_SEQ, channel: 1, role: 'watch' as 'send' },
-    ];
-    for (const h of bad) assert.throws(() => encodeHello(h), RangeError, JSON.stringify(h));
-  });
+    it('refuses to encode what it could not decode', () => {
+      const bad: Hello[] = [
+        { kind: 'control', from: '' },
+        { kind: 'control', from: 'x'.repeat(256) },
+        { kind: 'control', from: 'a\uD800' },
+        { kind: 'data', from: 'h:1', sessionId: new Uint8Array(17), channel: 1 },
+        { kind: 'data', from: 'h:1', sessionId: ID_SEQ, channel: 65536 },
+        { kind: 'client', from: 'c', sessionId: ID_SEQ, channel: 1, role: 'watch' as 'send' },
+      ];
+      for (const h of bad) assert.throws(() => encodeHello(h), RangeError, JSON.stringify(h));
+    });
+  },
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import fc from 'fast-check';
 import { WireCode } from '../../src/core/decoded.ts';
 import { decodeProbePacket, encodeProbePacket, ProbeType, type ProbePacket } from '../../src/net/probe-packet.ts';
-import { assertPrefixesTruncated, assertRefused, assertTotal, decodedValue, fcSeed, garbledArb, hex, unhex } from '../support/wire.ts';
+import { describeWireFormat, fcSeed } from '../support/wire.ts';
 
 const SEED = fcSeed('probe-packet.test', 0x5caa);
 
@@ -25,53 +25,29 @@ const MALFORMED: [string, string, string][] = [
   ['negative sent time', '01 00000001 bff0000000000000', WireCode.RANGE],
 ];
 
-describe('probe packets (PING and ECHO)', () => {
-  describe('golden bytes', () => {
-    for (const [packet, bytes] of GOLDEN) {
-      it(bytes, () => {
-        assert.equal(hex(encodeProbePacket(packet)), bytes.replace(/\s+/g, ''));
-        assert.deepEqual(decodedValue(decodeProbePacket(unhex(bytes))), packet);
-      });
-    }
-  });
+const packetArb: fc.Arbitrary<ProbePacket> = fc.record(
+  {
+    type: fc.constantFrom(ProbeType.PING, ProbeType.ECHO),
+    nonce: fc.integer({ min: 0, max: 0xffffffff }),
+    sentMs: fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }),
+  },
+  { noNullPrototype: true },
+);
 
-  describe('malformed packets are refused with their code', () => {
-    for (const [name, bytes, code] of MALFORMED) it(name, () => assertRefused(decodeProbePacket(unhex(bytes)), code));
-
-    it('every strict prefix is truncated', () => {
-      for (const [, bytes] of GOLDEN) assertPrefixesTruncated(decodeProbePacket, unhex(bytes));
+describeWireFormat('probe packets (PING and ECHO)', {
+  decode: decodeProbePacket,
+  encode: encodeProbePacket,
+  golden: GOLDEN,
+  malformed: MALFORMED,
+  check: (_, bytes) => assert.equal(bytes.length, 13),
+  arbitrary: packetArb,
+  seed: SEED,
+  value: 'packet',
+  extra: () => {
+    it('refuses to encode a nonce outside u32 or a bad time', () => {
+      for (const bad of [{ nonce: -1 }, { nonce: 2 ** 32 }, { sentMs: NaN }, { sentMs: -1 }, { sentMs: Infinity }]) {
+        assert.throws(() => encodeProbePacket({ type: ProbeType.PING, nonce: 1, sentMs: 1, ...bad }), RangeError, JSON.stringify(bad));
+      }
     });
-  });
-
-  it(`round-trips any packet, byte for byte (fast-check seed ${SEED})`, () => {
-    const packetArb: fc.Arbitrary<ProbePacket> = fc.record(
-      {
-        type: fc.constantFrom(ProbeType.PING, ProbeType.ECHO),
-        nonce: fc.integer({ min: 0, max: 0xffffffff }),
-        sentMs: fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }),
-      },
-      { noNullPrototype: true },
-    );
-    fc.assert(
-      fc.property(packetArb, (packet) => {
-        const bytes = encodeProbePacket(packet);
-        assert.equal(bytes.length, 13);
-        assert.deepEqual(decodedValue(decodeProbePacket(bytes)), packet);
-      }),
-      { seed: SEED, numRuns: 500 },
-    );
-  });
-
-  it(`never throws on garbled packets (fast-check seed ${SEED})`, () => {
-    fc.assert(
-      fc.property(garbledArb(GOLDEN.map(([, b]) => unhex(b))), (bytes) => assertTotal(decodeProbePacket, encodeProbePacket, bytes)),
-      { seed: SEED, numRuns: 2000 },
-    );
-  });
-
-  it('refuses to encode a nonce outside u32 or a bad time', () => {
-    for (const bad of [{ nonce: -1 }, { nonce: 2 ** 32 }, { sentMs: NaN }, { sentMs: -1 }, { sentMs: Infinity }]) {
-      assert.throws(() => encodeProbePacket({ type: ProbeType.PING, nonce: 1, sentMs: 1, ...bad }), RangeError, JSON.stringify(bad));
-    }
-  });
+  },
 });

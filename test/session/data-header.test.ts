@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import fc from 'fast-check';
-import { WireCode } from '../../src/core/decoded.ts';
+import { ok, WireCode, type Decoded } from '../../src/core/decoded.ts';
 import { decodeDataPacket, encodeDataPacket, payloadOf, seqDiff, type DataHeader } from '../../src/session/data-header.ts';
-import { assertPrefixesTruncated, assertRefused, assertTotal, decodedValue, fcSeed, garbledArb, hex, textArb, unhex } from '../support/wire.ts';
+import { decodedValue, describeWireFormat, fcSeed, hex, textArb, unhex } from '../support/wire.ts';
 
 const SEED = fcSeed('data-header.test', 20261126);
 
@@ -49,95 +49,76 @@ const MALFORMED: [string, string, string][] = [
   ['invalid UTF-8 source SCX (overlong NUL)', `${FIXED} 3ff8000000000000 00 02c080`, WireCode.UTF8],
 ];
 
-/** Header and payload of a decoded packet, in the shape of the GOLDEN table. */
-function decodedParts(bytes: Uint8Array): [DataHeader, string] {
-  const p = decodedValue(decodeDataPacket(bytes));
-  return [{ ...p.header, sessionId: new Uint8Array(p.header.sessionId) }, hex(payloadOf(p))];
+/** A packet as the GOLDEN table has it: its header and its payload in hex. */
+interface Parts {
+  header: DataHeader;
+  payload: string;
 }
 
-const reencode = (p: { header: DataHeader; bytes: Uint8Array; payloadOffset: number }): Uint8Array =>
-  encodeDataPacket(p.header, p.bytes.subarray(p.payloadOffset)).bytes;
+const encodeParts = ({ header, payload }: Parts): Uint8Array => encodeDataPacket(header, unhex(payload)).bytes;
 
-describe('the data packet header', () => {
-  describe('golden bytes', () => {
-    for (const [name, header, payload, bytes] of GOLDEN) {
-      it(name, () => {
-        const p = encodeDataPacket(header, unhex(payload));
-        assert.equal(hex(p.bytes), bytes.replace(/\s+/g, ''));
-        assert.equal(p.payloadOffset, p.bytes.length - payload.length / 2);
-        assert.deepEqual(decodedParts(unhex(bytes)), [header, payload]);
-      });
-    }
-  });
+/** Header and payload of a decoded packet (the session id copied out of the packet). */
+function decodeParts(bytes: Uint8Array): Decoded<Parts> {
+  const d = decodeDataPacket(bytes);
+  if (!d.ok) return d;
+  return ok({ header: { ...d.value.header, sessionId: new Uint8Array(d.value.header.sessionId) }, payload: hex(payloadOf(d.value)) });
+}
 
-  describe('malformed packets are refused with their code', () => {
-    for (const [name, bytes, code] of MALFORMED) it(name, () => assertRefused(decodeDataPacket(unhex(bytes)), code));
+const headerArb = fc.record(
+  {
+    sessionId: fc.uint8Array({ minLength: 16, maxLength: 16 }),
+    channel: fc.integer({ min: 0, max: 0xffff }),
+    seq: fc.integer({ min: 0, max: 0xffffffff }),
+    timestampMs: fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }),
+    source: textArb(0, 63),
+    sourceScx: textArb(1, 63),
+  },
+  { noNullPrototype: true },
+);
 
-    it('every cut inside the header is truncated (what follows the header is payload)', () => {
-      for (const [, header, , bytes] of GOLDEN) {
-        const full = unhex(bytes);
-        assertPrefixesTruncated(decodeDataPacket, full, encodeDataPacket(header, new Uint8Array(0)).bytes.length);
+describeWireFormat('the data packet header', {
+  decode: decodeParts,
+  encode: encodeParts,
+  golden: GOLDEN.map(([name, header, payload, bytes]) => [name, { header, payload }, bytes] as const),
+  malformed: MALFORMED,
+  check: ({ header, payload }, bytes) => assert.equal(encodeDataPacket(header, unhex(payload)).payloadOffset, bytes.length - payload.length / 2),
+  prefixes: {
+    upTo: ({ header }) => encodeDataPacket(header, new Uint8Array(0)).bytes.length,
+    title: 'every cut inside the header is truncated (what follows the header is payload)',
+  },
+  arbitrary: fc.tuple(headerArb, fc.uint8Array({ maxLength: 64 })).map(([header, payload]): Parts => ({ header, payload: hex(payload) })),
+  seed: SEED,
+  value: 'header and payload',
+  extra: () => {
+    it('decodes a view into a larger buffer; the session id is a view of the packet', () => {
+      const bytes = unhex(GOLDEN[1]![3]);
+      const backing = new Uint8Array(bytes.length + 8).fill(0xee);
+      backing.set(bytes, 4);
+      const p = decodedValue(decodeDataPacket(backing.subarray(4, 4 + bytes.length)));
+      assert.equal(p.header.sourceScx, '10.0.0.1:7400');
+      assert.equal(p.header.sessionId.buffer, backing.buffer);
+    });
+
+    it('refuses to encode what it could not decode', () => {
+      const header = GOLDEN[1]![1];
+      for (const bad of [
+        { channel: 70000 },
+        { seq: -1 },
+        { sourceScx: '' },
+        { source: 'x'.repeat(256) },
+        { sourceScx: 'a\uD800' },
+        { sessionId: new Uint8Array(15) },
+        { timestampMs: NaN },
+        { timestampMs: -1 },
+      ]) {
+        assert.throws(() => encodeDataPacket({ ...header, ...bad }, new Uint8Array(0)), RangeError, JSON.stringify(bad));
       }
     });
-  });
 
-  it(`round-trips any header and payload, byte for byte (fast-check seed ${SEED})`, () => {
-    const headerArb = fc.record(
-      {
-        sessionId: fc.uint8Array({ minLength: 16, maxLength: 16 }),
-        channel: fc.integer({ min: 0, max: 0xffff }),
-        seq: fc.integer({ min: 0, max: 0xffffffff }),
-        timestampMs: fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }),
-        source: textArb(0, 63),
-        sourceScx: textArb(1, 63),
-      },
-      { noNullPrototype: true },
-    );
-    fc.assert(
-      fc.property(headerArb, fc.uint8Array({ maxLength: 64 }), (header, payload) => {
-        const bytes = encodeDataPacket(header, payload).bytes;
-        assert.deepEqual(decodedParts(bytes), [header, hex(payload)]);
-        assert.equal(hex(reencode(decodedValue(decodeDataPacket(bytes)))), hex(bytes));
-      }),
-      { seed: SEED, numRuns: 500 },
-    );
-  });
-
-  it(`never throws on garbled packets (fast-check seed ${SEED})`, () => {
-    fc.assert(
-      fc.property(garbledArb(GOLDEN.map(([, , , b]) => unhex(b))), (bytes) => assertTotal(decodeDataPacket, reencode, bytes)),
-      { seed: SEED, numRuns: 2000 },
-    );
-  });
-
-  it('decodes a view into a larger buffer; the session id is a view of the packet', () => {
-    const bytes = unhex(GOLDEN[1]![3]);
-    const backing = new Uint8Array(bytes.length + 8).fill(0xee);
-    backing.set(bytes, 4);
-    const p = decodedValue(decodeDataPacket(backing.subarray(4, 4 + bytes.length)));
-    assert.equal(p.header.sourceScx, '10.0.0.1:7400');
-    assert.equal(p.header.sessionId.buffer, backing.buffer);
-  });
-
-  it('refuses to encode what it could not decode', () => {
-    const header = GOLDEN[1]![1];
-    for (const bad of [
-      { channel: 70000 },
-      { seq: -1 },
-      { sourceScx: '' },
-      { source: 'x'.repeat(256) },
-      { sourceScx: 'a\uD800' },
-      { sessionId: new Uint8Array(15) },
-      { timestampMs: NaN },
-      { timestampMs: -1 },
-    ]) {
-      assert.throws(() => encodeDataPacket({ ...header, ...bad }, new Uint8Array(0)), RangeError, JSON.stringify(bad));
-    }
-  });
-
-  it('compares sequence numbers across the u32 wrap', () => {
-    assert.equal(seqDiff(1, 0xffffffff), 2);
-    assert.equal(seqDiff(0xffffffff, 1), -2);
-    assert.equal(seqDiff(5, 5), 0);
-  });
+    it('compares sequence numbers across the u32 wrap', () => {
+      assert.equal(seqDiff(1, 0xffffffff), 2);
+      assert.equal(seqDiff(0xffffffff, 1), -2);
+      assert.equal(seqDiff(5, 5), 0);
+    });
+  },
 });

@@ -1,6 +1,7 @@
 /** Shared checks of the wire-format tests: hex fixtures, refusals with exact codes, seeded fast-check runs. */
 
 import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { WireCode, type Decoded } from '../../src/core/decoded.ts';
 import { envSeed } from './seed.ts';
@@ -78,4 +79,101 @@ export function garbledArb(fixtures: readonly Uint8Array[]): fc.Arbitrary<Uint8A
     return Uint8Array.from(out);
   });
   return fc.oneof(fc.uint8Array({ maxLength: 64 }), garbled);
+}
+
+/** A golden case: a value and its pinned hex, titled by the spec's `title` (default: the hex), or a titled one. */
+export type GoldenCase<T> = readonly [value: T, hex: string] | readonly [title: string, value: T, hex: string];
+
+/** A malformed case: its title, its hex, the exact code it is refused with and, when given, a pattern of the reason. */
+export type MalformedCase = readonly [title: string, hex: string, code: string, reason?: RegExp];
+
+/** What describeWireFormat needs to know of a format. */
+export interface WireFormatSpec<T> {
+  decode: (bytes: Uint8Array) => Decoded<T>;
+  encode: (value: T) => Uint8Array;
+  /** Pinned encodings, checked both ways; also the fixtures of the prefix and garbling tests. */
+  golden: readonly GoldenCase<T>[];
+  /** Title of an untitled golden case (default: its hex as written). */
+  title?: (value: T, hex: string) => string;
+  /** Inputs refused, each with its exact code. */
+  malformed: readonly MalformedCase[];
+  /** Further assertions on every encoding that the golden and round-trip tests make. */
+  check?: (value: T, bytes: Uint8Array) => void;
+  /**
+   * Which prefixes of each golden encoding are truncated: all of them (default), or only those shorter than
+   * `upTo(value, bytes)` where the rest of a message runs to its end; `title` says which when not all.
+   */
+  prefixes?: { upTo: (value: T, bytes: Uint8Array) => number; title: string };
+  /** Also asserts that a golden encoding with one byte more is refused as trailing. */
+  trailing?: boolean;
+  /** Any well-formed value, for the round trip. */
+  arbitrary: fc.Arbitrary<T>;
+  /** The fast-check seed of both property tests (a file's fcSeed). */
+  seed: number;
+  /** Runs of the round trip and of the garbling test (default 500 and 2000). */
+  numRuns?: { roundTrip?: number; garbled?: number };
+  /** What the tests call a value and an input: `round-trips any ${value}`, `malformed ${packets}` (default 'value', 'packets'). */
+  value?: string;
+  packets?: string;
+  /** The format's own tests, run after the standard ones inside the same describe. */
+  extra?: () => void;
+}
+
+/**
+ * The standard tests of a wire format, in a describe named `name`: every golden case encodes to its bytes and decodes
+ * back to its value; every malformed case is refused with its code; every strict prefix of a golden encoding (or each
+ * one shorter than `prefixes.upTo`) is truncated; any value round-trips byte for byte; garbled bytes never make the
+ * decoder throw. Then the format's `extra` tests.
+ */
+export function describeWireFormat<T>(name: string, spec: WireFormatSpec<T>): void {
+  const { decode, encode, seed, value = 'value', packets = 'packets' } = spec;
+  const golden = spec.golden.map((c): [string, T, string] => (c.length === 3 ? [c[0], c[1], c[2]] : [spec.title?.(c[0], c[1]) ?? c[1], c[0], c[1]]));
+
+  describe(name, () => {
+    describe('golden bytes', () => {
+      for (const [title, v, bytes] of golden) {
+        it(title, () => {
+          const encoded = encode(v);
+          assert.equal(hex(encoded), bytes.replace(/\s+/g, ''));
+          spec.check?.(v, encoded);
+          assert.deepEqual(decodedValue(decode(unhex(bytes))), v);
+        });
+      }
+    });
+
+    describe(`malformed ${packets} are refused with their code`, () => {
+      for (const [title, bytes, code, reason] of spec.malformed) it(title, () => assertRefused(decode(unhex(bytes)), code, reason));
+
+      const cuts = spec.prefixes?.title ?? `every strict prefix is truncated${spec.trailing ? ', every extra byte trailing' : ''}`;
+      it(cuts, () => {
+        for (const [, v, bytes] of golden) {
+          const full = unhex(bytes);
+          assertPrefixesTruncated(decode, full, spec.prefixes?.upTo(v, full));
+          if (spec.trailing) assertRefused(decode(unhex(`${bytes} 00`)), WireCode.TRAILING);
+        }
+      });
+    });
+
+    it(`round-trips any ${value}, byte for byte (fast-check seed ${seed})`, () => {
+      fc.assert(
+        fc.property(spec.arbitrary, (v) => {
+          const bytes = encode(v);
+          spec.check?.(v, bytes);
+          const back = decodedValue(decode(bytes));
+          assert.deepEqual(back, v);
+          assert.equal(hex(encode(back)), hex(bytes));
+        }),
+        { seed, numRuns: spec.numRuns?.roundTrip ?? 500 },
+      );
+    });
+
+    it(`never throws on garbled ${packets} (fast-check seed ${seed})`, () => {
+      fc.assert(
+        fc.property(garbledArb(golden.map(([, , b]) => unhex(b))), (bytes) => assertTotal(decode, encode, bytes)),
+        { seed, numRuns: spec.numRuns?.garbled ?? 2000 },
+      );
+    });
+
+    spec.extra?.();
+  });
 }

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import fc from 'fast-check';
+import { it } from 'node:test';
 import { WireCode } from '../../../src/core/decoded.ts';
 import { decodeRelease, encodeRelease } from '../../../src/services/forward/release.ts';
-import { assertPrefixesTruncated, assertRefused, assertTotal, decodedValue, fcSeed, garbledArb, hex, textArb, unhex } from '../../support/wire.ts';
+import { decodedValue, describeWireFormat, fcSeed, textArb, unhex } from '../../support/wire.ts';
 
 const SEED = fcSeed('release.test', 0x5cab);
 
@@ -24,46 +23,24 @@ const MALFORMED: [string, string, string][] = [
   ['a UTF-8 sequence cut short', '01 c3', WireCode.UTF8],
 ];
 
-describe("the forward module's RELEASE", () => {
-  describe('golden bytes', () => {
-    for (const [source, bytes] of GOLDEN) {
-      it(source, () => {
-        assert.equal(hex(encodeRelease(source)), bytes.replace(/\s+/g, ''));
-        assert.equal(decodedValue(decodeRelease(unhex(bytes))), source);
-      });
-    }
-  });
-
-  describe('malformed messages are refused with their code', () => {
-    for (const [name, bytes, code] of MALFORMED) it(name, () => assertRefused(decodeRelease(unhex(bytes)), code));
-
-    it('cuts before the source are truncated (the source runs to the end: a longer cut names another source)', () => {
-      for (const [, bytes] of GOLDEN) assertPrefixesTruncated(decodeRelease, unhex(bytes), 2);
-    });
-
+describeWireFormat("the forward module's RELEASE", {
+  decode: decodeRelease,
+  encode: encodeRelease,
+  golden: GOLDEN,
+  title: (source) => source,
+  malformed: MALFORMED,
+  prefixes: { upTo: () => 2, title: 'cuts before the source are truncated (the source runs to the end: a longer cut names another source)' },
+  arbitrary: textArb(1, 63),
+  seed: SEED,
+  value: 'source',
+  packets: 'messages',
+  extra: () => {
     it('accepts a source of exactly 255 bytes', () => {
       assert.equal(decodedValue(decodeRelease(unhex(`01 ${'61'.repeat(255)}`))), 'a'.repeat(255));
     });
-  });
 
-  it(`round-trips any source, byte for byte (fast-check seed ${SEED})`, () => {
-    fc.assert(
-      fc.property(textArb(1, 63), (source) => {
-        const bytes = encodeRelease(source);
-        assert.equal(decodedValue(decodeRelease(bytes)), source);
-      }),
-      { seed: SEED, numRuns: 500 },
-    );
-  });
-
-  it(`never throws on garbled messages (fast-check seed ${SEED})`, () => {
-    fc.assert(
-      fc.property(garbledArb(GOLDEN.map(([, b]) => unhex(b))), (bytes) => assertTotal(decodeRelease, encodeRelease, bytes)),
-      { seed: SEED, numRuns: 2000 },
-    );
-  });
-
-  it('refuses to encode an empty or over-long source', () => {
-    for (const bad of ['', 'x'.repeat(256), 'a\uD800']) assert.throws(() => encodeRelease(bad), RangeError);
-  });
+    it('refuses to encode an empty or over-long source', () => {
+      for (const bad of ['', 'x'.repeat(256), 'a\uD800']) assert.throws(() => encodeRelease(bad), RangeError);
+    });
+  },
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import fc from 'fast-check';
 import { WireCode } from '../../../src/core/decoded.ts';
 import { decodeNack, encodeNack, MAX_NACK_RANGES, MAX_NACK_SEQS, type Nack } from '../../../src/services/reliable/nack.ts';
-import { assertPrefixesTruncated, assertRefused, assertTotal, decodedValue, fcSeed, garbledArb, hex, textArb, unhex } from '../../support/wire.ts';
+import { decodedValue, describeWireFormat, fcSeed, textArb, unhex } from '../../support/wire.ts';
 
 const SEED = fcSeed('nack.test', 0x5cac);
 
@@ -37,61 +37,36 @@ const MALFORMED: [string, string, string][] = [
   ['a byte after the last range', '10 0141 01 00000001 0001 00', WireCode.TRAILING],
 ];
 
-describe("the reliable module's NACK", () => {
-  describe('golden bytes', () => {
-    for (const [nack, bytes] of GOLDEN) {
-      it(bytes, () => {
-        assert.equal(hex(encode(nack)), bytes.replace(/\s+/g, ''));
-        assert.deepEqual(decodedValue(decodeNack(unhex(bytes))), nack);
-      });
-    }
-  });
+const rangeArb = fc.record({ first: fc.integer({ min: 0, max: 0xffffffff }), count: fc.integer({ min: 1, max: 64 }) }, { noNullPrototype: true });
+const nackArb: fc.Arbitrary<Nack> = fc.record(
+  { source: textArb(1, 63), ranges: fc.array(rangeArb, { minLength: 1, maxLength: MAX_NACK_RANGES }) },
+  { noNullPrototype: true },
+);
 
-  describe('malformed messages are refused with their code', () => {
-    for (const [name, bytes, code] of MALFORMED) it(name, () => assertRefused(decodeNack(unhex(bytes)), code));
-
-    it('every strict prefix is truncated', () => {
-      for (const [, bytes] of GOLDEN) assertPrefixesTruncated(decodeNack, unhex(bytes));
-    });
-
+describeWireFormat("the reliable module's NACK", {
+  decode: decodeNack,
+  encode,
+  golden: GOLDEN,
+  malformed: MALFORMED,
+  arbitrary: nackArb,
+  seed: SEED,
+  value: 'NACK',
+  packets: 'messages',
+  extra: () => {
     it('accepts the limits exactly', () => {
       assert.equal(decodedValue(decodeNack(unhex(ranges(MAX_NACK_RANGES, '0001')))).ranges.length, MAX_NACK_RANGES);
       assert.equal(decodedValue(decodeNack(unhex('10 0141 02 00000001 0fff 00000001 0001'))).ranges[1]?.count, 1);
     });
-  });
 
-  it(`round-trips any NACK, byte for byte (fast-check seed ${SEED})`, () => {
-    const rangeArb = fc.record({ first: fc.integer({ min: 0, max: 0xffffffff }), count: fc.integer({ min: 1, max: 64 }) }, { noNullPrototype: true });
-    const nackArb: fc.Arbitrary<Nack> = fc.record(
-      { source: textArb(1, 63), ranges: fc.array(rangeArb, { minLength: 1, maxLength: MAX_NACK_RANGES }) },
-      { noNullPrototype: true },
-    );
-    fc.assert(
-      fc.property(nackArb, (nack) => {
-        const bytes = encode(nack);
-        const back = decodedValue(decodeNack(bytes));
-        assert.deepEqual(back, nack);
-        assert.equal(hex(encode(back)), hex(bytes));
-      }),
-      { seed: SEED, numRuns: 500 },
-    );
-  });
-
-  it(`never throws on garbled messages (fast-check seed ${SEED})`, () => {
-    fc.assert(
-      fc.property(garbledArb(GOLDEN.map(([, b]) => unhex(b))), (bytes) => assertTotal(decodeNack, encode, bytes)),
-      { seed: SEED, numRuns: 2000 },
-    );
-  });
-
-  it('refuses to encode what it could not decode', () => {
-    const one = [{ first: 1, count: 1 }];
-    assert.throws(() => encodeNack('', one), RangeError);
-    assert.throws(() => encodeNack('x'.repeat(256), one), RangeError);
-    assert.throws(() => encodeNack('s', []), RangeError);
-    assert.throws(() => encodeNack('s', Array.from({ length: MAX_NACK_RANGES + 1 }, () => one[0]!)), RangeError);
-    assert.throws(() => encodeNack('s', [{ first: 1, count: 0 }]), RangeError);
-    assert.throws(() => encodeNack('s', [{ first: 1, count: MAX_NACK_SEQS + 1 }]), RangeError);
-    assert.throws(() => encodeNack('s', [{ first: -1, count: 1 }]), RangeError);
-  });
+    it('refuses to encode what it could not decode', () => {
+      const one = [{ first: 1, count: 1 }];
+      assert.throws(() => encodeNack('', one), RangeError);
+      assert.throws(() => encodeNack('x'.repeat(256), one), RangeError);
+      assert.throws(() => encodeNack('s', []), RangeError);
+      assert.throws(() => encodeNack('s', Array.from({ length: MAX_NACK_RANGES + 1 }, () => one[0]!)), RangeError);
+      assert.throws(() => encodeNack('s', [{ first: 1, count: 0 }]), RangeError);
+      assert.throws(() => encodeNack('s', [{ first: 1, count: MAX_NACK_SEQS + 1 }]), RangeError);
+      assert.throws(() => encodeNack('s', [{ first: -1, count: 1 }]), RangeError);
+    });
+  },
 });
