@@ -75,8 +75,26 @@ export interface Demo {
   stop(): Promise<void>;
 }
 
-/** Starts the demo; whatever started is stopped again if a later step fails. */
+/** Times the demo plans its ports afresh when another program took one of them before it could bind it. */
+const PORT_RACE_ATTEMPTS = 3;
+
+/**
+ * Starts the demo; whatever started is stopped again if a later step fails. The ports are planned before any node
+ * binds (each node's cluster names all of them), so a port taken in between by another program is a race, not a
+ * user's error: the demo stops what it started and plans again, a few times.
+ */
 export async function runDemo(o: DemoOptions): Promise<Demo> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDemo(o);
+    } catch (err) {
+      const raced = err instanceof ScError && err.code === ErrorCode.LISTEN_FAILED && /EADDRINUSE/.test(err.message) && !/dashboard/.test(err.message);
+      if (!raced || attempt >= PORT_RACE_ATTEMPTS) throw err;
+    }
+  }
+}
+
+async function startDemo(o: DemoOptions): Promise<Demo> {
   const clusters: DemoCluster[] = [];
   const started: RunningNode[] = [];
   let dashboard: { server: Server; live: DashboardServer } | undefined;

@@ -26,6 +26,8 @@ const RATE = 100;
  * The bound sits between the two, and the neighbours' `suspectHints` counters pin the hint itself.
  */
 const KILL_REPAIR_BOUND_MS = 4_000;
+/** Interior SCXs killed at most, when a kill silenced no receiver because routes had moved just before it. */
+const KILL_ATTEMPTS = 3;
 /** Bound on a clean stop's neighbours dropping it: LEAVE arrives before the node is gone (no detection time). */
 const LEAVE_NOTICED_BOUND_MS = 1_500;
 /** Bound on repair after a clean stop: LEAVE, then routes re-converge below (MRAI 0.5 s per round) and data links. */
@@ -122,32 +124,37 @@ needs({ netns: true }).describe('a session across 12 network namespaces', { time
   });
 
   it(`after kill -9 of an interior SCX every receiver below it receives again within ${KILL_REPAIR_BOUND_MS} ms`, async (t) => {
-    const { node, below } = await interior();
-    assert.ok(below.length > 0, 'no interior SCX with receivers below it');
-    // Its neighbours, and how many hints each has counted so far.
-    const hintsBefore = new Map<number, number>();
-    for (const i of alive) {
-      const s = (await state(i)).sessions[0];
-      if (i !== node && s?.neighbours.includes(addr(node))) hintsBefore.set(i, s.suspectHints);
+    // Routes may move between reading /state and the kill (on a busy machine they do): a kill that silenced no
+    // receiver proved nothing, so another interior SCX is killed, at most KILL_ATTEMPTS in all.
+    for (let attempt = 1; ; attempt++) {
+      const { node, below } = await interior();
+      assert.ok(below.length > 0, 'no interior SCX with receivers below it');
+      // Its neighbours, and how many hints each has counted so far.
+      const hintsBefore = new Map<number, number>();
+      for (const i of alive) {
+        const s = (await state(i)).sessions[0];
+        if (i !== node && s?.neighbours.includes(addr(node))) hintsBefore.set(i, s.suspectHints);
+      }
+      assert.ok(hintsBefore.size > 0, `node ${node} has no neighbours`);
+      const at = Date.now();
+      procs[node]?.kill('SIGKILL');
+      alive.delete(node);
+      // Past the first second every receiver cut off is silent, so "all flowing" means all repaired.
+      await until('every receiver to receive again', KILL_REPAIR_BOUND_MS + 5000, () => Date.now() - at > 1500 && allFlowing(alive));
+      const repairs = below.map((i) => resumedAfter(readRecords(rec(i)), at));
+      const repair = Math.max(...repairs);
+      t.diagnostic(`attempt ${attempt}: killed node ${node} with ${below.length} receivers below it; repairs below: ${repairs.map((r) => r.toFixed(0)).join(', ')} ms`);
+      for (const [i, before] of hintsBefore) {
+        const hints = (await state(i)).sessions[0]?.suspectHints;
+        assert.equal(typeof hints, 'number', `node ${i}: /state has no suspectHints`);
+        assert.ok((hints as number) > before, `neighbour ${i} of the killed node never suspected it on the broken connection (suspectHints ${before} -> ${hints})`);
+      }
+      for (const i of alive) assert.equal(seqDefects(readRecords(rec(i))).duplicates, 0, `node ${i} saw a duplicate`);
+      if (repair === 0 && attempt < KILL_ATTEMPTS) continue;
+      assert.ok(repair > 0, `the receivers below never fell silent in ${attempt} kills: the kill proved nothing`);
+      assert.ok(repair <= KILL_REPAIR_BOUND_MS, `repair took ${repair} ms`);
+      return;
     }
-    assert.ok(hintsBefore.size > 0, `node ${node} has no neighbours`);
-    const at = Date.now();
-    procs[node]?.kill('SIGKILL');
-    alive.delete(node);
-    // Past the first second every receiver cut off is silent, so "all flowing" means all repaired.
-    await until('every receiver to receive again', KILL_REPAIR_BOUND_MS + 5000, () => Date.now() - at > 1500 && allFlowing(alive));
-    const repairs = below.map((i) => resumedAfter(readRecords(rec(i)), at));
-    const repair = Math.max(...repairs);
-    t.diagnostic(`repairs below: ${repairs.map((r) => r.toFixed(0)).join(', ')} ms`);
-    t.diagnostic(`killed node ${node} with ${below.length} receivers below it; worst repair ${repair.toFixed(0)} ms`);
-    assert.ok(repair > 0, 'the receivers below never fell silent: the kill proved nothing');
-    for (const [i, before] of hintsBefore) {
-      const hints = (await state(i)).sessions[0]?.suspectHints;
-      assert.equal(typeof hints, 'number', `node ${i}: /state has no suspectHints`);
-      assert.ok((hints as number) > before, `neighbour ${i} of the killed node never suspected it on the broken connection (suspectHints ${before} -> ${hints})`);
-    }
-    assert.ok(repair <= KILL_REPAIR_BOUND_MS, `repair took ${repair} ms`);
-    for (const i of alive) assert.equal(seqDefects(readRecords(rec(i))).duplicates, 0, `node ${i} saw a duplicate`);
   });
 
   it(`a clean stop floods LEAVE: neighbours drop it within ${LEAVE_NOTICED_BOUND_MS} ms, receivers below repair within ${LEAVE_REPAIR_BOUND_MS} ms`, async (t) => {

@@ -32,10 +32,23 @@ function run(cmd: string, args: readonly string[]): string {
   return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/**
+ * A subnet 10.<net>.0.0/24 (net 100..199) that no interface of this machine uses yet, starting from `seed`: two test
+ * runs side by side (two clones of the suite) must not put the same subnet on two bridges of the root namespace.
+ */
+function freeNet(seed: number): number {
+  const used = run('ip', ['-4', '-o', 'addr', 'show']);
+  for (let k = 0; k < 100; k++) {
+    const net = 100 + ((seed + k) % 100);
+    if (!used.includes(` 10.${net}.0.`)) return net;
+  }
+  throw new Error('no free 10.1xx.0.0/24 subnet left for a test LAN');
+}
+
 /** Makes `n` hosts on one bridge. */
 export function createLan(n: number): Lan {
   const tag = randomBytes(2).toString('hex');
-  const net = 100 + (Number.parseInt(tag, 16) % 100);
+  const net = freeNet(Number.parseInt(tag, 16));
   const bridge = `sc${tag}br`;
   const namespaces = Array.from({ length: n }, (_, i) => `sc${tag}-${i}`);
   const children: ChildProcess[] = [];
