@@ -6,6 +6,7 @@
  */
 
 import { UdpType, type UdpEndpoint } from '../net/udp-endpoint.ts';
+import type { Guard } from '../net/guard.ts';
 import { RttCache, type ProbeModule, type RttEntry } from '../net/probe.ts';
 import type { Logger } from '../daemon/log.ts';
 
@@ -39,6 +40,8 @@ export class SharedProbe implements ProbeModule {
     isWanted: (peer: string) => boolean,
     private readonly o: SharedProbeOptions,
     private readonly log: Logger,
+    /** Runs the asks: an exception or rejection in one is counted, never uncaught. */
+    private readonly guard: Guard,
   ) {
     this.rtts = new RttCache(onRtt, isWanted, o.idleAfterMs ?? 60_000);
   }
@@ -48,7 +51,7 @@ export class SharedProbe implements ProbeModule {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.ask(), this.o.intervalMs ?? 2000);
+    this.timer = setInterval(() => this.guard.spawn('shared probe ask', () => this.ask()), this.o.intervalMs ?? 2000);
     this.timer.unref();
   }
 
@@ -61,7 +64,7 @@ export class SharedProbe implements ProbeModule {
     if (!this.rtts.want(peer, performance.now())) return;
     this.soon ??= setTimeout(() => {
       this.soon = undefined;
-      void this.ask();
+      this.guard.spawn('shared probe ask', () => this.ask());
     }, FIRST_ASK_DELAY_MS);
   }
 

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { ErrorCode, ScError } from '../core/errors.ts';
 import { DashboardServer } from '../dashboard/dashboard-server.ts';
 import type { DashboardSnapshot } from '../dashboard/snapshot.ts';
-import { formatAddress, parseAddress, type Address } from '../net/address.ts';
+import { formatAddress, isNodeAddress, type Address } from '../net/address.ts';
 import { parseAnnouncement } from '../session/announcement.ts';
 import type { ClusterPlacement } from '../cluster/cluster-placement.ts';
 import { readJsonObject, requestInvalid, sendError, sendJson, STATUS } from '../net/http-json.ts';
@@ -56,7 +56,7 @@ export async function startAdminServer(node: ScxNode, at: Address, options: Admi
     '/v1/host': { POST: async (req, res) => sendJson(res, 200, joinHere(node, parseAnnouncement(announcementField(await readJsonObject(req, INTERNAL_MAX_BYTES))))) },
     '/v1/probe': { POST: async (req, res) => sendJson(res, 200, { rttMs: probeFor(node, await readJsonObject(req, INTERNAL_MAX_BYTES)) }) },
   };
-  const server = createServer((req, res) => {
+  const server = createServer(node.guard.wrap('admin request', (req: IncomingMessage, res: ServerResponse) => {
     req.on('error', () => undefined);
     if (dashboard.handle(req, res)) return;
     const path = (req.url ?? '/').split('?')[0] as string;
@@ -73,7 +73,7 @@ export async function startAdminServer(node: ScxNode, at: Address, options: Admi
         if (res.headersSent) return void res.destroy();
         sendError(res, err instanceof ScError && err.code in STATUS ? err : new ScError(ErrorCode.INTERNAL, 'internal error; the request was not served'));
       });
-  });
+  }));
   server.requestTimeout = 10_000;
   server.headersTimeout = 5_000;
   dashboard.attach(server);
@@ -105,11 +105,7 @@ function probeFor(node: ScxNode, body: Record<string, unknown>): Record<string, 
   }
   const answer: Record<string, number | null> = {};
   for (const peer of peers as string[]) {
-    try {
-      parseAddress(peer);
-    } catch {
-      throw requestInvalid(`peer ${JSON.stringify(peer.slice(0, 80))} is not host:port`);
-    }
+    if (!isNodeAddress(peer)) throw requestInvalid(`peer ${JSON.stringify(peer.slice(0, 80))} is not a node's host:port`);
     node.probe.want(peer);
     answer[peer] = node.probe.cache.get(peer)?.rttMs ?? null;
   }

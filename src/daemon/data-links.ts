@@ -26,7 +26,7 @@ export class DataLinks {
   constructor(
     private readonly tcpEndpoint: TcpEndpoint,
     private readonly udp: UdpEndpoint,
-    /** A full link drained: the session of `sessionHex` should write what waits. */
+    /** A full link drained: the session of `sessionHex` should write what waits (a socket event: pass it guarded). */
     private readonly onDrain: (sessionHex: string) => void,
   ) {}
 
@@ -52,6 +52,7 @@ export class DataLinks {
       const c = this.tcpEndpoint.dialData(peer, session.id, channel, () => {
         if (this.tcp.get(k) === c) this.tcp.delete(k);
       });
+      if (!c) return;
       c.socket.on('drain', () => this.onDrain(session.idHex));
       this.tcp.set(k, (conn = c));
     }

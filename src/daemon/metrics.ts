@@ -85,7 +85,9 @@ function nodeRegistry(node: ScxNode): Registry {
   family(r, 'counter', 'scattercast_control_messages_sent_total', 'Gossamer messages sent.', S, perSession((s) => s.gossamer.stats.messagesSent));
   family(r, 'counter', 'scattercast_control_bytes_sent_total', 'Gossamer bytes sent.', S, perSession((s) => s.gossamer.stats.bytesSent));
   family(r, 'counter', 'scattercast_control_messages_received_total', 'Gossamer messages received.', S, perSession((s) => s.gossamer.stats.messagesReceived));
+  family(r, 'counter', 'scattercast_ids_refused_total', 'SCX ids refused as not a node host:port (gossiped, to measure, or a sender): never learned.', S, perSession((s) => s.gossamer.stats.idsRefused));
   family(r, 'counter', 'scattercast_suspect_hints_total', 'Neighbours suspected at once on a broken connection, before any timeout.', S, perSession((s) => s.gossamer.stats.suspectHints));
+  family(r, 'counter', 'scattercast_upstream_changes_total', "A source's upstream moved to another neighbour or was lost (each a make-before-break handover).", S, perSession((s) => s.upstreamChanges));
   family(r, 'counter', 'scattercast_channel_packets_in_total', 'Data packets into the channel.', SC, perChannel((c) => c.packetsIn));
   family(r, 'counter', 'scattercast_channel_bytes_in_total', 'Data bytes into the channel.', SC, perChannel((c) => c.bytesIn));
   family(r, 'counter', 'scattercast_channel_packets_out_total', 'Data packets written to links.', SC, perChannel((c) => c.packetsOut));
@@ -120,6 +122,12 @@ function nodeRegistry(node: ScxNode): Registry {
   family(r, 'counter', 'scattercast_malformed_total', 'Frames or packets that failed to decode.', [], one(() => node.counters.malformed));
   family(r, 'counter', 'scattercast_sessions_failed_total', 'Sessions stopped by an error in their code.', [], one(() => node.counters.sessionsFailed));
   family(r, 'counter', 'scattercast_udp_send_errors_total', 'Datagrams the kernel refused.', [], one(() => node.udp.sendErrors));
+  family(r, 'counter', 'scattercast_hellos_refused_total', 'Connections refused at their hello, by code.', ['code'], () => [...node.tcp.refusedHellos].map(([code, n]): Sample => [{ code }, n]));
+  family(r, 'counter', 'scattercast_bad_address_sends_total', 'Sends dropped because the peer id is not a node host:port, by socket.', ['socket'], () => [
+    [{ socket: 'tcp' }, node.tcp.badAddresses],
+    [{ socket: 'udp' }, node.udp.badAddresses],
+  ]);
+  family(r, 'counter', 'scattercast_callback_errors_total', 'Exceptions caught in socket and timer callbacks (a bug met; the node went on).', [], one(() => node.guard.caught));
   r.registerMetric(node.histograms.probeRtt);
   r.registerMetric(node.histograms.relayDelay);
   return r;

@@ -15,7 +15,7 @@ import { checkConfig, type Checked } from '../core/config-check.ts';
 import { ErrorCode, ScError } from '../core/errors.ts';
 import { GOSSAMER_CONFIG_SCHEMA, gossamerConfig, type GossamerConfig } from '../gossamer/config.ts';
 import { PROFILES, PROFILE_NAMES, type ProfileName } from '../gossamer/profiles.ts';
-import { formatAddress, parseAddress, type Address } from '../net/address.ts';
+import { formatAddress, isNodeAddress, parseAddress, type Address } from '../net/address.ts';
 import { parseAnnouncement, type Announcement } from '../session/announcement.ts';
 import { buildAnnouncement } from '../session/announcement-build.ts';
 import type { ClusterMember } from '../cluster/cluster-placement.ts';
@@ -49,7 +49,7 @@ export interface NodeConfig {
   readonly multicast?: MulticastOptions;
   /** The protocol profile the `gossamer` overrides apply over: paper, base or tuned (default tuned). */
   readonly profile: ProfileName;
-  /** Protocol parameters, each key documented in src/gossamer/config.ts (default: the profile's, all filled in here). */
+  /** Protocol parameters, each key documented in src/gossamer/config.ts (default: the profile's over DAEMON_GOSSAMER_DEFAULTS, all filled in here). */
   readonly gossamer: GossamerConfig;
   /** Time between the probe module's RTT pings to one peer (or asks of the cluster's prober), ms, at least 100 (default 2000). */
   readonly pingIntervalMs: number;
@@ -93,6 +93,18 @@ const NODE_CONFIG_SCHEMA = {
   cluster: { name: 'string', members: [{ scx: 'string', admin: 'string' }], prober: 'string' },
 } as const;
 
+/**
+ * The daemon's own protocol defaults, applied under the profile and the config file's `gossamer` keys: measured
+ * RTTs jitter (sub-ms on a LAN, ms under CPU load), and each upstream change costs a make-before-break handover,
+ * so a node keeps its link costs and its upstreams until a change is worth it. The simulator's costs are exact
+ * latencies, so the core's defaults (0) keep its figures.
+ */
+export const DAEMON_GOSSAMER_DEFAULTS: Partial<GossamerConfig> = Object.freeze({
+  linkCostChangeMinMs: 0.5,
+  routeSwitchMinGainMs: 2,
+  routeSwitchMinGainFraction: 0.1,
+});
+
 /** The raw fields a config file or the command line may give, before their types are checked. */
 export type RawNodeConfig = { [K in keyof typeof NODE_CONFIG_SCHEMA]?: unknown };
 
@@ -125,7 +137,9 @@ export function readNodeConfigFile(path: string): { raw: NodeConfigFile; baseDir
 export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
   checkConfig(raw, NODE_CONFIG_SCHEMA);
   if (raw.listen === undefined) bad('config needs "listen": "host:port"');
-  if (raw.advertise !== undefined) parseAddress(raw.advertise);
+  if (raw.advertise !== undefined && !isNodeAddress(raw.advertise)) {
+    bad(`"advertise" must be a node address as peers dial it, host:port (got ${JSON.stringify(raw.advertise)})`);
+  }
   const profile = (raw.profile ?? 'tuned') as ProfileName;
   if (!PROFILE_NAMES.includes(profile)) bad(`"profile" must be one of ${PROFILE_NAMES.join(', ')}`);
   const pingIntervalMs = raw.pingIntervalMs ?? 2000;
@@ -142,7 +156,7 @@ export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
     allowPrivateUrls: raw.allowPrivateUrls === true,
     multicast: raw.multicast === undefined ? undefined : multicastOptions(raw.multicast),
     profile,
-    gossamer: gossamerConfig({ ...PROFILES[profile], ...raw.gossamer }),
+    gossamer: gossamerConfig({ ...DAEMON_GOSSAMER_DEFAULTS, ...PROFILES[profile], ...raw.gossamer }),
     pingIntervalMs,
     seed,
     logLevel,

@@ -22,6 +22,7 @@ export function nodeState(node: ScxNode, cluster: string | null = null): NodeVie
       members: s.gossamer.membership.size,
       generator: s.gossamer.generator ?? null,
       suspectHints: s.gossamer.stats.suspectHints,
+      upstreamChanges: s.upstreamChanges,
       routes: [...s.gossamer.routes.routes()].map((r) => ({
         source: r.source,
         upstream: r.upstream ?? null,

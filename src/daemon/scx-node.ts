@@ -1,13 +1,15 @@
 /**
  * A node process's core: it hosts the SCXs of many sessions over one TCP listener (control connections shared
  * by all sessions, data connections per channel), one UDP socket (probe and UDP channels) and one probe module
- * whose RTT cache every session shares.
+ * whose RTT cache every session shares. Every callback a socket event or a timer runs goes through the node's
+ * guard: an exception nobody expected is counted (`guard.caught`) and logged, and the node goes on.
  */
 
 import type { GossamerConfig } from '../gossamer/config.ts';
 import { decodeControlFrame, gossamerFrame, moduleFrame } from '../net/control-frame.ts';
 import { formatAddress, type Address } from '../net/address.ts';
 import type { FramedConnection } from '../net/framed-connection.ts';
+import { Guard } from '../net/guard.ts';
 import type { Hello } from '../net/hello.ts';
 import { Probe, type ProbeModule, type ProbeOptions } from '../net/probe.ts';
 import { TcpEndpoint } from '../net/tcp-endpoint.ts';
@@ -75,6 +77,8 @@ export class ScxNode {
   readonly multicast: LocalMulticast | undefined;
   /** Probe RTTs and sampled relay delays, for /metrics. */
   readonly histograms = new NodeHistograms();
+  /** Runs the callbacks of sockets and timers; counts what they throw. */
+  readonly guard: Guard;
   private readonly listeners: DeliveryListener[] = [];
   private stopped = false;
   private rateTimer: NodeJS.Timeout | undefined;
@@ -82,6 +86,10 @@ export class ScxNode {
   constructor(private readonly o: ScxNodeOptions) {
     this.self = o.advertise ?? formatAddress(o.listen);
     const log = o.log;
+    const guard = new Guard((where, err) =>
+      log('error', 'a callback threw; counted and dropped, the node goes on', { where, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+    );
+    this.guard = guard;
     this.tcp = new TcpEndpoint({
       self: this.self,
       onControl: (from, frame) => this.onControl(from, frame),
@@ -91,23 +99,25 @@ export class ScxNode {
       onDataConnection: (hello, conn, first) => this.onDataConnection(hello, conn, first),
       onClientConnection: (hello, conn, first) => this.clients.attach(hello, conn, first),
       log,
+      guard,
     });
     this.udp = new UdpEndpoint({
       onProbe: (from, type, nonce, sentMs) => this.onProbe(from, type, nonce, sentMs),
       onData: (from, bytes) => this.onUdpData(from, bytes),
       log,
+      guard,
     });
     const onRtt = (peer: string, rtt: number): void => {
       for (const s of this.sessions.values()) s.setLinkCost(peer, rtt);
     };
     const isWanted = (peer: string): boolean => [...this.sessions.values()].some((s) => s.gossamer.membership.has(peer));
-    this.probe = o.sharedProbe ? new SharedProbe(this.udp, onRtt, isWanted, o.sharedProbe, log) : new Probe(this.udp, onRtt, isWanted, o.probe);
+    this.probe = o.sharedProbe ? new SharedProbe(this.udp, onRtt, isWanted, o.sharedProbe, log, guard) : new Probe(this.udp, onRtt, isWanted, guard, o.probe);
     this.clients = new ClientLinks(this.sessions, log);
     this.listeners.push((s, channel, packet) => this.clients.deliver(s, channel, packet));
     const multicast = o.multicast ? new LocalMulticast(o.multicast) : undefined;
     this.multicast = multicast;
     if (multicast) this.listeners.push((s, channel, packet) => multicast.deliver(s.idHex, channel, packet));
-    this.dataLinks = new DataLinks(this.tcp, this.udp, (hex) => this.sessions.get(hex)?.onWritable());
+    this.dataLinks = new DataLinks(this.tcp, this.udp, guard.wrap('data link drained', (hex: string) => this.sessions.get(hex)?.onWritable()));
   }
 
   /** Opens the sockets and starts the probe module. */
@@ -124,11 +134,11 @@ export class ScxNode {
       throw new ScError(ErrorCode.LISTEN_FAILED, `cannot listen on ${formatAddress(this.o.listen)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     this.probe.start();
-    this.rateTimer = setInterval(() => {
+    this.rateTimer = setInterval(this.guard.wrap('rate tick', () => {
       this.dataLinks.sent.tick();
       this.received.tick();
       this.clients.traffic.tick();
-    }, 1000);
+    }), 1000);
     this.rateTimer.unref();
     this.o.log('info', 'node listening', { address: this.self });
   }

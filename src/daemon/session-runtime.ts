@@ -8,6 +8,7 @@ import type { Millis } from '../core/time.ts';
 import type { GossamerConfig } from '../gossamer/config.ts';
 import type { GossamerEvent } from '../gossamer/events.ts';
 import { GossamerNode } from '../gossamer/node.ts';
+import { isNodeAddress } from '../net/address.ts';
 import type { Announcement } from '../session/announcement.ts';
 import { encodeDataPacket, type DataPacket } from '../session/data-header.ts';
 import { formatSessionName, sessionId } from '../session/name.ts';
@@ -16,6 +17,7 @@ import type { ServiceRegistry } from '../transport/registry.ts';
 import { LOCAL_LINK, type DataTransport } from '../transport/service-module.ts';
 import { treeViewOf } from '../transport/tree-view.ts';
 import { monotonicMs, wallClockMs } from './clock.ts';
+import { LinkCostFilter } from './link-cost-filter.ts';
 import { RELAY_SAMPLE_EVERY } from './node-histograms.ts';
 
 /** What a session needs from its node: sockets, the probe module and local clients. */
@@ -68,6 +70,9 @@ export class SessionRuntime {
   readonly channels = new Map<number, Channel>();
   /** Set once the session has failed; it then takes no input. */
   failure: string | undefined;
+  /** Times a source's upstream moved from one neighbour to another or was lost (each a handover, or a gap). */
+  upstreamChanges = 0;
+  private readonly linkCosts = new LinkCostFilter();
   /** Set once the SCX has left; it then takes no input either. */
   private left = false;
   private timer: NodeJS.Timeout | undefined;
@@ -84,7 +89,8 @@ export class SessionRuntime {
     this.name = formatSessionName(announcement.name);
     this.id = sessionId(announcement.name);
     this.idHex = this.id.toString('hex');
-    this.gossamer = new GossamerNode({ id: self, rendezvous: announcement.rendezvous, seed, config });
+    // Every SCX id is a node's host:port here: the core never learns one this node could not dial.
+    this.gossamer = new GossamerNode({ id: self, rendezvous: announcement.rendezvous, seed, config, acceptId: isNodeAddress });
     const tree = treeViewOf(this.gossamer);
     for (const ch of announcement.channels) {
       const factory = registry.resolve(ch.unicast);
@@ -164,9 +170,9 @@ export class SessionRuntime {
     });
   }
 
-  /** The probe module measured `peer`: one-way latency is half the round trip. */
+  /** The probe module measured `peer`: the link cost is half the round trip, its least over a window (LinkCostFilter). */
   setLinkCost(peer: string, rttMs: number): void {
-    this.guard(() => this.gossamer.setLinkCost(peer, Math.max(0.05, rttMs / 2)));
+    this.guard(() => this.gossamer.setLinkCost(peer, this.linkCosts.add(peer, rttMs, monotonicMs())));
   }
 
   /** `peer`'s connection broke: suspect it now rather than after a timeout of silence. */
@@ -252,7 +258,12 @@ export class SessionRuntime {
 
   private onEvent(now: Millis, ev: GossamerEvent): void {
     if (ev.type === 'link-cost-wanted') this.io.wantLinkCost(ev.peer);
-    if (ev.type === 'scx-dead') this.io.peerDead(ev.scx, ev.reason);
+    if (ev.type === 'scx-dead') {
+      this.linkCosts.forget(ev.scx);
+      this.io.peerDead(ev.scx, ev.reason);
+    }
+    if (ev.type === 'route-changed' && ev.previousUpstream !== undefined && ev.upstream !== ev.previousUpstream) this.upstreamChanges++;
+    if (process.env.SC_DEBUG_ROUTES && ev.type !== 'link-cost-wanted') process.stderr.write(`DBG ${JSON.stringify({ t: Date.now(), self: this.gossamer.self, ...ev, nb: this.gossamer.neighbours.ids().map((n) => [n, this.gossamer.linkCosts.get(n), this.gossamer.neighbours.get(n)?.direction]) })}\n`); // TEMP-DEBUG
     for (const ch of this.channels.values()) ch.runtime.onGossamerEvent(now, ev);
   }
 

@@ -66,12 +66,18 @@ export interface GossamerConfig {
   readonly heartbeatIntervalMs: Millis;
   /** No HEARTBEAT for this long means this SCX is cut off from the generator, ms. Default 15000. */
   readonly heartbeatTimeoutMs: Millis;
-  /** A cut-off SCX waits a random time in [0, this] before it heals, so that not all heal at once, ms. Default 10000. */
+  /** A cut-off SCX waits a random time in [0, this] before each heal, so that not all heal at once, ms. Default 10000. */
   readonly healDampingMs: Millis;
-  /** Most CONNECT attempts in one heal, following the alternatives of each refusal. Default 8. */
+  /** Most CONNECT attempts in one heal (the generator, the other rendezvous, SCXs lately declared failed, the alternatives of each refusal, members). Default 8. */
   readonly healMaxAttempts: number;
-  /** A re-measured link cost changes routes only if it moved by more than this fraction of the old cost. Default 0.05. */
+  /** A re-measured link cost changes routes only if it moved by more than this fraction of the cost routes use (which stays until then). Default 0.05. */
   readonly linkCostChangeFraction: number;
+  /** A re-measured link cost changes routes only if it also moved by more than this, ms (a floor under linkCostChangeFraction: sub-ms jitter on a LAN changes nothing). Default 0. */
+  readonly linkCostChangeMinMs: number;
+  /** A source's upstream changes only for a route cheaper by more than this, ms, and by routeSwitchMinGainFraction of its cost (a gone upstream goes at once); the optimiser seeks no smaller gain. Default 0. */
+  readonly routeSwitchMinGainMs: number;
+  /** The least gain for a new upstream, as a fraction (0..1) of the current route's cost (see routeSwitchMinGainMs); both 0: the cheapest route always wins. Default 0. */
+  readonly routeSwitchMinGainFraction: number;
 }
 
 /** The paper's parameters. */
@@ -110,6 +116,9 @@ export const DEFAULT_GOSSAMER_CONFIG: GossamerConfig = Object.freeze({
   healDampingMs: 10000,
   healMaxAttempts: 8,
   linkCostChangeFraction: 0.05,
+  linkCostChangeMinMs: 0,
+  routeSwitchMinGainMs: 0,
+  routeSwitchMinGainFraction: 0,
 });
 
 const POSITIVE_INTEGERS = ['k1', 'k2', 'discoveryBound', 'discoveryBoundLearning', 'maxMissedRequests', 'healMaxAttempts'] as const;
@@ -163,6 +172,12 @@ export function gossamerConfig(overrides: Partial<GossamerConfig> = {}): Gossame
   if (!(c.healDampingMs >= 0) || !Number.isFinite(c.healDampingMs)) bad(`healDampingMs must be >= 0, got ${c.healDampingMs}`);
   if (!(c.routeGainFraction >= 0 && c.routeGainFraction < 1)) bad(`routeGainFraction must be in [0, 1), got ${c.routeGainFraction}`);
   if (!(c.linkCostChangeFraction >= 0)) bad(`linkCostChangeFraction must be >= 0, got ${c.linkCostChangeFraction}`);
+  for (const key of ['linkCostChangeMinMs', 'routeSwitchMinGainMs'] as const) {
+    if (!(c[key] >= 0) || !Number.isFinite(c[key])) bad(`${key} must be a finite number of ms >= 0, got ${c[key]}`);
+  }
+  if (!(c.routeSwitchMinGainFraction >= 0 && c.routeSwitchMinGainFraction < 1)) {
+    bad(`routeSwitchMinGainFraction must be in [0, 1), got ${c.routeSwitchMinGainFraction}`);
+  }
   if (c.neighbourTimeoutMs <= c.keepaliveIntervalMs) {
     bad(`neighbourTimeoutMs (${c.neighbourTimeoutMs}) must exceed keepaliveIntervalMs (${c.keepaliveIntervalMs})`);
   }

@@ -14,11 +14,18 @@ export class LinkCosts {
     return this.probed.get(peer) ?? this.estimated.get(peer);
   }
 
-  /** Records a probe measurement; returns true when it moved by more than `fraction` (routes must be redone). */
-  setProbed(peer: ScxId, ms: number, fraction: number): boolean {
+  /**
+   * Records a probe measurement. One within `fraction` of the probed cost in use, or within `minMs` of it, leaves
+   * that cost in use (so jitter, even as a slow drift, changes no route cost); returns true when the cost in use
+   * moved by more than both (routes must be redone).
+   */
+  setProbed(peer: ScxId, ms: number, fraction: number, minMs = 0): boolean {
+    const moved = (before: number): boolean => Math.abs(ms - before) > Math.max(fraction * before, minMs);
+    const inUse = this.probed.get(peer);
+    if (inUse !== undefined && !moved(inUse)) return false;
     const before = this.get(peer);
     this.probed.set(peer, ms);
-    return before === undefined || Math.abs(ms - before) > fraction * before;
+    return before === undefined || moved(before);
   }
 
   /** Records a round-trip estimate, used only until a probe measurement exists; returns true if it is now in use and moved. */

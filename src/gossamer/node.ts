@@ -28,6 +28,11 @@ export interface GossamerNodeOptions {
   readonly seed: number;
   /** Overrides of the protocol parameters. */
   readonly config?: Partial<GossamerConfig>;
+  /**
+   * Whether the driver can reach an SCX by this id (the daemon: a node's host:port). An id it refuses is never
+   * learned, measured or heard from (its messages are dropped); counted in `stats.idsRefused`. Default: every id.
+   */
+  readonly acceptId?: (id: ScxId) => boolean;
 }
 
 /** A control message ready to go: raw bytes for the driver to send to `to`. */
@@ -46,6 +51,8 @@ export interface NodeStats {
   malformed: number;
   /** Neighbours suspected at once on a driver's hint (`suspect`), not already suspected. */
   suspectHints: number;
+  /** Ids `acceptId` refused: gossiped, named as a link to measure, or the sender of a message (then dropped). */
+  idsRefused: number;
 }
 
 type TimerKind = 'discovery' | 'probe' | 'routes' | 'route-flush' | 'tick' | 'beat' | 'heal';
@@ -66,7 +73,7 @@ const EDGE_MESSAGES: ReadonlySet<number> = new Set([
 export class GossamerNode {
   readonly self: ScxId;
   readonly config: GossamerConfig;
-  readonly stats: NodeStats = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0, malformed: 0, suspectHints: 0 };
+  readonly stats: NodeStats = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0, malformed: 0, suspectHints: 0, idsRefused: 0 };
   /** The SCXs this node knows of, read-only. */
   readonly membership: MembershipView;
   /** This node's mesh edges, read-only. */
@@ -77,6 +84,8 @@ export class GossamerNode {
   readonly linkCosts: LinkCostsView;
   private now: Millis = 0;
   private readonly rng: Random;
+  /** The driver's acceptId, counting what it refuses. */
+  private readonly accepts: (id: ScxId) => boolean;
   private readonly members: Membership;
   private readonly edges = new Neighbours();
   private readonly table: RouteTable;
@@ -100,7 +109,13 @@ export class GossamerNode {
     this.self = options.id;
     this.config = gossamerConfig(options.config);
     this.rng = new Random(options.seed);
-    this.members = new Membership(this.self);
+    const acceptId = options.acceptId;
+    this.accepts = (id) => {
+      if (acceptId === undefined || acceptId(id)) return true;
+      this.stats.idsRefused++;
+      return false;
+    };
+    this.members = new Membership(this.self, this.accepts);
     this.table = new RouteTable(this.self);
     this.membership = this.members;
     this.neighbours = this.edges;
@@ -177,6 +192,7 @@ export class GossamerNode {
       return;
     }
     if (from === this.self || this.members.recentlyDead(from, now, this.config.staleAfterDeathMs)) return;
+    if (!this.members.has(from) && !this.accepts(from)) return;
     this.members.heardFrom(from);
     const n = this.edges.get(from);
     if (n) {
@@ -200,7 +216,7 @@ export class GossamerNode {
   /** The probe module measured the latency to `peer`, ms. */
   setLinkCost(peer: ScxId, ms: number): void {
     if (!(ms >= 0) || !Number.isFinite(ms)) return;
-    if (this.costs.setProbed(peer, ms, this.config.linkCostChangeFraction) && this.edges.has(peer)) {
+    if (this.costs.setProbed(peer, ms, this.config.linkCostChangeFraction, this.config.linkCostChangeMinMs) && this.edges.has(peer)) {
       this.router.recompute(this.ctx);
     }
   }
@@ -208,12 +224,13 @@ export class GossamerNode {
   /**
    * The driver has a hint that `peer` may be gone (its connection broke): suspect it now and ping it, rather than
    * wait for `neighbourTimeoutMs` of silence. Any message from it clears the suspicion; if none comes within
-   * `suspicionMs`, it is declared failed as usual.
+   * `suspicionMs`, it is declared failed as usual. A heal CONNECT waiting on `peer` moves on to the next candidate.
    */
   suspect(now: Millis, peer: ScxId): void {
     if (this.state !== 'running') return;
     this.now = now;
     if (suspectNeighbour(this.ctx, peer)) this.stats.suspectHints++;
+    this.mesh.unreachable(this.ctx, peer);
   }
 
   /** The next message to send, if any. */
@@ -257,7 +274,7 @@ export class GossamerNode {
     return this.table.route(source);
   }
 
-  /** The heartbeat generator by this node's view (its election if a rendezvous, else the last one heard). */
+  /** The heartbeat generator by this node's view (its election if a rendezvous, else the last one heard, unless given up as dead). */
   get generator(): ScxId | undefined {
     return this.heartbeat.generator(this.now, this.config.heartbeatTimeoutMs);
   }
@@ -302,12 +319,13 @@ export class GossamerNode {
     if (!this.members.markDead(id, this.now, this.config.deadMemoryMs)) return;
     this.emit({ type: 'scx-dead', scx: id, reason });
     this.mesh.forget(id);
+    this.heartbeat.declaredDead(id, reason, this.now);
     this.costs.forget(id);
     this.removeNeighbour(id, reason === 'left' ? 'left' : 'failed', false);
   }
 
   private wantLinkCost(peer: ScxId): void {
-    if (this.costs.firstRequest(peer)) this.emit({ type: 'link-cost-wanted', peer });
+    if (this.costs.firstRequest(peer) && this.accepts(peer)) this.emit({ type: 'link-cost-wanted', peer });
   }
 
   // --- internals ---
@@ -363,7 +381,7 @@ export class GossamerNode {
     const c = this.config;
     switch (kind) {
       case 'discovery':
-        return this.timers.set('discovery', this.now + this.discovery.round(this.ctx));
+        return this.timers.set('discovery', this.now + this.discovery.round(this.ctx, this.heartbeat.healingCutOff(this.ctx)));
       case 'probe':
         return this.timers.set('probe', this.now + this.mesh.round(this.ctx));
       case 'route-flush':
@@ -378,8 +396,8 @@ export class GossamerNode {
         this.heartbeat.beat(this.ctx);
         return this.timers.set('beat', this.now + c.heartbeatIntervalMs);
       case 'heal': {
-        const target = this.heartbeat.healDue(this.ctx);
-        if (target !== undefined) this.mesh.heal(this.ctx, target);
+        const plan = this.heartbeat.healDue(this.ctx);
+        if (plan !== undefined) this.mesh.heal(this.ctx, plan);
         return;
       }
     }

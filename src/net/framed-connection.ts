@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { FrameDecoder, FrameTooLarge, encodeFrames } from './frame-decoder.ts';
+import type { Guard } from './guard.ts';
 
 /** Largest frame a peer may send, bytes (64 KiB of payload plus headers). */
 export const MAX_FRAME_BYTES = 70 * 1024;
@@ -11,7 +12,11 @@ export const MAX_FRAME_BYTES = 70 * 1024;
  */
 const READ_BUDGET_BYTES = 64 * 1024;
 
-/** A TCP socket that speaks length-prefixed frames; each read hands over all the frames it completed at once. */
+/**
+ * A TCP socket that speaks length-prefixed frames; each read hands over all the frames it completed at once.
+ * On a node, its socket events run through the node's guard, so that whoever takes the frames cannot crash it; a
+ * client's connection has none (its application's exceptions are its own).
+ */
 export class FramedConnection {
   private readonly decoder = new FrameDecoder(MAX_FRAME_BYTES);
   private onFramesCb: (frames: Buffer[]) => void = () => {};
@@ -23,9 +28,11 @@ export class FramedConnection {
     readonly socket: Socket,
     /** Called once when the connection is gone, with why. */
     private readonly onClose: (why: string) => void,
+    guard?: Guard,
   ) {
+    const guarded = <A extends unknown[]>(where: string, fn: (...args: A) => void): ((...args: A) => void) => (guard ? guard.wrap(where, fn) : fn);
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
+    socket.on('data', guarded('connection read', (chunk: Buffer) => {
       this.readSinceYield += chunk.length;
       if (this.readSinceYield >= READ_BUDGET_BYTES && !socket.isPaused()) {
         socket.pause();
@@ -42,11 +49,11 @@ export class FramedConnection {
         return;
       }
       if (frames.length > 0) this.onFramesCb(frames);
-    });
-    socket.on('error', (err) => this.destroy(err.message));
-    socket.on('close', () => {
+    }));
+    socket.on('error', guarded('connection error', (err: Error) => this.destroy(err.message)));
+    socket.on('close', guarded('connection close', () => {
       if (!this.closed) this.destroy('closed by peer');
-    });
+    }));
   }
 
   /** Sets who takes the frames of each read. */

@@ -4,6 +4,7 @@
  * the node. An entry no session has wanted for `idleAfterMs` stops being measured and is forgotten.
  */
 
+import type { Guard } from './guard.ts';
 import { UdpType, type UdpEndpoint } from './udp-endpoint.ts';
 
 /** Options of the probe module. */
@@ -96,6 +97,8 @@ export class Probe implements ProbeModule {
     private readonly onRtt: (peer: string, rttMs: number) => void,
     /** Whether some session on the node still knows `peer` (it keeps being measured while so). */
     isWanted: (peer: string) => boolean,
+    /** Runs the measurement timer: an exception in a round is counted, never uncaught. */
+    private readonly guard: Guard,
     options: ProbeOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 2000;
@@ -109,7 +112,7 @@ export class Probe implements ProbeModule {
 
   /** Starts the periodic measurements. */
   start(): void {
-    this.timer = setInterval(() => this.round(), this.intervalMs);
+    this.timer = setInterval(this.guard.wrap('probe round', () => this.round()), this.intervalMs);
     this.timer.unref();
   }
 

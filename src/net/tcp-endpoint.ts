@@ -2,12 +2,15 @@
  * A node's TCP side: one listener for control and data connections, and one control connection per pair of
  * nodes shared by every session. When both nodes dial each other at once, both keep the connection dialed by
  * the lower address. A dial that fails is not retried for `redialBackoffMs`; what is sent meanwhile is
- * dropped (Gossamer copes with loss).
+ * dropped (Gossamer copes with loss). A node's peers are named by their node address: a control or data hello from
+ * anything else is refused, and a peer id that is not one is never dialled (both counted).
  */
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
-import { parseAddress } from './address.ts';
+import { ErrorCode } from '../core/errors.ts';
+import { isNodeAddress, parseNodeAddress } from './address.ts';
 import { FramedConnection } from './framed-connection.ts';
+import type { Guard } from './guard.ts';
 import { decodeHello, encodeHello, type Hello } from './hello.ts';
 
 /** Options of a TCP endpoint. */
@@ -30,6 +33,8 @@ export interface TcpEndpointOptions {
   readonly onClientConnection: (hello: Extract<Hello, { kind: 'client' }>, conn: FramedConnection, first: Buffer[]) => void;
   /** Something worth a log line happened. */
   readonly log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
+  /** Runs the socket events and timers: an exception in them is counted, never uncaught. */
+  readonly guard: Guard;
 }
 
 /** Why a connection we closed ourselves went away (FramedConnection.end's reason, resetControl's). */
@@ -47,8 +52,12 @@ export class TcpEndpoint {
   private readonly controls = new Map<string, Control>();
   private readonly failedAt = new Map<string, number>();
   private readonly accepted = new Set<FramedConnection>();
-  private readonly o: Required<Omit<TcpEndpointOptions, 'onControl' | 'onPeerLost' | 'onDataConnection' | 'onClientConnection' | 'log'>> &
+  private readonly o: Required<Omit<TcpEndpointOptions, 'onControl' | 'onPeerLost' | 'onDataConnection' | 'onClientConnection' | 'log' | 'guard'>> &
     TcpEndpointOptions;
+  /** Connections refused at their hello, by code (a WireCode, or ERR_NODE_ADDRESS_INVALID). */
+  readonly refusedHellos = new Map<string, number>();
+  /** Dials not made: the peer id is not a node address (what was to be sent is dropped). */
+  badAddresses = 0;
 
   constructor(options: TcpEndpointOptions) {
     this.o = { connectTimeoutMs: 3000, redialBackoffMs: 1000, maxControlBacklogBytes: 4 * 1024 * 1024, ...options };
@@ -56,7 +65,7 @@ export class TcpEndpoint {
 
   /** Starts listening on `host:port`. */
   async listen(host: string, port: number): Promise<void> {
-    const server = createServer((socket) => this.accept(socket));
+    const server = createServer(this.o.guard.wrap('accept', (socket: Socket) => this.accept(socket)));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -84,10 +93,11 @@ export class TcpEndpoint {
     this.controls.get(peer)?.conn.destroy(RESET);
   }
 
-  /** Dials a data connection to `peer` for one channel of one session. */
-  dialData(peer: string, sessionId: Uint8Array, channel: number, onClose: (why: string) => void): FramedConnection {
+  /** Dials a data connection to `peer` for one channel of one session; undefined if `peer` is not a node address. */
+  dialData(peer: string, sessionId: Uint8Array, channel: number, onClose: (why: string) => void): FramedConnection | undefined {
     const socket = this.dial(peer);
-    const conn = new FramedConnection(socket, onClose);
+    if (!socket) return undefined;
+    const conn = new FramedConnection(socket, onClose, this.o.guard);
     conn.writeFrames([encodeHello({ kind: 'data', from: this.o.self, sessionId, channel })]);
     return conn;
   }
@@ -105,9 +115,14 @@ export class TcpEndpoint {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private dial(peer: string): Socket {
-    const { host, port } = parseAddress(peer);
-    const socket = connect({ host, port });
+  /** Opens a connection to `peer`; undefined (counted) if it is not a node address. */
+  private dial(peer: string): Socket | undefined {
+    const a = parseNodeAddress(peer);
+    if (!a) {
+      this.badAddresses++;
+      return undefined;
+    }
+    const socket = connect({ host: a.host, port: a.port });
     socket.setTimeout(this.o.connectTimeoutMs, () => socket.destroy(new Error('connect timed out')));
     socket.once('connect', () => socket.setTimeout(0));
     return socket;
@@ -118,6 +133,7 @@ export class TcpEndpoint {
     if (failed !== undefined && performance.now() - failed < this.o.redialBackoffMs) return undefined;
     let connected = false;
     const socket = this.dial(peer);
+    if (!socket) return undefined;
     socket.once('connect', () => {
       connected = true;
       this.failedAt.delete(peer);
@@ -125,7 +141,7 @@ export class TcpEndpoint {
     const conn: FramedConnection = new FramedConnection(socket, (why) => {
       if (!connected) this.failedAt.set(peer, performance.now());
       this.dropControl(peer, conn, why);
-    });
+    }, this.o.guard);
     conn.onFrames((frames) => this.controlFrames(peer, frames));
     conn.writeFrames([encodeHello({ kind: 'control', from: this.o.self })]);
     const c = { conn, dialer: this.o.self };
@@ -138,17 +154,17 @@ export class TcpEndpoint {
     const conn = new FramedConnection(socket, (why) => {
       this.accepted.delete(conn);
       if (hello?.kind === 'control') this.dropControl(hello.from, conn, why);
-    });
+    }, this.o.guard);
     this.accepted.add(conn);
-    socket.setTimeout(this.o.connectTimeoutMs, () => conn.destroy('no hello'));
+    socket.setTimeout(this.o.connectTimeoutMs, this.o.guard.wrap('hello timeout', () => conn.destroy('no hello')));
     conn.onFrames((frames) => {
       const decoded = decodeHello(frames[0] as Buffer);
       socket.setTimeout(0);
-      if (!decoded.ok) {
-        this.o.log('warn', 'refused a connection', { code: decoded.code, reason: decoded.reason, remote: socket.remoteAddress });
-        return conn.destroy(decoded.reason);
-      }
+      if (!decoded.ok) return this.refuse(conn, decoded.code, decoded.reason);
       const first = decoded.value;
+      if (first.kind !== 'client' && !isNodeAddress(first.from)) {
+        return this.refuse(conn, ErrorCode.NODE_ADDRESS_INVALID, `a ${first.kind} hello from ${JSON.stringify(first.from.slice(0, 80))}, not a node's host:port`);
+      }
       hello = first;
       if (first.kind === 'data') return this.o.onDataConnection(first, conn, frames.slice(1));
       if (first.kind === 'client') return this.o.onClientConnection(first, conn, frames.slice(1));
@@ -156,6 +172,13 @@ export class TcpEndpoint {
       conn.onFrames((more) => this.controlFrames(first.from, more));
       this.controlFrames(first.from, frames.slice(1));
     });
+  }
+
+  /** Closes a connection whose hello is refused: counted by code, and a (rate-limited) log line. */
+  private refuse(conn: FramedConnection, code: string, reason: string): void {
+    this.refusedHellos.set(code, (this.refusedHellos.get(code) ?? 0) + 1);
+    this.o.log('warn', 'refused a connection', { code, reason, remote: conn.socket.remoteAddress });
+    conn.destroy(reason);
   }
 
   /** An incoming control connection: keep the one dialed by the lower address (both ends agree). */

@@ -2,10 +2,12 @@
  * A node's UDP socket, bound to the same `host:port` as its TCP listener, so a datagram's source names the
  * sending node. It carries the probe module's PING/ECHO and the data of UDP channels:
  * `[type u8][body]`, type 1 PING and 2 ECHO (a probe packet, probe-packet.ts), type 16 DATA (a data packet).
+ * A send to a peer id that is not a node address is dropped and counted, never thrown.
  */
 
-import { createSocket, type Socket } from 'node:dgram';
-import { formatAddress, parseAddress, type Address } from './address.ts';
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { formatAddress, parseNodeAddress, type Address } from './address.ts';
+import type { Guard } from './guard.ts';
 import { decodeProbePacket, encodeProbePacket, ProbeType, type ProbeTypeValue } from './probe-packet.ts';
 
 /** Datagram types. */
@@ -18,7 +20,12 @@ export interface UdpEndpointOptions {
   /** A DATA datagram arrived; `packet` is a view of the datagram past its type byte. */
   readonly onData: (from: string, packet: Buffer) => void;
   readonly log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
+  /** Runs the socket's events: an exception in them is counted, never uncaught. */
+  readonly guard: Guard;
 }
+
+/** Most parsed peer addresses kept; past it the cache starts afresh. */
+const MAX_CACHED_ADDRESSES = 4096;
 
 /** One UDP socket per node. */
 export class UdpEndpoint {
@@ -26,6 +33,8 @@ export class UdpEndpoint {
   private readonly addresses = new Map<string, Address>();
   /** Datagrams the kernel refused (ENOBUFS and the like). */
   sendErrors = 0;
+  /** Datagrams not sent: the peer id is not a node address. */
+  badAddresses = 0;
 
   constructor(private readonly o: UdpEndpointOptions) {}
 
@@ -41,7 +50,7 @@ export class UdpEndpoint {
       });
     });
     socket.on('error', (err) => this.o.log('warn', 'udp socket error', { error: err.message }));
-    socket.on('message', (msg, rinfo) => this.receive(msg, formatAddress({ host: rinfo.address, port: rinfo.port })));
+    socket.on('message', this.o.guard.wrap('udp receive', (msg: Buffer, rinfo: RemoteInfo) => this.receive(msg, formatAddress({ host: rinfo.address, port: rinfo.port }))));
   }
 
   /** Sends a PING or ECHO to `peer`. */
@@ -67,7 +76,15 @@ export class UdpEndpoint {
     const socket = this.socket;
     if (!socket) return;
     let a = this.addresses.get(peer);
-    if (!a) this.addresses.set(peer, (a = parseAddress(peer)));
+    if (!a) {
+      a = parseNodeAddress(peer);
+      if (!a) {
+        this.badAddresses++;
+        return;
+      }
+      if (this.addresses.size >= MAX_CACHED_ADDRESSES) this.addresses.clear();
+      this.addresses.set(peer, a);
+    }
     socket.send(b, a.port, a.host, (err) => {
       if (err) this.sendErrors++;
     });

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { nodeConfig, nodeConfigJson, readNodeConfigFile, type RawNodeConfig } from '../../src/daemon/node-config.ts';
+import { DAEMON_GOSSAMER_DEFAULTS, nodeConfig, nodeConfigJson, readNodeConfigFile, type RawNodeConfig } from '../../src/daemon/node-config.ts';
 import { DEFAULT_GOSSAMER_CONFIG } from '../../src/gossamer/config.ts';
 import { PROFILES } from '../../src/gossamer/profiles.ts';
 
@@ -80,10 +80,10 @@ describe('node config: keys and types are checked at load, with their paths', ()
       sessions: [{ announcement: 'radio.xml', source: { channel: 7, packetsPerSecond: 10, payloadBytes: 64, count: 5 }, record: 'rx.jsonl' }, { announcement: xml }],
       cluster: { name: 'west', members, prober: '127.0.0.1:8401' },
     });
-    assert.deepEqual(c.gossamer, { ...DEFAULT_GOSSAMER_CONFIG, ...PROFILES.paper, hysteresisPerSource: 0.3, requireRouteGain: true });
+    assert.deepEqual(c.gossamer, { ...DEFAULT_GOSSAMER_CONFIG, ...DAEMON_GOSSAMER_DEFAULTS, ...PROFILES.paper, hysteresisPerSource: 0.3, requireRouteGain: true });
     assert.deepEqual([c.pingIntervalMs, c.seed, c.logLevel, c.modules, c.sessions[0]?.record], [500, 9, 'warn', [join(dir, 'mod.mjs')], join(dir, 'rx.jsonl')]);
     const d = load(base);
-    assert.deepEqual(d.gossamer, { ...DEFAULT_GOSSAMER_CONFIG, ...PROFILES.tuned });
+    assert.deepEqual(d.gossamer, { ...DEFAULT_GOSSAMER_CONFIG, ...DAEMON_GOSSAMER_DEFAULTS, ...PROFILES.tuned });
     assert.deepEqual([d.profile, d.pingIntervalMs, d.seed, d.logLevel, d.allowPrivateUrls, d.modules, d.sessions], ['tuned', 2000, 1, 'info', false, [], []]);
   });
 
@@ -126,6 +126,16 @@ describe('node config: keys and types are checked at load, with their paths', ()
     const config = nodeConfig(raw, dir);
     const printed: unknown = JSON.parse(JSON.stringify(nodeConfigJson(config)));
     assert.deepEqual(load(printed), config);
-    assert.deepEqual((printed as { gossamer: unknown }).gossamer, { ...DEFAULT_GOSSAMER_CONFIG, k2: 6 });
+    assert.deepEqual((printed as { gossamer: unknown }).gossamer, { ...DEFAULT_GOSSAMER_CONFIG, ...DAEMON_GOSSAMER_DEFAULTS, k2: 6 });
+  });
+
+  it('gives the daemon its own route-stability defaults, which the file may set, 0 included', () => {
+    const { routeSwitchMinGainMs = 0, routeSwitchMinGainFraction = 0, linkCostChangeMinMs = 0 } = DAEMON_GOSSAMER_DEFAULTS;
+    assert.ok(routeSwitchMinGainMs > 0 && routeSwitchMinGainFraction > 0 && linkCostChangeMinMs > 0);
+    const d = nodeConfig(base, '/').gossamer;
+    assert.deepEqual([d.routeSwitchMinGainMs, d.routeSwitchMinGainFraction, d.linkCostChangeMinMs], [routeSwitchMinGainMs, routeSwitchMinGainFraction, linkCostChangeMinMs]);
+    const off = nodeConfig({ ...base, profile: 'paper', gossamer: { routeSwitchMinGainMs: 0, routeSwitchMinGainFraction: 0, linkCostChangeMinMs: 0 } }, '/').gossamer;
+    assert.deepEqual([off.routeSwitchMinGainMs, off.routeSwitchMinGainFraction, off.linkCostChangeMinMs], [0, 0, 0]);
+    assert.throws(() => nodeConfig({ ...base, gossamer: { routeSwitchMinGainFraction: 1.5 } }, '/'), { code: 'ERR_CONFIG_INVALID' });
   });
 });

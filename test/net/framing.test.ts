@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { FrameDecoder, FrameTooLarge, encodeFrames } from '../../src/net/frame-decoder.ts';
-import { formatAddress, parseAddress } from '../../src/net/address.ts';
+import { formatAddress, isNodeAddress, parseAddress, parseNodeAddress } from '../../src/net/address.ts';
 import { testSeed } from '../support/seed.ts';
 
 /** Default seed of the property runs (SC_SEED=n runs another: see testSeed). */
@@ -48,5 +48,14 @@ describe('node addresses', () => {
     for (const bad of ['10.0.0.1', 'h:0', 'h:65536', ':80', 'a b:1', '::1:80']) {
       assert.throws(() => parseAddress(bad), { code: 'ERR_CONFIG_INVALID' }, bad);
     }
+  });
+
+  it('a node address is host:port exactly as formatted, its host a DNS name, dotted IPv4 or bracketed IPv6', () => {
+    for (const good of ['10.0.0.1:7400', 'localhost:1', 'scx_1.lan:65535', '[::1]:80', '[fe80::1]:80']) {
+      assert.ok(isNodeAddress(good), good);
+    }
+    assert.deepEqual(parseNodeAddress('[::1]:80'), { host: '::1', port: 80 });
+    const bad = ['not-an-address', '[::1', '[::1]', 'host:0', 'h:99999', 'h:080', '[10.0.0.1]:80', '[::g]:80', '-h:80', 'a..b:80', 'a/b:80', `${'a'.repeat(300)}:80`];
+    for (const text of bad) assert.equal(parseNodeAddress(text), undefined, text);
   });
 });

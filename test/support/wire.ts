@@ -65,8 +65,13 @@ export function textArb(minLength: number, maxLength: number): fc.Arbitrary<stri
 
 /** Arbitrary bytes, and fixtures garbled by byte flips, insertions and deletions. */
 export function garbledArb(fixtures: readonly Uint8Array[]): fc.Arbitrary<Uint8Array> {
+  return fc.oneof(fc.uint8Array({ maxLength: 64 }), garbled(fc.constantFrom(...fixtures)));
+}
+
+/** What `source` draws, garbled by one to four byte flips, insertions and deletions. */
+export function garbled(source: fc.Arbitrary<Uint8Array>): fc.Arbitrary<Uint8Array> {
   const edit = fc.tuple(fc.constantFrom('flip', 'insert', 'delete'), fc.nat(), fc.integer({ min: 0, max: 255 }));
-  const garbled = fc.tuple(fc.constantFrom(...fixtures), fc.array(edit, { minLength: 1, maxLength: 4 })).map(([bytes, edits]) => {
+  return fc.tuple(source, fc.array(edit, { minLength: 1, maxLength: 4 })).map(([bytes, edits]) => {
     const out = Array.from(bytes);
     for (const [kind, at, byte] of edits) {
       const i = at % (out.length + 1);
@@ -78,7 +83,6 @@ export function garbledArb(fixtures: readonly Uint8Array[]): fc.Arbitrary<Uint8A
     }
     return Uint8Array.from(out);
   });
-  return fc.oneof(fc.uint8Array({ maxLength: 64 }), garbled);
 }
 
 /** A golden case: a value and its pinned hex, titled by the spec's `title` (default: the hex), or a titled one. */

@@ -8,7 +8,9 @@ const NO_DIGEST = new Uint8Array(0);
 /**
  * Membership discovery (section 4.1), a bounded Name Dropper: each round, send a bounded random list gamma(X)
  * to one random known SCX and merge the list it answers with. Bootstraps from the session's rendezvous SCXs,
- * and goes on among known members if every rendezvous is gone.
+ * and goes on among known members if every rendezvous is gone. While cut off from the heartbeat and healing (a
+ * partition, section 4.2.3), every other round goes to a rendezvous, in turn, whether or not it is known alive:
+ * they are where the rest of the session is most likely found again, and a cut looks like their death.
  */
 export class Discovery {
   /** Outstanding DISCOVERY per peer: when it was sent. */
@@ -22,14 +24,17 @@ export class Discovery {
   private grewAt = Number.NEGATIVE_INFINITY;
   /** SCXs the last DISCOVERY_RESPONSE taught us. */
   private lastLearned = 0;
+  /** Rounds made while cut off from the heartbeat, in a row. */
+  private cutOffRounds = 0;
 
   constructor(private readonly rendezvous: readonly ScxId[]) {}
 
-  /** One discovery round; returns the delay until the next one, ms (shorter while still learning). */
-  round(ctx: NodeContext): number {
+  /** One discovery round, `cutOff` from the heartbeat (and healing) or not; returns the delay until the next one, ms (shorter while still learning). */
+  round(ctx: NodeContext, cutOff = false): number {
     this.noteGrowth(ctx);
     this.followUps = 0;
-    this.exchange(ctx);
+    this.cutOffRounds = cutOff ? this.cutOffRounds + 1 : 0;
+    this.exchange(ctx, this.cutOffRounds % 2 === 1 ? this.nextRendezvous(ctx) : undefined);
     return this.learning(ctx) ? ctx.config.discoveryLearningIntervalMs : ctx.config.roundIntervalMs;
   }
 
@@ -50,8 +55,8 @@ export class Discovery {
     return this.learning(ctx) ? ctx.config.discoveryBoundLearning : ctx.config.discoveryBound;
   }
 
-  private exchange(ctx: NodeContext): void {
-    const target = this.pickTarget(ctx);
+  private exchange(ctx: NodeContext, to?: ScxId): void {
+    const target = to ?? this.pickTarget(ctx);
     if (target === undefined) return;
     this.pending.set(target, ctx.now);
     // A digest only while still learning: once membership is quiet, plain random lists are cheaper.
@@ -106,6 +111,12 @@ export class Discovery {
       if (ctx.config.probeNearestFirst) ctx.wantLinkCost(id);
     }
     return learned;
+  }
+
+  /** The next rendezvous (other than this one, none we wait on) in turn for a cut-off round, dead or not. */
+  private nextRendezvous(ctx: NodeContext): ScxId | undefined {
+    const others = this.rendezvous.filter((r) => r !== ctx.self && !this.pending.has(r));
+    return others.length === 0 ? undefined : others[((this.cutOffRounds - 1) / 2) % others.length];
   }
 
   /** A random known SCX; while nothing is known, a rendezvous SCX (other than this one). */

@@ -15,7 +15,11 @@ export class Membership {
   private readonly deadSince = new Map<ScxId, Millis>();
   private readonly missed = new Map<ScxId, number>();
 
-  constructor(private readonly self: ScxId) {}
+  constructor(
+    private readonly self: ScxId,
+    /** Whether an id may be learned at all (the driver can reach it); asked only of ids new to this membership. */
+    private readonly accepts: (id: ScxId) => boolean,
+  ) {}
 
   /** Number of SCXs known alive. */
   get size(): number {
@@ -37,9 +41,9 @@ export class Membership {
     return this.list;
   }
 
-  /** Learns of `id` second-hand (gossip); ignored while it is marked dead. Returns true if it was new. */
+  /** Learns of `id` second-hand (gossip); ignored while it is marked dead, or if not accepted. Returns true if it was new. */
   learn(id: ScxId): boolean {
-    if (id === this.self || this.known.has(id) || this.deadUntil.has(id)) return false;
+    if (id === this.self || this.known.has(id) || this.deadUntil.has(id) || !this.accepts(id)) return false;
     this.add(id);
     return true;
   }

@@ -1,5 +1,6 @@
 import type { Millis } from '../../core/time.ts';
 import type { GossamerConfig } from '../config.ts';
+import type { HealPlan } from '../liveness/heartbeat.ts';
 import type { NodeContext } from '../node-context.ts';
 import {
   ConnectIntent,
@@ -29,16 +30,26 @@ interface PendingConnect {
   readonly intent: ConnectIntentValue;
 }
 
+/** A heal under way: the candidates still to try, front first, and the CONNECT awaiting an answer. */
+interface Heal {
+  readonly plan: HealPlan;
+  readonly queue: ScxId[];
+  readonly tried: Set<ScxId>;
+  attempts: number;
+  target: ScxId | undefined;
+}
+
 /**
  * Mesh construction and incremental optimisation (section 4.2): probe candidates with REQUEST_STATUS, fill the
  * k1 out-edges, then trade the worst out-neighbour for a better candidate (Figs. 3-4). Inbound CONNECTs are
- * accepted while under k2. Also carries out partition heals (section 4.2.3) by CONNECT to the generator.
+ * accepted while under k2. Also carries out partition heals (section 4.2.3): CONNECTs to the candidates the
+ * heartbeat watch names, in turn (see `heal`).
  */
 export class MeshManager {
   private readonly probes = new Map<number, PendingProbe>();
   private readonly connects = new Map<ScxId, PendingConnect>();
   private nextNonce = 1;
-  private healTried = new Set<ScxId>();
+  private healing: Heal | undefined;
   /** Members still to probe in the current cycle, and how many the cycle started with. */
   private cycle: ScxId[] = [];
   private cycleSize = 0;
@@ -112,7 +123,7 @@ export class MeshManager {
     const candidate: CandidateView = { id: from, linkCostMs, routes: new Map(msg.routes.map((r) => [r.source, r])) };
     const sources = this.sources(ctx);
     const hysteresis = ctx.config.hysteresisPerSource * Math.max(1, sources.length);
-    const decision = optimise(ctx.self, sources, views, candidate, hysteresis, ctx.config.loopingRouteScoresWorst);
+    const decision = optimise(ctx.self, sources, views, candidate, hysteresis, ctx.config.loopingRouteScoresWorst, ctx.config.routeSwitchMinGainMs);
     if (!decision.accept || this.replacing(decision.replace)) return;
     const upstream = betterUpstream(ctx, candidate, sources);
     if (ctx.config.requireRouteGain && sources.length > 0 && !upstream) return;
@@ -148,25 +159,55 @@ export class MeshManager {
       return;
     }
     this.connects.delete(from);
+    const heal = this.healing?.target === from && pending.intent === ConnectIntent.HEAL ? this.healing : undefined;
+    if (heal) heal.target = undefined;
     if (!msg.accepted) {
-      if (pending.intent === ConnectIntent.HEAL) this.healNext(ctx, msg.alternatives);
+      if (heal) {
+        // Somewhere else to go on its side of the mesh: try those first, then the rest of the plan.
+        const next = msg.alternatives.filter((id) => !heal.tried.has(id) && id !== ctx.self);
+        for (const id of next) ctx.membership.learn(id);
+        heal.queue.unshift(...next);
+        this.healStep(ctx);
+      }
       return;
     }
-    if (ctx.neighbours.has(from)) return;
+    if (ctx.neighbours.has(from)) {
+      if (heal) this.healEnd(true);
+      return;
+    }
     const replace = pending.replace !== undefined && ctx.neighbours.get(pending.replace)?.direction === 'out';
     if (!replace && ctx.neighbours.out >= ctx.config.k1) {
       ctx.send(from, { type: MessageType.DISCONNECT });
+      if (heal) this.healStep(ctx);
       return;
     }
     ctx.addNeighbour(from, 'out');
     if (replace) ctx.removeNeighbour(pending.replace as ScxId, 'optimised', true);
-    if (pending.intent === ConnectIntent.HEAL) this.healTried.clear();
+    if (heal) this.healEnd(true);
   }
 
-  /** Starts healing a partition by connecting to `target` (the heartbeat generator). */
-  heal(ctx: NodeContext, target: ScxId): void {
-    this.healTried = new Set([target]);
-    this.healConnect(ctx, target);
+  /**
+   * Heals a partition (section 4.2.3): CONNECT (intent HEAL) to each of `plan.candidates` in turn, making room by
+   * giving up the worst out-neighbour if need be; a refusal's alternatives are tried before the rest. A candidate
+   * that refuses, does not answer within requestTimeoutMs, or is reported unreachable (`unreachable`) makes way
+   * for the next; once the plan's candidates are spent, known members at random, into a free out-slot only (a guess
+   * is not worth an edge). Ends at the first edge up, after healMaxAttempts CONNECTs, when nobody is left to try,
+   * or as soon as the plan says the heartbeat is back; the plan hears of each failure and of the end.
+   */
+  heal(ctx: NodeContext, plan: HealPlan): void {
+    if (this.healing) this.healEnd(false);
+    this.healing = { plan, queue: [...plan.candidates], tried: new Set(), attempts: 0, target: undefined };
+    this.healStep(ctx);
+  }
+
+  /** The driver could not reach `peer` (its connection was refused or broke): a heal waiting on it moves on. */
+  unreachable(ctx: NodeContext, peer: ScxId): void {
+    const heal = this.healing;
+    if (heal?.target !== peer || this.connects.get(peer)?.intent !== ConnectIntent.HEAL) return;
+    this.connects.delete(peer);
+    heal.target = undefined;
+    heal.plan.failed(peer);
+    this.healStep(ctx);
   }
 
   /**
@@ -235,7 +276,13 @@ export class MeshManager {
       if (ctx.now - c.sentAt < timeout) continue;
       this.connects.delete(peer);
       ctx.membership.missedRequest(peer, ctx.config.maxMissedRequests);
+      if (this.healing?.target === peer && c.intent === ConnectIntent.HEAL) {
+        this.healing.target = undefined;
+        this.healing.plan.failed(peer);
+      }
     }
+    // A heal waits on nothing once its CONNECT timed out or its target was forgotten: on to the next candidate.
+    if (this.healing && this.healing.target === undefined) this.healStep(ctx);
   }
 
   /** Whether we are waiting for `peer` to answer our CONNECT. */
@@ -243,9 +290,10 @@ export class MeshManager {
     return this.connects.has(peer);
   }
 
-  /** Forgets pending work towards a dead SCX. */
+  /** Forgets pending work towards a dead SCX (a heal waiting on it moves on at the next `expire`). */
   forget(peer: ScxId): void {
     this.connects.delete(peer);
+    if (this.healing?.target === peer) this.healing.target = undefined;
     for (const [nonce, p] of this.probes) if (p.peer === peer) this.probes.delete(nonce);
   }
 
@@ -278,23 +326,43 @@ export class MeshManager {
     ctx.send(peer, { type: MessageType.CONNECT, intent } satisfies Connect);
   }
 
-  private healConnect(ctx: NodeContext, target: ScxId): void {
-    if (ctx.neighbours.has(target) || this.connects.has(target) || target === ctx.self) return;
-    const needSlot = ctx.neighbours.out + this.pendingWithoutReplace() >= ctx.config.k1;
-    const views = needSlot ? this.outViews(ctx, true) : undefined;
-    const replace = views ? worstNeighbour(ctx.self, this.sources(ctx), views, ctx.config.loopingRouteScoresWorst) : undefined;
-    if (needSlot && replace === undefined) return;
-    ctx.emit({ type: 'heal', target });
-    this.connect(ctx, target, replace, ConnectIntent.HEAL);
+  /** Sends the heal's next CONNECT, or ends it. */
+  private healStep(ctx: NodeContext): void {
+    const heal = this.healing;
+    if (!heal || heal.target !== undefined) return;
+    if (!heal.plan.cutOff()) return this.healEnd(false);
+    while (heal.attempts < ctx.config.healMaxAttempts) {
+      const planned = heal.queue.length > 0;
+      const free = ctx.neighbours.out + this.pendingWithoutReplace() < ctx.config.k1;
+      const skip = (id: ScxId): boolean => id === ctx.self || heal.tried.has(id) || ctx.neighbours.has(id) || this.connects.has(id);
+      const target = planned ? heal.queue.shift() : free ? ctx.membership.pick(ctx.rng, skip) : undefined;
+      if (target === undefined) break;
+      if (skip(target)) continue;
+      heal.tried.add(target);
+      if (!this.healConnect(ctx, target, planned)) continue;
+      heal.attempts++;
+      heal.target = target;
+      return;
+    }
+    this.healEnd(false);
   }
 
-  private healNext(ctx: NodeContext, alternatives: readonly ScxId[]): void {
-    if (this.healTried.size >= ctx.config.healMaxAttempts) return;
-    const next = alternatives.find((id) => !this.healTried.has(id) && !ctx.neighbours.has(id) && id !== ctx.self);
-    if (next === undefined) return;
-    this.healTried.add(next);
-    ctx.membership.learn(next);
-    this.healConnect(ctx, next);
+  private healEnd(edge: boolean): void {
+    const heal = this.healing;
+    this.healing = undefined;
+    heal?.plan.ended(edge);
+  }
+
+  /** A heal CONNECT to `target`, giving up the worst out-neighbour for it if `mayReplace` and need be; false if not sent. */
+  private healConnect(ctx: NodeContext, target: ScxId, mayReplace: boolean): boolean {
+    const needSlot = ctx.neighbours.out + this.pendingWithoutReplace() >= ctx.config.k1;
+    if (needSlot && !mayReplace) return false;
+    const views = needSlot ? this.outViews(ctx, true) : undefined;
+    const replace = views ? worstNeighbour(ctx.self, this.sources(ctx), views, ctx.config.loopingRouteScoresWorst) : undefined;
+    if (needSlot && replace === undefined) return false;
+    ctx.emit({ type: 'heal', target });
+    this.connect(ctx, target, replace, ConnectIntent.HEAL);
+    return true;
   }
 
   /** What the optimiser knows of each out-neighbour; undefined while one is unmeasured (unless `allowUnmeasured`). */
@@ -333,7 +401,10 @@ function betterUpstream(ctx: NodeContext, candidate: CandidateView, sources: rea
     const advert = candidate.routes.get(source);
     if (!advert || advert.path.includes(ctx.self)) continue;
     const current = ctx.routes.route(source)?.costMs ?? Number.POSITIVE_INFINITY;
-    if (candidate.linkCostMs + advert.costMs < current * (1 - ctx.config.routeGainFraction)) return true;
+    const via = candidate.linkCostMs + advert.costMs;
+    if (!(via < current * (1 - ctx.config.routeGainFraction))) continue;
+    // Routing must switch to it too (routeSwitchMinGain*), or the new edge would carry no tree, be evicted: churn.
+    if (current === Number.POSITIVE_INFINITY || current - via > Math.max(ctx.config.routeSwitchMinGainMs, ctx.config.routeSwitchMinGainFraction * current)) return true;
   }
   return false;
 }

@@ -47,7 +47,9 @@ export function costFunction(self: ScxId, sources: readonly ScxId[], lambda: rea
 
 /**
  * Fig. 4: should this SCX, already at k1 out-edges, take `candidate` in place of its worst out-neighbour?
- * It does only if the worst scores more than `hysteresis` above the candidate.
+ * It does only if the worst scores more than `hysteresis` above the candidate, and, with no sources (the cost
+ * is the edge's alone), if its edge is also shorter by more than `minGainMs`: on a LAN the normalised costs of
+ * sub-ms edges differ by jitter alone, and a source that swapped edges for it would move its whole tree.
  */
 export function optimise(
   self: ScxId,
@@ -56,6 +58,7 @@ export function optimise(
   candidate: CandidateView,
   hysteresis: number,
   loopsScoreWorst = true,
+  minGainMs = 0,
 ): OptimiseDecision {
   const cf = costFunction(self, sources, [...neighbours, candidate], loopsScoreWorst);
   const worst = argmaxCf(cf, neighbours);
@@ -63,6 +66,10 @@ export function optimise(
   const worstCf = cf.get(worst) as number;
   const candidateCf = cf.get(candidate.id) as number;
   if (candidateCf >= worstCf) return { accept: false };
+  if (sources.length === 0 && minGainMs > 0) {
+    const worstLinkMs = neighbours.find((n) => n.id === worst)?.linkCostMs ?? Number.POSITIVE_INFINITY;
+    if (!(worstLinkMs - candidate.linkCostMs > minGainMs)) return { accept: false };
+  }
   return worstCf - candidateCf > hysteresis ? { accept: true, replace: worst } : { accept: false };
 }
 

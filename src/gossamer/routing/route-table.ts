@@ -9,6 +9,18 @@ export interface Route {
   readonly upstream: ScxId | undefined;
 }
 
+/**
+ * How much cheaper a route must be to take a source's upstream from the current one: by more than
+ * max(minMs, fraction x the current route's cost). Both 0: the best route always wins.
+ */
+export interface SwitchGain {
+  readonly minMs: number;
+  readonly fraction: number;
+}
+
+/** No hysteresis: the best route always wins. */
+export const ALWAYS_SWITCH: SwitchGain = Object.freeze({ minMs: 0, fraction: 0 });
+
 /** What one recomputation changed. */
 export interface RouteChanges {
   /** Sources whose best route is new or different (cost, path or upstream). */
@@ -76,9 +88,11 @@ export class RouteTable {
 
   /**
    * Recomputes every best route. `linkCostMs(n)` is the measured latency to neighbour n (undefined: not yet
-   * measured, so unusable).
+   * measured, so unusable). With a `gain` the current upstream of a source stays, on the route it now advertises,
+   * unless another is cheaper by more than the gain: jitter in the costs moves no tree. An upstream that is gone
+   * (no longer a neighbour, its route withdrawn, or its path now through this SCX) is replaced at once.
    */
-  recompute(linkCostMs: (n: ScxId) => number | undefined): RouteChanges {
+  recompute(linkCostMs: (n: ScxId) => number | undefined, gain: SwitchGain = ALWAYS_SWITCH): RouteChanges {
     const next = new Map<ScxId, Route>();
     if (this.selfSource) next.set(this.self, { source: this.self, costMs: 0, path: [this.self], upstream: undefined });
     for (const [neighbour, rib] of this.ribIn) {
@@ -93,6 +107,13 @@ export class RouteTable {
         next.set(advert.source, { source: advert.source, costMs, path: [this.self, ...advert.path], upstream: neighbour });
       }
     }
+    if (gain.minMs > 0 || gain.fraction > 0) {
+      for (const [source, best] of next) {
+        const kept = this.throughCurrentUpstream(source, linkCostMs);
+        if (!kept || kept.upstream === best.upstream) continue;
+        if (kept.costMs - best.costMs <= Math.max(gain.minMs, gain.fraction * kept.costMs)) next.set(source, kept);
+      }
+    }
     const changed: RouteChanges['changed'] = [];
     for (const [source, after] of next) {
       const before = this.best.get(source);
@@ -102,6 +123,16 @@ export class RouteTable {
     this.best.clear();
     for (const [source, r] of next) this.best.set(source, r);
     return { changed };
+  }
+
+  /** The route to `source` through its current upstream as that upstream advertises it now, if still usable. */
+  private throughCurrentUpstream(source: ScxId, linkCostMs: (n: ScxId) => number | undefined): Route | undefined {
+    const upstream = this.best.get(source)?.upstream;
+    if (upstream === undefined) return undefined;
+    const link = linkCostMs(upstream);
+    const advert = this.ribIn.get(upstream)?.get(source);
+    if (link === undefined || !advert || !validPath(advert, upstream, this.self)) return undefined;
+    return { source, costMs: link + advert.costMs, path: [this.self, ...advert.path], upstream };
   }
 
   /** DVMRP's downstream set: the neighbours whose best route to `source` runs through this SCX. */

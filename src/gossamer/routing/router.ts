@@ -67,7 +67,8 @@ export class Router {
    * update) and reports route and downstream changes.
    */
   recompute(ctx: NodeContext, trigger = ctx.config.triggeredRouteUpdates): void {
-    const { changed } = ctx.routes.recompute((n) => (ctx.neighbours.has(n) ? ctx.linkCosts.get(n) : undefined));
+    const gain = { minMs: ctx.config.routeSwitchMinGainMs, fraction: ctx.config.routeSwitchMinGainFraction };
+    const { changed } = ctx.routes.recompute((n) => (ctx.neighbours.has(n) ? ctx.linkCosts.get(n) : undefined), gain);
     for (const c of changed) {
       if (trigger) this.pending.add(c.source);
       if (c.before?.upstream !== c.after?.upstream || c.before?.costMs !== c.after?.costMs) {

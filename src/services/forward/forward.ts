@@ -13,6 +13,13 @@
  *   RELEASE, fails, or `handoverMs` passes.
  * Every SCX forwards (and delivers to its clients) each sequence number at most once and in order, so clients see no duplicate and no gap
  * caused by a switch (packets lost in a failure stay lost: this is best effort).
+ *
+ * Bounded state: a source's state is created only for a packet that passed the upstream check (from the upstream
+ * the routing table gives for that source, or a local source at its own SCX), at most `maxSources` at once
+ * (a packet of one more is dropped as `overflow` and counted in `sourcesRefused`), and forgotten after
+ * `sourceIdleMs` without a packet (counted in `sourcesExpired`). A packet naming an unknown source costs nothing.
+ * Expiry needs no timer of its own: every packet, control message and timeout first forgets the states whose
+ * time is up (a look over all states, at most once per expiry due), so state never grows while stale state waits.
  */
 
 import type { Millis } from '../../core/time.ts';
@@ -36,19 +43,39 @@ export interface ForwardOptions {
   readonly maxHeld?: number;
   /** A handover whose previous upstream has sent nothing for this long while packets wait ends early, ms (default 500). */
   readonly stallMs?: number;
+  /** A source's state is forgotten after this long without a packet (and no handover or lingering link), at the module's next upcall, ms (default 60000). */
+  readonly sourceIdleMs?: number;
+  /** Most sources tracked at once; a packet of one more is dropped and counted in `sourcesRefused`, sources (default 1024). */
+  readonly maxSources?: number;
+}
+
+/** Counters of one forward module instance (`counters()`, on /metrics as `scattercast_module_events_total`). */
+export interface ForwardStats {
+  /** Packets that passed the upstream check but named a new source while `maxSources` were tracked (dropped). */
+  sourcesRefused: number;
+  /** Source states forgotten after `sourceIdleMs` without a packet. */
+  sourcesExpired: number;
 }
 
 /** A sequence jump at least this large (either way) means the source restarted its numbering. */
 const RESTART_DISTANCE = 1 << 20;
 
+/** A state whose time is up while a handover or lingering link keeps it is looked at again this much later, ms. */
+export const BUSY_RECHECK_MS = 1000;
+
 /** Best-effort forwarding with make-before-break. */
 export class ForwardModule implements ServiceModule {
+  readonly stats: ForwardStats = { sourcesRefused: 0, sourcesExpired: 0 };
   private readonly sources = new Map<string, SourceState>();
   /** Links whose peer failed or left: nothing more will come from them. */
   private readonly gone = new Set<LinkId>();
   private readonly handoverMs: number;
   private readonly maxHeld: number;
   private readonly stallMs: number;
+  private readonly sourceIdleMs: number;
+  private readonly maxSources: number;
+  /** When some state may next have expired, ms (Infinity: none can). */
+  private sweepAt: Millis = Infinity;
 
   constructor(
     private readonly ctx: ChannelContext,
@@ -57,16 +84,40 @@ export class ForwardModule implements ServiceModule {
     this.handoverMs = options.handoverMs ?? 3000;
     this.maxHeld = options.maxHeld ?? 4096;
     this.stallMs = options.stallMs ?? 500;
+    this.sourceIdleMs = options.sourceIdleMs ?? 60_000;
+    this.maxSources = options.maxSources ?? 1024;
+  }
+
+  /** Sources tracked now (at most `maxSources`). */
+  get trackedSources(): number {
+    return this.sources.size;
+  }
+
+  /** Packets held back in handovers now, all sources together (at most `maxHeld` per source). */
+  get heldPackets(): number {
+    let n = 0;
+    for (const st of this.sources.values()) n += st.handover?.held.length ?? 0;
+    return n;
+  }
+
+  counters(): Readonly<Record<string, number>> {
+    return { ...this.stats };
   }
 
   onData(from: LinkId, packet: DataPacket): void {
+    const now = this.ctx.now();
+    this.expireIdle(now);
     const source = packet.header.sourceScx;
-    const st = this.state(source);
+    const known = this.sources.get(source);
     const upstream = this.ctx.upstream(source);
-    const fromUpstream = from === upstream || (from === LOCAL_LINK && source === this.ctx.self);
-    const fromPrevious = st.handover !== undefined && from === st.handover.previous;
+    const fromUpstream = (upstream !== undefined && from === upstream) || (from === LOCAL_LINK && source === this.ctx.self);
+    const fromPrevious = known?.handover !== undefined && from === known.handover.previous;
     if (!fromUpstream && !fromPrevious) return this.ctx.drop('not-upstream');
-    if (fromPrevious && st.handover) st.handover.lastFromPreviousMs = this.ctx.now();
+    // Only now, for a packet from the source's (previous) upstream, may state be created.
+    const st = known ?? this.admit(source);
+    if (!st) return this.ctx.drop('overflow');
+    st.lastPacketMs = now;
+    if (fromPrevious && st.handover) st.handover.lastFromPreviousMs = now;
     if (st.lastSeq === undefined) return this.forward(from, st, packet);
     const d = seqDiff(packet.header.seq, st.lastSeq);
     if (d <= 0 && d > -RESTART_DISTANCE) {
@@ -93,7 +144,9 @@ export class ForwardModule implements ServiceModule {
   }
 
   onUpstreamChange(source: string, upstream: LinkId | undefined, previous: LinkId | undefined): void {
-    const st = this.state(source);
+    // An untracked source has forwarded nothing here (or nothing for `sourceIdleMs`): no handover to make.
+    const st = this.sources.get(source);
+    if (!st) return;
     const h = st.handover;
     if (h) {
       // Back to the upstream that was still delivering: no handover left.
@@ -108,7 +161,9 @@ export class ForwardModule implements ServiceModule {
   }
 
   onDownstreamChange(source: string, downstream: readonly LinkId[]): void {
-    const st = this.state(source);
+    // An untracked source takes its downstream links from the tree when its first packet comes.
+    const st = this.sources.get(source);
+    if (!st) return;
     const now = this.ctx.now();
     for (const link of st.downstream) if (!downstream.includes(link)) st.lingering.set(link, now + this.handoverMs);
     for (const link of downstream) st.lingering.delete(link);
@@ -131,6 +186,7 @@ export class ForwardModule implements ServiceModule {
   }
 
   onControl(from: LinkId, data: Uint8Array): void {
+    this.expireIdle(this.ctx.now());
     const release = decodeRelease(data);
     if (!release.ok) return this.ctx.drop('malformed');
     this.sources.get(release.value)?.lingering.delete(from);
@@ -140,17 +196,40 @@ export class ForwardModule implements ServiceModule {
     for (const [source, st] of this.sources) {
       for (const [link, until] of st.lingering) if (until <= now) st.lingering.delete(link);
       if (st.handover && handoverDeadline(st.handover, this.stallMs) <= now) this.endHandover(source, st);
+      // No longer kept by a handover or lingering link: due at its own time, not BUSY_RECHECK_MS later.
+      if (idle(st)) this.sweepAt = Math.min(this.sweepAt, st.lastPacketMs + this.sourceIdleMs);
     }
+    this.expireIdle(now);
     this.rearm();
   }
 
-  private state(source: string): SourceState {
-    let st = this.sources.get(source);
-    if (!st) {
-      st = newSourceState();
-      st.downstream = this.ctx.downstream(source);
-      this.sources.set(source, st);
+  /** Forgets the states idle for `sourceIdleMs` (and no handover or lingering link) once one may be due. */
+  private expireIdle(now: Millis): void {
+    if (now < this.sweepAt) return;
+    let next = Infinity;
+    for (const [source, st] of this.sources) {
+      const at = st.lastPacketMs + this.sourceIdleMs;
+      if (at > now) next = Math.min(next, at);
+      else if (!idle(st)) next = Math.min(next, now + BUSY_RECHECK_MS);
+      else {
+        this.sources.delete(source);
+        this.stats.sourcesExpired++;
+      }
     }
+    this.sweepAt = next;
+  }
+
+  /** A new state for `source`, whose packet passed the upstream check; undefined (counted) when `maxSources` are tracked. */
+  private admit(source: string): SourceState | undefined {
+    if (this.sources.size >= this.maxSources) {
+      this.stats.sourcesRefused++;
+      return undefined;
+    }
+    const now = this.ctx.now();
+    const st = newSourceState(now);
+    st.downstream = this.ctx.downstream(source);
+    this.sources.set(source, st);
+    this.sweepAt = Math.min(this.sweepAt, now + this.sourceIdleMs);
     return st;
   }
 
@@ -198,6 +277,11 @@ export class ForwardModule implements ServiceModule {
     }
     this.ctx.wakeAt(next);
   }
+}
+
+/** Whether a state has no handover and no lingering link: it may expire. */
+function idle(st: SourceState): boolean {
+  return st.handover === undefined && st.lingering.size === 0;
 }
 
 /**

@@ -22,9 +22,11 @@ export interface SourceState {
   /** Former downstream links still sent to until they RELEASE or the time runs out (ms deadline). */
   readonly lingering: Map<LinkId, number>;
   handover: Handover | undefined;
+  /** When the last packet of the source passed the upstream check, ms (the state expires `sourceIdleMs` later). */
+  lastPacketMs: number;
 }
 
-/** A fresh state. */
-export function newSourceState(): SourceState {
-  return { lastSeq: undefined, downstream: [], lingering: new Map(), handover: undefined };
+/** A fresh state, created at `now` (ms). */
+export function newSourceState(now: number): SourceState {
+  return { lastSeq: undefined, downstream: [], lingering: new Map(), handover: undefined, lastPacketMs: now };
 }

@@ -1,6 +1,8 @@
 /**
  * Delivery to local clients in sequence order, without duplicates, for one source: a packet after a gap waits
  * until the gap is repaired or given up (`abandon`), or until too many wait (the oldest gaps are then skipped).
+ * Given-up seqs are remembered until delivery passes them, at most `maxAbandoned` (past that, the oldest gaps are
+ * skipped too), so an upstream jumping ahead again and again cannot grow the set without bound.
  */
 
 import { seqDiff, type DataPacket } from '../../session/data-header.ts';
@@ -21,6 +23,8 @@ export class InOrderDelivery {
     private readonly deliver: (packet: DataPacket) => void,
     /** A sequence number was skipped: its packet will never be delivered. */
     private readonly skipped: (seq: number, reason: SkipReason) => void,
+    /** Most given-up sequence numbers remembered ahead of delivery. */
+    private readonly maxAbandoned = Infinity,
   ) {}
 
   /** The next sequence number to deliver; undefined before the first packet. */
@@ -31,6 +35,11 @@ export class InOrderDelivery {
   /** Packets held back behind gaps. */
   get heldCount(): number {
     return this.held.size;
+  }
+
+  /** Given-up sequence numbers delivery has not yet passed. */
+  get abandonedCount(): number {
+    return this.abandoned.size;
   }
 
   /** Whether `seq` is still wanted: not yet delivered, held or given up. */
@@ -47,6 +56,7 @@ export class InOrderDelivery {
     this.held.set(seq, packet);
     this.flush();
     if (this.held.size > this.maxHeld) this.skipToOldestHeld();
+    this.boundAbandoned();
     return true;
   }
 
@@ -55,6 +65,7 @@ export class InOrderDelivery {
     if (!this.wants(seq)) return;
     this.abandoned.add(seq);
     this.flush();
+    this.boundAbandoned();
   }
 
   /** Delivers what is held in order, skipping the gaps, and starts over at the next packet (numbering restarted). */
@@ -80,6 +91,15 @@ export class InOrderDelivery {
       }
       seq = (seq + 1) >>> 0;
     }
+  }
+
+  /**
+   * Too many given-up seqs: skips to the held packets until few enough are left. Each skip delivers at least one
+   * held packet and forgets the given-up seqs it passes; a given-up seq lies below the source's newest packet, so
+   * once that one is delivered none is left (one jump's worth may wait, when the newest packet is not pushed yet).
+   */
+  private boundAbandoned(): void {
+    while (this.abandoned.size > this.maxAbandoned && this.held.size > 0) this.skipToOldestHeld();
   }
 
   /** Skips every missing seq before the oldest held packet, then delivers from there. */

@@ -18,9 +18,15 @@ export interface ReliableOptions {
   readonly maxHeld?: number;
   /** Largest jump forward in a source's numbering taken as a gap to repair, packets; beyond: a restart (default 4096). */
   readonly maxGapPackets?: number;
-  /** Most repair requests open for one source, sequence numbers (default 8192). */
+  /** Most repair requests open for one source, and most given-up seqs waiting for delivery to pass them, sequence numbers (default 8192). */
   readonly maxRequests?: number;
-  /** Options of the forwarding part (the forward module inside). */
+  /** Most sources tracked at once (cache, requests, delivery order); one more is delivered unrepaired and counted in `sourcesRefused`, sources (default 1024). */
+  readonly maxSources?: number;
+  /** A source's state (its repair cache too) is forgotten after this long without a packet and with no request open, at the next upcall, ms (default 60000). */
+  readonly sourceIdleMs?: number;
+  /** Most NACK messages taken from one link per second, also its largest burst; more are ignored and counted in `nacksRateLimited`, messages/s (default 1000). */
+  readonly maxNacksPerSecond?: number;
+  /** Options of the forwarding part (the forward module inside); its `maxSources` and `sourceIdleMs` default to the ones above. */
   readonly forward?: ForwardOptions;
 }
 
@@ -39,5 +45,8 @@ export function reliableSettings(o: ReliableOptions = {}): ReliableSettings {
     maxHeld: o.maxHeld ?? 4096,
     maxGapPackets: o.maxGapPackets ?? 4096,
     maxRequests: o.maxRequests ?? 8192,
+    maxSources: o.maxSources ?? 1024,
+    sourceIdleMs: o.sourceIdleMs ?? 60_000,
+    maxNacksPerSecond: o.maxNacksPerSecond ?? 1000,
   };
 }

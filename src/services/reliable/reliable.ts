@@ -12,6 +12,10 @@
  *   are suppressed (they only join the state). A repair goes only to the links in the state; the state of a
  *   link times out after `stateMs`.
  * - Local clients get each source's packets in order, without duplicates (`InOrderDelivery`).
+ * - Bounded state: per-source state is created only for a packet the forward module inside took as fresh (it
+ *   passed the upstream check), for at most `maxSources` sources, and forgotten after `sourceIdleMs` without a
+ *   packet and with no request open (looked for at every upcall, no timer of its own); requests, cache, held
+ *   and given-up seqs are bounded per source; each link may send at most `maxNacksPerSecond` NACKs.
  */
 
 import type { Millis } from '../../core/time.ts';
@@ -24,11 +28,12 @@ import {
   type ServiceModule,
   type ServiceModuleFactory,
 } from '../../transport/service-module.ts';
-import { ForwardModule } from '../forward/forward.ts';
+import { BUSY_RECHECK_MS, ForwardModule } from '../forward/forward.ts';
 import { InOrderDelivery, type SkipReason } from './in-order.ts';
 import { innerContext } from './inner-context.ts';
 import { NACK_TYPE, decodeNack, encodeNack, toRanges } from './nack.ts';
 import { reliableSettings, type ReliableOptions, type ReliableSettings } from './options.ts';
+import { LinkRateLimit } from './rate-limit.ts';
 import { RepairCache } from './repair-cache.ts';
 import { RepairRequests, type RepairRequest } from './repair-requests.ts';
 import { newReliableStats, type ReliableStats } from './stats.ts';
@@ -43,6 +48,26 @@ interface SourceState {
   readonly cache: RepairCache;
   readonly requests: RepairRequests;
   readonly order: InOrderDelivery;
+  /** When the source's last fresh or repaired packet came, ms (the state expires `sourceIdleMs` later). */
+  lastPacketMs: Millis;
+}
+
+/** What a reliable module holds now, for tests and checks that it stays bounded. */
+export interface ReliableStateSize {
+  /** Sources tracked here (at most `maxSources`). */
+  readonly sources: number;
+  /** Sources tracked by the forward module inside. */
+  readonly forwardSources: number;
+  /** Packets in the repair caches, all sources together. */
+  readonly cachedPackets: number;
+  /** Open repair requests, all sources together. */
+  readonly requests: number;
+  /** Packets held back for in-order delivery, all sources together. */
+  readonly heldPackets: number;
+  /** Given-up seqs that delivery has not passed yet, all sources together. */
+  readonly abandonedSeqs: number;
+  /** Links with a NACK rate bucket. */
+  readonly nackLinks: number;
 }
 
 /** NACK-based reliable forwarding. */
@@ -51,10 +76,13 @@ export class ReliableModule implements ServiceModule {
   private readonly settings: ReliableSettings;
   private readonly inner: ForwardModule;
   private innerDeadline: Millis | undefined;
-  /** The requests' earliest deadline, recomputed only after they changed (`requestsChanged`). */
-  private requestsDeadline: Millis | undefined;
-  private requestsChanged = false;
+  /** The requests' earliest deadline, recomputed only after they changed (`deadlinesChanged`). */
+  private ownDeadline: Millis | undefined;
+  private deadlinesChanged = false;
+  /** When some source state may next have expired, ms (Infinity: none can). */
+  private sweepAt: Millis = Infinity;
   private readonly sources = new Map<string, SourceState>();
+  private readonly nackLimit: LinkRateLimit;
 
   constructor(
     private readonly ctx: ChannelContext,
@@ -62,14 +90,37 @@ export class ReliableModule implements ServiceModule {
   ) {
     this.settings = reliableSettings(options);
     const hooks = { deliver: (p: DataPacket) => this.fresh(p), wakeAt: (at: Millis | undefined) => (this.innerDeadline = at) };
-    this.inner = new ForwardModule(innerContext(ctx, hooks), options.forward);
+    const s = this.settings;
+    this.inner = new ForwardModule(innerContext(ctx, hooks), { maxSources: s.maxSources, sourceIdleMs: s.sourceIdleMs, ...options.forward });
+    this.nackLimit = new LinkRateLimit(s.maxNacksPerSecond);
   }
 
+  /** This module's counters, and the forward module's inside with a `forward` prefix (`forwardSourcesRefused`). */
   counters(): Readonly<Record<string, number>> {
-    return { ...this.stats };
+    const out: Record<string, number> = { ...this.stats };
+    for (const [name, n] of Object.entries(this.inner.counters())) out[`forward${name[0]?.toUpperCase()}${name.slice(1)}`] = n;
+    return out;
+  }
+
+  /** What the module holds now (read-only). */
+  stateSize(): ReliableStateSize {
+    let cachedPackets = 0;
+    let requests = 0;
+    let heldPackets = 0;
+    let abandonedSeqs = 0;
+    for (const st of this.sources.values()) {
+      cachedPackets += st.cache.size;
+      requests += st.requests.size;
+      heldPackets += st.order.heldCount;
+      abandonedSeqs += st.order.abandonedCount;
+    }
+    const sources = this.sources.size;
+    const forwardSources = this.inner.trackedSources;
+    return { sources, forwardSources, cachedPackets, requests, heldPackets, abandonedSeqs, nackLinks: this.nackLimit.size };
   }
 
   onData(from: LinkId, packet: DataPacket): void {
+    this.expireIdle(this.ctx.now());
     const st = this.sources.get(packet.header.sourceScx);
     const seq = packet.header.seq;
     const request = st?.requests.get(seq);
@@ -79,7 +130,12 @@ export class ReliableModule implements ServiceModule {
   }
 
   onControl(from: LinkId, data: Uint8Array): void {
-    if (data[0] === NACK_TYPE) this.onNack(from, data);
+    this.expireIdle(this.ctx.now());
+    if (data[0] === NACK_TYPE) {
+      // Limited before decoding: a NACK costs work in proportion to the seqs it names, and may send cached packets.
+      if (this.nackLimit.take(from, this.ctx.now())) this.onNack(from, data);
+      else this.stats.nacksRateLimited++;
+    }
     else this.inner.onControl(from, data);
     this.rearm();
   }
@@ -88,7 +144,7 @@ export class ReliableModule implements ServiceModule {
     this.inner.onUpstreamChange(source, upstream, previous);
     // Requests already NACKed to the previous upstream are asked again of the new one soon.
     const soon = this.ctx.now() + this.settings.nackDelayMs;
-    this.requestsChanged = true;
+    this.deadlinesChanged = true;
     for (const [, r] of this.sources.get(source)?.requests.entries() ?? []) {
       if (r.nackAt !== undefined && r.askedAt !== undefined && r.nackAt > soon) r.nackAt = soon;
     }
@@ -106,8 +162,11 @@ export class ReliableModule implements ServiceModule {
 
   onLinkDown(link: LinkId, reason: NeighbourDownReason): void {
     this.inner.onLinkDown(link, reason);
-    if (reason === 'failed' || reason === 'left') for (const st of this.sources.values()) st.requests.forgetLink(link);
-    this.requestsChanged = true;
+    if (reason === 'failed' || reason === 'left') {
+      for (const st of this.sources.values()) st.requests.forgetLink(link);
+      this.nackLimit.forget(link);
+    }
+    this.deadlinesChanged = true;
     this.rearm();
   }
 
@@ -116,7 +175,7 @@ export class ReliableModule implements ServiceModule {
       this.innerDeadline = undefined;
       this.inner.handleTimeout(now);
     }
-    this.requestsChanged = true;
+    this.deadlinesChanged = true;
     for (const [source, st] of this.sources) {
       st.requests.expire(now);
       const due: number[] = [];
@@ -136,38 +195,67 @@ export class ReliableModule implements ServiceModule {
       }
       this.sendNack(source, due);
     }
+    this.expireIdle(now);
+    this.nackLimit.prune(now);
     this.rearm();
   }
 
-  private state(source: string): SourceState {
-    let st = this.sources.get(source);
-    if (!st) {
-      const s = this.settings;
-      st = {
-        highest: undefined,
-        cache: new RepairCache(s.cachePackets, s.cacheMs),
-        requests: new RepairRequests(s.maxRequests),
-        order: new InOrderDelivery(
-          s.maxHeld,
-          (p) => this.ctx.deliver(p),
-          (seq, reason) => this.skipped(source, seq, reason),
-        ),
-      };
-      this.sources.set(source, st);
+  /** Forgets the source states idle for `sourceIdleMs` with no request open, once one may be due. */
+  private expireIdle(now: Millis): void {
+    if (now < this.sweepAt) return;
+    let next = Infinity;
+    for (const [source, st] of this.sources) {
+      const at = st.lastPacketMs + this.settings.sourceIdleMs;
+      if (at > now) next = Math.min(next, at);
+      else if (st.requests.size > 0) next = Math.min(next, now + BUSY_RECHECK_MS);
+      else {
+        st.order.reset(); // with no request open nothing should be held; if anything is, it goes out now
+        this.sources.delete(source);
+        this.stats.sourcesExpired++;
+        this.deadlinesChanged = true;
+      }
     }
+    this.sweepAt = next;
+  }
+
+  /** A new state for `source`, whose packet the forward module took; undefined (counted) when `maxSources` are tracked. */
+  private admit(source: string, now: Millis): SourceState | undefined {
+    const s = this.settings;
+    if (this.sources.size >= s.maxSources) {
+      this.stats.sourcesRefused++;
+      return undefined;
+    }
+    const st: SourceState = {
+      highest: undefined,
+      cache: new RepairCache(s.cachePackets, s.cacheMs),
+      requests: new RepairRequests(s.maxRequests),
+      order: new InOrderDelivery(
+        s.maxHeld,
+        (p) => this.ctx.deliver(p),
+        (seq, reason) => this.skipped(source, seq, reason),
+        s.maxRequests,
+      ),
+      lastPacketMs: now,
+    };
+    this.sources.set(source, st);
+    this.sweepAt = Math.min(this.sweepAt, now + s.sourceIdleMs);
     return st;
   }
 
   /** The forward module took `packet` as the next fresh packet of its source: cache it, note gaps, deliver in order. */
   private fresh(packet: DataPacket): void {
-    const st = this.state(packet.header.sourceScx);
+    const source = packet.header.sourceScx;
     const seq = packet.header.seq;
     const now = this.ctx.now();
+    const st = this.sources.get(source) ?? this.admit(source, now);
+    // Too many sources: this one's packets still reach the clients, without repair or reordering.
+    if (!st) return this.ctx.deliver(packet);
+    st.lastPacketMs = now;
     const d = st.highest === undefined ? 1 : seqDiff(seq, st.highest);
     if (d <= 0 || d > this.settings.maxGapPackets) {
       // A restart of the source's numbering (or a hole too large to repair): start over from this packet.
       this.stats.resyncs++;
-      this.requestsChanged = true;
+      this.deadlinesChanged = true;
       st.order.reset();
       st.requests.clear();
       st.cache.clear();
@@ -183,7 +271,7 @@ export class ReliableModule implements ServiceModule {
   private gap(st: SourceState, seq: number, now: Millis): void {
     if (!st.order.wants(seq)) return;
     this.stats.gapsDetected++;
-    this.requestsChanged = true;
+    this.deadlinesChanged = true;
     const r = st.requests.open(seq, now);
     if (!r) return st.order.abandon(seq);
     r.askers.set(LOCAL_LINK, Infinity);
@@ -195,7 +283,8 @@ export class ReliableModule implements ServiceModule {
     const now = this.ctx.now();
     const seq = packet.header.seq;
     st.requests.close(seq);
-    this.requestsChanged = true;
+    this.deadlinesChanged = true;
+    st.lastPacketMs = now;
     st.cache.put(packet, now);
     this.stats.repairsReceived++;
     for (const [link, until] of r.askers) {
@@ -257,7 +346,7 @@ export class ReliableModule implements ServiceModule {
       return false;
     }
     const repeat = r.askers.has(from);
-    this.requestsChanged = true;
+    this.deadlinesChanged = true;
     r.askers.set(from, now + this.settings.stateMs);
     const neverAsked = r.askedAt === undefined && r.nackAt === undefined;
     // A repeat from the same link after a retry interval means the repair was lost: ask again.
@@ -289,21 +378,21 @@ export class ReliableModule implements ServiceModule {
     this.stats.giveUps++;
     this.ctx.drop(reason);
     this.sources.get(source)?.requests.withdrawLocal(seq);
-    this.requestsChanged = true;
+    this.deadlinesChanged = true;
   }
 
   /** Gives the framework the earlier of the forward module's deadline and the requests'. */
   private rearm(): void {
-    if (this.requestsChanged) {
-      this.requestsChanged = false;
-      this.requestsDeadline = undefined;
+    if (this.deadlinesChanged) {
+      this.deadlinesChanged = false;
+      this.ownDeadline = undefined;
       for (const st of this.sources.values()) {
         const d = st.requests.nextDeadline();
-        if (d !== undefined && (this.requestsDeadline === undefined || d < this.requestsDeadline)) this.requestsDeadline = d;
+        if (d !== undefined && (this.ownDeadline === undefined || d < this.ownDeadline)) this.ownDeadline = d;
       }
     }
     const a = this.innerDeadline;
-    const b = this.requestsDeadline;
+    const b = this.ownDeadline;
     this.ctx.wakeAt(a === undefined ? b : b === undefined ? a : Math.min(a, b));
   }
 }

@@ -32,6 +32,12 @@ export interface ReliableStats {
   maxRepairMs: number;
   /** NACK-typed control messages dropped as malformed (other types go to the forward module inside). */
   malformed: number;
+  /** NACK messages ignored because their link sent over `maxNacksPerSecond`. */
+  nacksRateLimited: number;
+  /** Fresh packets of a new source delivered without repair state because `maxSources` were tracked. */
+  sourcesRefused: number;
+  /** Source states forgotten after `sourceIdleMs` without a packet. */
+  sourcesExpired: number;
 }
 
 /** Zeroed counters. */
@@ -53,5 +59,8 @@ export function newReliableStats(): ReliableStats {
     resyncs: 0,
     maxRepairMs: 0,
     malformed: 0,
+    nacksRateLimited: 0,
+    sourcesRefused: 0,
+    sourcesExpired: 0,
   };
 }

@@ -18,6 +18,7 @@ import {
   MAX_WITHDRAWN_PER_MESSAGE,
 } from '../../../src/gossamer/wire/limits.ts';
 import { ConnectIntent, MessageType, type Message, type RouteAdvert } from '../../../src/gossamer/wire/messages.ts';
+import { messageArb as messageArbOf, record } from '../../support/gossamer-arbitraries.ts';
 import { testSeed } from '../../support/seed.ts';
 
 /** Default seed of the property runs (SC_SEED=n runs another: see testSeed). */
@@ -199,43 +200,13 @@ describe('round trip', () => {
 /* Arbitraries                                                                                     */
 /* ---------------------------------------------------------------------------------------------- */
 
-/** fc.record, minus its null-prototype objects (deepStrictEqual compares prototypes). */
-function record<T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> {
-  return fc.record(model, { noNullPrototype: true }) as fc.Arbitrary<T>;
-}
-
 const idArb = fc.oneof(
   { weight: 4, arbitrary: fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 16 }) },
   // At most 63 code points of at most 4 UTF-8 bytes each: within MAX_SCX_ID_BYTES.
   { weight: 2, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 63 }) },
   { weight: 1, arbitrary: fc.constant('m'.repeat(MAX_SCX_ID_BYTES)) },
 );
-const idsArb = (maxLength: number): fc.Arbitrary<string[]> => fc.array(idArb, { maxLength });
-const nonNegativeArb = fc.oneof(
-  fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }),
-  fc.integer({ min: 0, max: 10_000 }),
-  fc.constantFrom(0, -0, Number.MAX_VALUE, Number.MIN_VALUE),
-);
-const u32Arb = fc.integer({ min: 0, max: 0xffffffff });
-const routeArb: fc.Arbitrary<RouteAdvert> = record({ source: idArb, costMs: nonNegativeArb, path: idsArb(6) });
-const routesArb = fc.array(routeArb, { maxLength: 8 });
-const digestArb = fc.uint8Array({ maxLength: 64 });
-
-const messageArb: fc.Arbitrary<Message> = fc.oneof(
-  record({ type: fc.constant(MessageType.DISCOVERY), known: idsArb(20), digest: digestArb }),
-  record({ type: fc.constant(MessageType.DISCOVERY_RESPONSE), known: idsArb(20) }),
-  record({ type: fc.constant(MessageType.REQUEST_STATUS), nonce: u32Arb }),
-  record({ type: fc.constant(MessageType.STATUS), nonce: u32Arb, canAccept: fc.boolean(), canEvict: fc.boolean(), routes: routesArb }),
-  record({ type: fc.constant(MessageType.CONNECT), intent: fc.constantFrom(...Object.values(ConnectIntent)) }),
-  record({ type: fc.constant(MessageType.CONNECT_ACK), accepted: fc.boolean(), alternatives: idsArb(MAX_ALTERNATIVES) }),
-  record({ type: fc.constant(MessageType.DISCONNECT) }),
-  record({ type: fc.constant(MessageType.ROUTE_UPDATE), full: fc.boolean(), routes: routesArb, withdrawn: idsArb(10) }),
-  record({ type: fc.constant(MessageType.LEAVE), scx: idArb, timestampMs: nonNegativeArb, origin: idArb }),
-  record({ type: fc.constant(MessageType.HEARTBEAT), generator: idArb, seq: u32Arb }),
-  record({ type: fc.constant(MessageType.KEEPALIVE) }),
-  record({ type: fc.constant(MessageType.PING), nonce: u32Arb }),
-  record({ type: fc.constant(MessageType.PONG), nonce: u32Arb }),
-);
+const messageArb = messageArbOf(idArb);
 
 type Edit = { kind: 'flip'; at: number; xor: number } | { kind: 'insert'; at: number; byte: number } | { kind: 'delete'; at: number };
 

@@ -1,0 +1,76 @@
+/**
+ * One real node in the test's own process on loopback, as the security tests attack it: one session whose
+ * rendezvous it is, a test source on channel 1, a legit client receiving that channel, and its admin server.
+ */
+
+import assert from 'node:assert/strict';
+import { attachChannel, type ChannelAttachment } from '../../src/client/channel-client.ts';
+import { joinHere } from '../../src/daemon/local-join.ts';
+import { nodeConfig } from '../../src/daemon/node-config.ts';
+import { runNode, type RunningNode } from '../../src/daemon/run-node.ts';
+import type { SessionRuntime } from '../../src/daemon/session-runtime.ts';
+import { freePort } from '../../src/net/free-port.ts';
+
+/** How long the legit client may wait for its next packets, ms. */
+const FLOW_TIMEOUT_MS = 5000;
+
+/** A node under attack and its legit client. */
+export interface LiveNode {
+  readonly running: RunningNode;
+  /** The node's TCP and UDP port on 127.0.0.1. */
+  readonly port: number;
+  readonly session: SessionRuntime;
+  /** Asserts that the node still serves: its /state answers, and the client gets `min` more packets soon. */
+  serves(min?: number): Promise<void>;
+  /** A /metrics value: the sum of the series of `name` whose labels contain `label`. */
+  metric(name: string, label?: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts the node (probing its peers every `pingIntervalMs`) and attaches the client; resolves once packets flow. */
+export async function startLiveNode(pingIntervalMs: number): Promise<LiveNode> {
+  const [port, adminPort] = [await freePort(), await freePort()];
+  const announcement = `<SCATTERCAST name="scast://security.scattercast/live"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>127.0.0.1:${port}</RENDEZVOUS></SCATTERCAST>`;
+  const config = nodeConfig(
+    {
+      listen: `127.0.0.1:${port}`,
+      admin: `127.0.0.1:${adminPort}`,
+      logLevel: 'error',
+      pingIntervalMs,
+      sessions: [{ announcement, source: { channel: 1, packetsPerSecond: 100 } }],
+    },
+    process.cwd(),
+  );
+  const running = await runNode(config);
+  const session = [...running.node.sessions.values()][0] as SessionRuntime;
+  let received = 0;
+  const client: ChannelAttachment = attachChannel(joinHere(running.node, session.announcement), 1, 'receive', () => void received++);
+  const admin = `http://127.0.0.1:${adminPort}`;
+  const live: LiveNode = {
+    running,
+    port,
+    session,
+    async serves(min = 20) {
+      const state = await fetch(`${admin}/state`, { signal: AbortSignal.timeout(FLOW_TIMEOUT_MS) });
+      assert.equal(state.status, 200, '/state does not answer');
+      assert.equal(((await state.json()) as { address: string }).address, running.node.self);
+      const until = received + min;
+      const deadline = performance.now() + FLOW_TIMEOUT_MS;
+      while (received < until) {
+        assert.ok(performance.now() < deadline, `the client got ${received - until + min} of ${min} packets in ${FLOW_TIMEOUT_MS} ms`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async metric(name, label = '') {
+      const text = await (await fetch(`${admin}/metrics`)).text();
+      const lines = text.split('\n').filter((l) => /^[a-z_][a-z0-9_]*/.exec(l)?.[0] === name && l.includes(label));
+      return lines.reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+    },
+    async stop() {
+      client.close();
+      await running.stop();
+    },
+  };
+  await live.serves();
+  return live;
+}
