@@ -8,20 +8,11 @@
  * also use `raw` bytes (no length) and `shortString` (a u8 byte length, then UTF-8). See docs/wire.md.
  */
 
-import { ok, refused, WireCode, type Decoded, type WireErrorCode } from './decoded.ts';
+import { DecodeError, ok, refused, WireCode, type Decoded } from './decoded.ts';
+import { utf8Length, utf8Text } from './utf8.ts';
 
-/** Malformed input met by a ByteReader or a codec: `code` says what kind, `reason` what was wrong and where. */
-export class DecodeError extends Error {
-  readonly code: WireErrorCode;
-  readonly reason: string;
-
-  constructor(code: WireErrorCode, reason: string) {
-    super(reason);
-    this.name = 'DecodeError';
-    this.code = code;
-    this.reason = reason;
-  }
-}
+export { DecodeError } from './decoded.ts';
+export { utf8Length, utf8Text } from './utf8.ts';
 
 /**
  * Runs `read` over `bytes` and returns its value, or the refusal it threw. Never throws: a DecodeError
@@ -39,12 +30,6 @@ export function decodeWith<T>(bytes: Uint8Array, read: (r: ByteReader) => T): De
 
 /** Largest value `varuint` carries: 2^53-1, the largest integer a double holds exactly. */
 export const MAX_VARUINT = Number.MAX_SAFE_INTEGER;
-
-/** Strict decoder: rejects invalid UTF-8 (overlong forms, surrogates, truncated sequences) and keeps a leading BOM. */
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
-/** ASCII strings at most this long are built by hand; longer ones go through the TextDecoder. */
-const SMALL_ASCII = 12;
 
 // Scratch space to move doubles in and out of bytes without a DataView per buffer.
 const f64Scratch = new Float64Array(1);
@@ -243,51 +228,6 @@ export class ByteWriter {
     const next = new Uint8Array(cap);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
-  }
-}
-
-/** UTF-8 byte length of `s`; throws a RangeError on a lone surrogate. */
-export function utf8Length(s: string): number {
-  let len = 0;
-  const n = s.length;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) len += 1;
-    else if (c < 0x800) len += 2;
-    else if (c < 0xd800 || c >= 0xe000) len += 3;
-    else {
-      const d = i + 1 < n ? s.charCodeAt(i + 1) : 0;
-      if (c >= 0xdc00 || d < 0xdc00 || d >= 0xe000) throw new RangeError(`lone surrogate at index ${i}`);
-      i++;
-      len += 4;
-    }
-  }
-  return len;
-}
-
-/**
- * The text of `bytes`, which must be valid UTF-8 (else a DecodeError naming `what` at `offset`).
- * Short ASCII is built by hand; the rest goes through a strict TextDecoder.
- */
-export function utf8Text(bytes: Uint8Array, what: string, offset: number): string {
-  const len = bytes.length;
-  if (len <= SMALL_ASCII) {
-    let s = '';
-    for (let i = 0; i < len; i++) {
-      const b = bytes[i]!;
-      if (b >= 0x80) return utf8Strict(bytes, what, offset);
-      s += String.fromCharCode(b);
-    }
-    return s;
-  }
-  return utf8Strict(bytes, what, offset);
-}
-
-function utf8Strict(bytes: Uint8Array, what: string, offset: number): string {
-  try {
-    return utf8Decoder.decode(bytes);
-  } catch {
-    throw new DecodeError(WireCode.UTF8, `${what} at offset ${offset}: invalid UTF-8`);
   }
 }
 

@@ -51,3 +51,16 @@ export function ok<T>(value: T): Decoded<T> {
 export function refused(code: WireErrorCode, reason: string): Refused {
   return { ok: false, code, reason };
 }
+
+/** Malformed input met by a ByteReader or a codec: `code` says what kind, `reason` what was wrong and where. */
+export class DecodeError extends Error {
+  readonly code: WireErrorCode;
+  readonly reason: string;
+
+  constructor(code: WireErrorCode, reason: string) {
+    super(reason);
+    this.name = 'DecodeError';
+    this.code = code;
+    this.reason = reason;
+  }
+}
