@@ -263,7 +263,6 @@ export class SessionRuntime {
       this.io.peerDead(ev.scx, ev.reason);
     }
     if (ev.type === 'route-changed' && ev.previousUpstream !== undefined && ev.upstream !== ev.previousUpstream) this.upstreamChanges++;
-    if (process.env.SC_DEBUG_ROUTES && ev.type !== 'link-cost-wanted') process.stderr.write(`DBG ${JSON.stringify({ t: Date.now(), self: this.gossamer.self, ...ev, nb: this.gossamer.neighbours.ids().map((n) => [n, this.gossamer.linkCosts.get(n), this.gossamer.neighbours.get(n)?.direction]) })}\n`); // TEMP-DEBUG
     for (const ch of this.channels.values()) ch.runtime.onGossamerEvent(now, ev);
   }
 
