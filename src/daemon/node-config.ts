@@ -97,7 +97,9 @@ const NODE_CONFIG_SCHEMA = {
  * The daemon's own protocol defaults, applied under the profile and the config file's `gossamer` keys: measured
  * RTTs jitter (sub-ms on a LAN, ms under CPU load), and each upstream change costs a make-before-break handover,
  * so a node keeps its link costs and its upstreams until a change is worth it. The simulator's costs are exact
- * latencies, so the core's defaults (0) keep its figures.
+ * latencies, so the core's defaults (0) keep its figures. Measured on 12 network namespaces sharing 2 cores (one-way
+ * costs of 1-2 ms that swing by up to 1 ms), a minute at rest: 3-5 of 12 nodes changed upstream with a 1-ms gain
+ * (one of them twice), 1 node with 2 ms; 7 a node on average, up to 28, with none. On a WAN the 10 % rules.
  */
 export const DAEMON_GOSSAMER_DEFAULTS: Partial<GossamerConfig> = Object.freeze({
   linkCostChangeMinMs: 0.5,

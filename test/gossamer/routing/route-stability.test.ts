@@ -7,7 +7,7 @@ import { RouteTable, type SwitchGain } from '../../../src/gossamer/routing/route
 import type { RouteAdvert } from '../../../src/gossamer/wire/messages.ts';
 import { Harness } from '../../support/harness.ts';
 
-/** The daemon's figures: a new upstream must be cheaper by more than max(1 ms, 10 %). */
+/** A new upstream must be cheaper by more than max(1 ms, 10 %) (the daemon asks max(2 ms, 10 %)). */
 const GAIN: SwitchGain = { minMs: 1, fraction: 0.1 };
 
 /** x hears source s through a and b, each advertising a 10-ms route of its own. */
