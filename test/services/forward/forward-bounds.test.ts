@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { ForwardModule, type ForwardOptions } from '../../../src/services/forward/forward.ts';
 import { encodeDataPacket, type DataPacket } from '../../../src/session/data-header.ts';
 import type { ChannelContext, DropReason, LinkId } from '../../../src/transport/service-module.ts';
+import { advanceClock } from '../../support/virtual-clock.ts';
 
 /** One SCX 'X' whose routing table knows the sources in `routes` (source -> upstream link). */
 function scx(options: ForwardOptions = {}) {
@@ -33,15 +34,7 @@ function scx(options: ForwardOptions = {}) {
   };
   const m = new ForwardModule(ctx, options);
   /** Moves the clock to `to`, running every deadline met on the way. */
-  const advance = (to: number): void => {
-    while (clock.wake !== undefined && clock.wake <= to) {
-      const at = clock.wake;
-      clock.now = at;
-      clock.wake = undefined;
-      m.handleTimeout(at);
-    }
-    clock.now = to;
-  };
+  const advance = (to: number): void => advanceClock(clock, to, (at) => m.handleTimeout(at));
   /** Any upcall: a stray packet from a link that is not upstream. */
   const poke = (): void => m.onData('N', pkt('stray', 0));
   return { m, routes, clock, delivered, drops, advance, poke };

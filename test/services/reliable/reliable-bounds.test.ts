@@ -12,6 +12,7 @@ import type { ReliableOptions } from '../../../src/services/reliable/options.ts'
 import { ReliableModule } from '../../../src/services/reliable/reliable.ts';
 import { encodeDataPacket, type DataPacket } from '../../../src/session/data-header.ts';
 import type { ChannelContext, LinkId } from '../../../src/transport/service-module.ts';
+import { advanceClock } from '../../support/virtual-clock.ts';
 
 /** One SCX 'X' below 'P' for the sources in `routes`, above 'D' and 'E'. */
 function scx(options: ReliableOptions = {}) {
@@ -35,15 +36,7 @@ function scx(options: ReliableOptions = {}) {
   };
   const m = new ReliableModule(ctx, options);
   /** Moves the clock to `to`, running every deadline met on the way. */
-  const advance = (to: number): void => {
-    while (clock.wake !== undefined && clock.wake <= to) {
-      const at = clock.wake;
-      clock.now = at;
-      clock.wake = undefined;
-      m.handleTimeout(at);
-    }
-    clock.now = to;
-  };
+  const advance = (to: number): void => advanceClock(clock, to, (at) => m.handleTimeout(at));
   return { m, routes, clock, delivered, sent, advance };
 }
 
