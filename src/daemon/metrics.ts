@@ -127,6 +127,7 @@ function nodeRegistry(node: ScxNode): Registry {
     [{ socket: 'tcp' }, node.tcp.badAddresses],
     [{ socket: 'udp' }, node.udp.badAddresses],
   ]);
+  family(r, 'counter', 'scattercast_unproven_contacts_refused_total', 'TCP dials and probes to addresses that never answered, not made: over limits.unprovenDialsPerSecond.', [], one(() => node.dialBudget.refused));
   family(r, 'counter', 'scattercast_callback_errors_total', 'Exceptions caught in socket and timer callbacks (a bug met; the node went on).', [], one(() => node.guard.caught));
   r.registerMetric(node.histograms.probeRtt);
   r.registerMetric(node.histograms.relayDelay);

@@ -20,6 +20,7 @@ import { parseAnnouncement, type Announcement } from '../session/announcement.ts
 import { buildAnnouncement } from '../session/announcement-build.ts';
 import type { ClusterMember } from '../cluster/cluster-placement.ts';
 import type { MulticastOptions } from './local-multicast.ts';
+import { NODE_LIMITS_SCHEMA, nodeLimits, type NodeLimits } from './limits.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import type { TestSourceOptions } from './test-source.ts';
 
@@ -63,6 +64,8 @@ export interface NodeConfig {
   readonly sessions: readonly SessionEntry[];
   /** The cluster this node belongs to (default: a cluster of its own). */
   readonly cluster?: ClusterConfig;
+  /** What the node grants strangers, each key documented in src/daemon/limits.ts (default: DEFAULT_NODE_LIMITS, all filled in here). */
+  readonly limits: NodeLimits;
 }
 
 /** A node's cluster: its name, the members its frontend spreads sessions over, and the node that probes for all. */
@@ -91,6 +94,7 @@ const NODE_CONFIG_SCHEMA = {
   modules: ['string'],
   sessions: [{ announcement: 'string', source: { channel: 'number', packetsPerSecond: 'number', payloadBytes: 'number', count: 'number' }, record: 'string' }],
   cluster: { name: 'string', members: [{ scx: 'string', admin: 'string' }], prober: 'string' },
+  limits: NODE_LIMITS_SCHEMA,
 } as const;
 
 /**
@@ -165,6 +169,7 @@ export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
     modules: (raw.modules ?? []).map((m) => resolve(baseDir, m)),
     sessions: (raw.sessions ?? []).map((s, i) => sessionEntry(s, i, baseDir)),
     ...(raw.cluster !== undefined && { cluster: clusterConfig(raw.cluster) }),
+    limits: nodeLimits(raw.limits),
   };
 }
 
@@ -185,6 +190,7 @@ export function nodeConfigJson(c: NodeConfig): NodeConfigFile {
     modules: [...c.modules],
     sessions: c.sessions.map((s) => ({ announcement: buildAnnouncement(s.announcement), ...(s.source && { source: s.source }), ...(s.record !== undefined && { record: s.record }) })),
     ...(c.cluster && { cluster: { ...c.cluster, members: [...c.cluster.members] } }),
+    limits: c.limits,
   };
 }
 

@@ -41,6 +41,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     ...(!probesHere && { sharedProbe: { prober, intervalMs: config.pingIntervalMs } }),
     seed: config.seed,
     multicast: config.multicast,
+    limits: config.limits,
     registry,
     log,
   });

@@ -9,6 +9,7 @@ import type { GossamerConfig } from '../gossamer/config.ts';
 import { decodeControlFrame, gossamerFrame, moduleFrame } from '../net/control-frame.ts';
 import { formatAddress, type Address } from '../net/address.ts';
 import type { FramedConnection } from '../net/framed-connection.ts';
+import { DialBudget } from '../net/dial-budget.ts';
 import { Guard } from '../net/guard.ts';
 import type { Hello } from '../net/hello.ts';
 import { Probe, type ProbeModule, type ProbeOptions } from '../net/probe.ts';
@@ -21,6 +22,7 @@ import { ErrorCode, ScError } from '../core/errors.ts';
 import type { ServiceRegistry } from '../transport/registry.ts';
 import { ClientLinks } from './client-links.ts';
 import { DataLinks } from './data-links.ts';
+import { DEFAULT_NODE_LIMITS, type NodeLimits } from './limits.ts';
 import { LocalMulticast, type MulticastOptions } from './local-multicast.ts';
 import type { Logger } from './log.ts';
 import { NodeHistograms } from './node-histograms.ts';
@@ -45,6 +47,8 @@ export interface ScxNodeOptions {
   readonly log: Logger;
   /** Serve channels on local multicast groups too (default: unicast only). */
   readonly multicast?: MulticastOptions;
+  /** What the node grants strangers (default: DEFAULT_NODE_LIMITS). */
+  readonly limits?: NodeLimits;
 }
 
 /** Called with every packet a session delivers to this node's local clients. */
@@ -79,12 +83,18 @@ export class ScxNode {
   readonly histograms = new NodeHistograms();
   /** Runs the callbacks of sockets and timers; counts what they throw. */
   readonly guard: Guard;
+  /** What the node grants strangers. */
+  readonly limits: NodeLimits;
+  /** Contacts (TCP dials, first probes) to addresses that never answered: a budget a second. */
+  readonly dialBudget: DialBudget;
   private readonly listeners: DeliveryListener[] = [];
   private stopped = false;
   private rateTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly o: ScxNodeOptions) {
     this.self = o.advertise ?? formatAddress(o.listen);
+    this.limits = o.limits ?? DEFAULT_NODE_LIMITS;
+    this.dialBudget = new DialBudget(this.limits.unprovenDialsPerSecond);
     const log = o.log;
     const guard = new Guard((where, err) =>
       log('error', 'a callback threw; counted and dropped, the node goes on', { where, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
