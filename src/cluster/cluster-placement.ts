@@ -12,6 +12,7 @@ import type { Announcement } from '../session/announcement.ts';
 import { formatSessionName, sessionIdHex } from '../session/name.ts';
 import type { JoinAnswer } from '../api/join-answer.ts';
 import type { Logger } from '../daemon/log.ts';
+import { SessionCap } from '../daemon/session-cap.ts';
 import { rendezvousOrder } from './rendezvous.ts';
 
 /** One node of the cluster: its SCX address and its admin server's address. */
@@ -29,6 +30,8 @@ export interface PlacementOptions {
   readonly hostHere: (announcement: Announcement) => JoinAnswer;
   /** Whether this node hosts the session with this id (hex) now. */
   readonly hostsHere: (sessionIdHex: string) => boolean;
+  /** Sessions the frontend places on the cluster at most; asks for more are refused with ERR_LIMIT_SESSIONS (`limits.sessionsPerFrontend`). */
+  readonly maxSessions: number;
   /** Time between health checks of each member, ms (default 1000). */
   readonly healthIntervalMs?: number;
   /** Consecutive failed checks that make a member unhealthy (default 2). */
@@ -54,8 +57,12 @@ export class ClusterPlacement {
   readonly health = new Map<string, MemberHealth>();
   /** Where each session the frontend placed lives, by session id (hex). */
   readonly placements = new Map<string, { announcement: Announcement; member: string }>();
-  /** Sessions moved off members that went down, and moves that found no member. */
-  readonly counters = { moved: 0, moveFailed: 0 };
+  /** Sessions moved off members that went down, moves that found no member, and asks refused because every member was full. */
+  readonly counters = { moved: 0, moveFailed: 0, membersFull: 0 };
+  /** The sessions placed or being placed, at most `maxSessions`; counts the asks it refused. */
+  readonly cap: SessionCap;
+  /** Sessions (ids, hex) being placed now: counted against the cap before they land, so concurrent asks cannot overshoot it. */
+  private readonly placing = new Set<string>();
   private readonly byScx = new Map<string, ClusterMember>();
   private timer: NodeJS.Timeout | undefined;
   private firstRound: Promise<void> | undefined;
@@ -63,6 +70,18 @@ export class ClusterPlacement {
 
   constructor(private readonly o: PlacementOptions) {
     this.failAfter = o.failAfter ?? 2;
+    const placements = this.placements;
+    const placing = this.placing;
+    this.cap = new SessionCap(
+      o.maxSessions,
+      {
+        has: (hex) => placements.has(hex) || placing.has(hex),
+        get size() {
+          return placements.size + [...placing].filter((hex) => !placements.has(hex)).length;
+        },
+      },
+      'this frontend placed',
+    );
     for (const m of o.members) {
       this.byScx.set(m.scx, m);
       this.health.set(m.scx, { healthy: m.scx === o.self, hosting: new Set(), failures: 0 });
@@ -90,14 +109,30 @@ export class ClusterPlacement {
         return await this.host(placed.member, announcement);
       } catch (err) {
         if (isRefusal(err)) throw err;
-        this.failed(placed.member);
+        if (!isFull(err)) this.failed(placed.member);
       }
     }
     return this.place(hex, announcement);
   }
 
-  /** Tries the healthy members that host the session already, then the others, each in the session's rendezvous order; the first that hosts it keeps it. */
+  /** Places the session on a member; a new session past `maxSessions` is refused with ERR_LIMIT_SESSIONS. */
   private async place(hex: string, announcement: Announcement): Promise<JoinAnswer> {
+    this.cap.admit(hex);
+    this.placing.add(hex);
+    try {
+      return await this.placeOn(hex, announcement);
+    } finally {
+      this.placing.delete(hex);
+    }
+  }
+
+  /**
+   * Tries the healthy members that host the session already, then the others, each in the session's rendezvous
+   * order; the first that hosts it keeps it. A member that is full is passed over (it is not failing); if every
+   * member was full, the ask is refused with ERR_LIMIT_SESSIONS.
+   */
+  private async placeOn(hex: string, announcement: Announcement): Promise<JoinAnswer> {
+    let full = 0;
     const healthy = [...this.health].filter(([, h]) => h.healthy).map(([scx]) => scx);
     const hosts = (m: string): boolean => (m === this.o.self ? this.o.hostsHere(hex) : (this.health.get(m) as MemberHealth).hosting.has(hex));
     const order = rendezvousOrder(hex, healthy);
@@ -108,9 +143,17 @@ export class ClusterPlacement {
         return answer;
       } catch (err) {
         if (isRefusal(err)) throw err;
+        if (isFull(err)) {
+          full++;
+          continue;
+        }
         this.o.log('warn', 'cluster member failed to host a session', { member, session: formatSessionName(announcement.name), error: (err as Error).message });
         this.failed(member);
       }
+    }
+    if (full > 0 && full === order.length) {
+      this.counters.membersFull++;
+      throw new ScError(ErrorCode.LIMIT_SESSIONS, 'every node of this cluster hosts as many sessions as it may; try another cluster');
     }
     throw new ScError(ErrorCode.CLUSTER_UNAVAILABLE, 'no node of this cluster can host the session now; try again or another cluster');
   }
@@ -179,4 +222,9 @@ export class ClusterPlacement {
 /** A member's answer that holds for the whole cluster (it cannot carry the transport): no point trying others. */
 function isRefusal(err: unknown): boolean {
   return err instanceof ScError && err.code === ErrorCode.TRANSPORT_UNSUPPORTED;
+}
+
+/** A member's answer that it hosts as many sessions as it may: others may still take the session. */
+function isFull(err: unknown): boolean {
+  return err instanceof ScError && err.code === ErrorCode.LIMIT_SESSIONS;
 }

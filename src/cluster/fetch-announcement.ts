@@ -1,15 +1,16 @@
 /**
  * Fetches a session announcement that a client named by URL (paper 3.4) without letting the URL reach inside
- * the cluster: http(s) only, every resolved address checked against loopback, private, link-local, unspecified
- * and multicast ranges, the connection made to the checked address itself (no second lookup to rebind), a few
- * re-checked redirects, one deadline over the whole fetch and a size cap counted while streaming.
+ * the cluster: http(s) only, every resolved address passed through the address screen (`src/net/address-screen.ts`),
+ * the connection made to the checked address itself (no second lookup to rebind), a few re-checked redirects, one
+ * deadline over the whole fetch and a size cap counted while streaming.
  */
 import { lookup } from 'node:dns/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import type { LookupFunction } from 'node:net';
 
 import { ErrorCode, ScError } from '../core/errors.ts';
+import { firstInternal } from '../net/address-screen.ts';
 import { ANNOUNCEMENT_MAX_BYTES } from '../session/announcement.ts';
 import { quoted } from '../session/name.ts';
 
@@ -27,22 +28,6 @@ export interface FetchOptions {
 
 /** Redirect statuses followed. */
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-
-/** Addresses a fetched URL may not reach; IPv4-mapped IPv6 forms match the IPv4 rules. */
-const INTERNAL = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16],
-  ['172.16.0.0', 12], ['192.168.0.0', 16], ['224.0.0.0', 4], ['240.0.0.0', 4],
-] as const) INTERNAL.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [['::', 96], ['fe80::', 10], ['fec0::', 10], ['fc00::', 7], ['ff00::', 8]] as const) {
-  INTERNAL.addSubnet(net, bits, 'ipv6');
-}
-
-/** Whether an address is internal (loopback, private, link-local, unspecified, multicast or reserved). */
-export function isInternalAddress(address: string): boolean {
-  const family = isIP(address);
-  return family === 0 || INTERNAL.check(address, family === 4 ? 'ipv4' : 'ipv6');
-}
 
 /** A checked target: the URL and the address to connect to. */
 interface Target {
@@ -79,9 +64,9 @@ async function check(url: URL, allowPrivate: boolean): Promise<Target> {
   }
   const first = addresses[0];
   if (first === undefined) throw new ScError(ErrorCode.FETCH_FAILED, `the announcement host ${quoted(host)} has no address`);
-  const internal = addresses.find((a) => isInternalAddress(a.address));
-  if (internal !== undefined && !allowPrivate) {
-    throw new ScError(ErrorCode.URL_FORBIDDEN, `announcement host ${quoted(host)} resolves to internal address ${internal.address}`);
+  const internal = allowPrivate ? undefined : firstInternal(addresses.map((a) => a.address));
+  if (internal !== undefined) {
+    throw new ScError(ErrorCode.URL_FORBIDDEN, `announcement host ${quoted(host)} resolves to internal address ${internal.address} (${internal.range})`);
   }
   return { url, address: first.address, family: first.family };
 }

@@ -4,22 +4,26 @@
  * answers with the session's channels and where to reach each. Every refusal is JSON
  * `{ "error": { "code", "message" } }` with a stable code and a one-line message.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
 import { ErrorCode, ScError } from '../core/errors.ts';
 import { formatAddress, type Address } from '../net/address.ts';
 import { parseAnnouncement, type Announcement } from '../session/announcement.ts';
 import { formatSessionName, parseSessionName } from '../session/name.ts';
 import { fetchAnnouncement } from './fetch-announcement.ts';
+import { screenRendezvous } from './screen-rendezvous.ts';
 import { readJsonObject, requestInvalid, sendError, sendJson, STATUS } from '../net/http-json.ts';
+import { createHttpServer } from '../net/http-server.ts';
 import type { JoinAnswer } from '../api/join-answer.ts';
 
 /** What the frontend needs from its cluster. */
 export interface FrontendOptions {
-  /** Joins the announced session on an SCX of this cluster; ScError(ERR_TRANSPORT_UNSUPPORTED) if it cannot carry it. */
+  /** Joins the announced session on an SCX of this cluster; ScError(ERR_TRANSPORT_UNSUPPORTED) if it cannot carry it, ScError(ERR_LIMIT_SESSIONS) if it hosts as many sessions as it may. */
   readonly join: (announcement: Announcement) => Promise<JoinAnswer>;
-  /** Let announcement URLs reach internal addresses (lab clusters and tests only). */
+  /** Let announcement URLs and rendezvous reach internal addresses (lab clusters and tests only). */
   readonly allowPrivateUrls: boolean;
+  /** The cluster's own hosts (its nodes' and this frontend's addresses): rendezvous in their ranges are its own scope. */
+  readonly homeHosts: readonly string[];
   readonly log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
   /** The announcement fetcher; injectable for tests. */
   readonly fetchAnnouncement?: typeof fetchAnnouncement;
@@ -28,11 +32,8 @@ export interface FrontendOptions {
 /** Largest join request body, in bytes. */
 export const REQUEST_MAX_BYTES = 128 * 1024;
 
-/** Request deadline set by startFrontend, in milliseconds. */
-export const REQUEST_TIMEOUT_MS = 10_000;
-
 /** Codes a join may pass on to the client; anything else it throws is internal. */
-const JOIN_CODES: readonly string[] = [ErrorCode.TRANSPORT_UNSUPPORTED, ErrorCode.CLUSTER_UNAVAILABLE];
+const JOIN_CODES: readonly string[] = [ErrorCode.TRANSPORT_UNSUPPORTED, ErrorCode.CLUSTER_UNAVAILABLE, ErrorCode.LIMIT_SESSIONS];
 
 const ROUTES: Readonly<Record<string, string>> = { '/v1/sessions': 'POST', '/v1/health': 'GET' };
 const FIELDS = ['name', 'announcement', 'url'];
@@ -65,6 +66,7 @@ async function joinSession(req: IncomingMessage, res: ServerResponse, options: F
   const fetcher = options.fetchAnnouncement ?? fetchAnnouncement;
   const source = request.announcement ?? (await fetcher(request.url as string, { allowPrivate: options.allowPrivateUrls }));
   const announcement = parseAnnouncement(source);
+  if (!options.allowPrivateUrls) await screenRendezvous(announcement, options.homeHosts);
   const announced = formatSessionName(announcement.name);
   if (announced !== name) throw new ScError(ErrorCode.SESSION_MISMATCH, `announcement is for ${announced}, not ${name}`);
   let answer: JoinAnswer;
@@ -103,12 +105,9 @@ export function frontendHandler(options: FrontendOptions): (req: IncomingMessage
   };
 }
 
-/** Starts the frontend's HTTP server at `at`, with request and header deadlines; ScError(ERR_LISTEN_FAILED). */
+/** Starts the frontend's HTTP server at `at`, with request and header deadlines (http-server.ts); ScError(ERR_LISTEN_FAILED). */
 export async function startFrontend(at: Address, options: FrontendOptions): Promise<Server> {
-  const server = createServer(frontendHandler(options));
-  server.requestTimeout = REQUEST_TIMEOUT_MS;
-  server.headersTimeout = 5_000;
-  server.keepAliveTimeout = 5_000;
+  const server = createHttpServer(frontendHandler(options));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: Error) => reject(new ScError(ErrorCode.LISTEN_FAILED, `frontend cannot listen on ${formatAddress(at)}: ${err.message}`)));
     server.listen(at.port, at.host, () => resolve());

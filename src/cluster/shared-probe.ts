@@ -50,6 +50,10 @@ export class SharedProbe implements ProbeModule {
     return this.rtts.entries;
   }
 
+  get peersRefused(): number {
+    return this.rtts.refused;
+  }
+
   start(): void {
     this.timer = setInterval(() => this.guard.spawn('shared probe ask', () => this.ask()), this.o.intervalMs ?? 2000);
     this.timer.unref();

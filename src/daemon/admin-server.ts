@@ -5,7 +5,7 @@
  * frontend) and `POST /v1/probe` (RTTs from this node's probe module, for the cluster's other nodes).
  */
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ErrorCode, ScError } from '../core/errors.ts';
 import { DashboardServer } from '../dashboard/dashboard-server.ts';
 import type { DashboardSnapshot } from '../dashboard/snapshot.ts';
@@ -13,6 +13,7 @@ import { formatAddress, isNodeAddress, type Address } from '../net/address.ts';
 import { parseAnnouncement } from '../session/announcement.ts';
 import type { ClusterPlacement } from '../cluster/cluster-placement.ts';
 import { readJsonObject, requestInvalid, sendError, sendJson, STATUS } from '../net/http-json.ts';
+import { createHttpServer } from '../net/http-server.ts';
 import { joinHere } from './local-join.ts';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import { nodeState } from './node-state.ts';
@@ -42,11 +43,11 @@ export interface AdminServer {
 
 /** Starts the admin server at `at`; ScError(ERR_LISTEN_FAILED) if it cannot listen. */
 export async function startAdminServer(node: ScxNode, at: Address, options: AdminOptions): Promise<AdminServer> {
-  const dashboard = new DashboardServer(options.snapshot);
+  const dashboard = new DashboardServer(options.snapshot, node.limits);
   const routes: Record<string, Record<string, Route>> = {
     '/metrics': {
       GET: async (_req, res) => {
-        const text = await renderMetrics(node, options.placement);
+        const text = await renderMetrics(node, { placement: options.placement, live: dashboard });
         res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE });
         res.end(text);
       },
@@ -56,7 +57,7 @@ export async function startAdminServer(node: ScxNode, at: Address, options: Admi
     '/v1/host': { POST: async (req, res) => sendJson(res, 200, joinHere(node, parseAnnouncement(announcementField(await readJsonObject(req, INTERNAL_MAX_BYTES))))) },
     '/v1/probe': { POST: async (req, res) => sendJson(res, 200, { rttMs: probeFor(node, await readJsonObject(req, INTERNAL_MAX_BYTES)) }) },
   };
-  const server = createServer(node.guard.wrap('admin request', (req: IncomingMessage, res: ServerResponse) => {
+  const server = createHttpServer(node.guard.wrap('admin request', (req: IncomingMessage, res: ServerResponse) => {
     req.on('error', () => undefined);
     if (dashboard.handle(req, res)) return;
     const path = (req.url ?? '/').split('?')[0] as string;
@@ -74,8 +75,6 @@ export async function startAdminServer(node: ScxNode, at: Address, options: Admi
         sendError(res, err instanceof ScError && err.code in STATUS ? err : new ScError(ErrorCode.INTERNAL, 'internal error; the request was not served'));
       });
   }));
-  server.requestTimeout = 10_000;
-  server.headersTimeout = 5_000;
   dashboard.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: Error) => reject(new ScError(ErrorCode.LISTEN_FAILED, `admin server cannot listen on ${formatAddress(at)}: ${err.message}`)));

@@ -28,6 +28,8 @@ export class DataLinks {
     private readonly udp: UdpEndpoint,
     /** A full link drained: the session of `sessionHex` should write what waits (a socket event: pass it guarded). */
     private readonly onDrain: (sessionHex: string) => void,
+    /** A TCP data connection was dialled (the watchdog watches it). */
+    private readonly onDial: (conn: FramedConnection, peer: string, sessionHex: string) => void,
   ) {}
 
   /** Whether the link can take more now. */
@@ -54,6 +56,7 @@ export class DataLinks {
       });
       if (!c) return;
       c.socket.on('drain', () => this.onDrain(session.idHex));
+      this.onDial(c, peer, session.idHex);
       this.tcp.set(k, (conn = c));
     }
     const framed = this.framed(packets);

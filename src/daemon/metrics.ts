@@ -11,6 +11,7 @@
 
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { ClusterPlacement } from '../cluster/cluster-placement.ts';
+import type { LiveStats } from '../dashboard/dashboard-server.ts';
 import { processMetrics } from './node-histograms.ts';
 import type { ScxNode } from './scx-node.ts';
 
@@ -20,25 +21,39 @@ type Sample = [labels: Labels, value: number];
 /** The content type of what `renderMetrics` returns. */
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
+/** What a node's metrics show besides the node itself. */
+export interface MetricParts {
+  /** The frontend's placement, when this node's frontend spreads sessions over a cluster. */
+  readonly placement?: ClusterPlacement;
+  /** The admin server's dashboard WebSocket (`/v1/live`). */
+  readonly live?: { readonly stats: LiveStats };
+}
+
 interface NodeRegistry {
   readonly registry: Registry;
-  placementAdded: boolean;
+  /** The parts whose families are registered already. */
+  readonly added: Set<keyof MetricParts>;
 }
 
 const registries = new WeakMap<ScxNode, NodeRegistry>();
 
-/** Renders the node's metrics, and its frontend's placement if it spreads sessions over a cluster. */
-export async function renderMetrics(node: ScxNode, placement?: ClusterPlacement): Promise<string> {
+/** Renders the node's metrics, with the parts it is given (registered at the first scrape that gives each). */
+export async function renderMetrics(node: ScxNode, parts: MetricParts = {}): Promise<string> {
   let entry = registries.get(node);
   if (!entry) {
-    entry = { registry: nodeRegistry(node), placementAdded: false };
+    entry = { registry: nodeRegistry(node), added: new Set() };
     registries.set(node, entry);
   }
-  if (placement && !entry.placementAdded) {
-    addPlacement(entry.registry, placement);
-    entry.placementAdded = true;
-  }
+  addOnce(entry, 'placement', parts.placement, addPlacement);
+  addOnce(entry, 'live', parts.live, addLive);
   return Registry.merge([entry.registry, processMetrics()]).metrics();
+}
+
+/** Registers the families of `part` unless they are already. */
+function addOnce<T>(entry: NodeRegistry, key: keyof MetricParts, part: T | undefined, add: (r: Registry, part: T) => void): void {
+  if (part === undefined || entry.added.has(key)) return;
+  add(entry.registry, part);
+  entry.added.add(key);
 }
 
 /** A family read from state at scrape time: `read` gives every sample (a series it no longer gives is gone). */
@@ -79,6 +94,7 @@ function nodeRegistry(node: ScxNode): Registry {
   const SC = ['session', 'channel'];
 
   family(r, 'gauge', 'scattercast_sessions', 'Sessions this node hosts an SCX for.', [], one(() => node.sessions.size));
+  family(r, 'counter', 'scattercast_sessions_refused_total', 'Joins of new sessions refused: the node hosted limits.sessionsPerNode already.', [], one(() => node.sessionCap.refused));
   family(r, 'gauge', 'scattercast_neighbours', 'Mesh neighbours of the SCX.', S, perSession((s) => s.gossamer.neighbours.size));
   family(r, 'gauge', 'scattercast_routes', 'Sources the SCX has a route to.', S, perSession((s) => s.gossamer.routes.size));
   family(r, 'gauge', 'scattercast_members_known', 'SCXs of the session known alive.', S, perSession((s) => s.gossamer.membership.size));
@@ -86,8 +102,12 @@ function nodeRegistry(node: ScxNode): Registry {
   family(r, 'counter', 'scattercast_control_bytes_sent_total', 'Gossamer bytes sent.', S, perSession((s) => s.gossamer.stats.bytesSent));
   family(r, 'counter', 'scattercast_control_messages_received_total', 'Gossamer messages received.', S, perSession((s) => s.gossamer.stats.messagesReceived));
   family(r, 'counter', 'scattercast_ids_refused_total', 'SCX ids refused as not a node host:port (gossiped, to measure, or a sender): never learned.', S, perSession((s) => s.gossamer.stats.idsRefused));
+  family(r, 'counter', 'scattercast_members_refused_total', 'SCX ids not learned for the membership bounds: answer (past gossamer.discoveryMembersPerAnswer in one list), full (gossamer.maxMembers held).', [...S, 'reason'], () =>
+    sessions().flatMap((s) => Object.entries(s.gossamer.stats.membersRefused).map(([reason, n]): Sample => [{ session: s.name, reason }, n])),
+  );
   family(r, 'counter', 'scattercast_suspect_hints_total', 'Neighbours suspected at once on a broken connection, before any timeout.', S, perSession((s) => s.gossamer.stats.suspectHints));
   family(r, 'counter', 'scattercast_upstream_changes_total', "A source's upstream moved to another neighbour or was lost (each a make-before-break handover).", S, perSession((s) => s.upstreamChanges));
+  family(r, 'counter', 'scattercast_data_silent_upstreams_total', 'Upstreams routed around because their data connection went silent while control flowed (a gray failure).', S, perSession((s) => s.dataSilentUpstreams));
   family(r, 'counter', 'scattercast_channel_packets_in_total', 'Data packets into the channel.', SC, perChannel((c) => c.packetsIn));
   family(r, 'counter', 'scattercast_channel_bytes_in_total', 'Data bytes into the channel.', SC, perChannel((c) => c.bytesIn));
   family(r, 'counter', 'scattercast_channel_packets_out_total', 'Data packets written to links.', SC, perChannel((c) => c.packetsOut));
@@ -111,18 +131,29 @@ function nodeRegistry(node: ScxNode): Registry {
     [...node.probe.cache].flatMap(([peer, e]): Sample[] => (e.rttMs === undefined ? [] : [[{ peer }, e.rttMs / 1000]])),
   );
   family(r, 'counter', 'scattercast_probe_pings_sent_total', 'Probe pings sent to a peer.', ['peer'], () => [...node.probe.cache].map(([peer, e]) => [{ peer }, e.sent]));
+  family(r, 'counter', 'scattercast_probe_peers_refused_total', 'Peers not measured: wanted while the probe cache held MAX_PROBE_PEERS (src/net/probe.ts).', [], one(() => node.probe.peersRefused));
   family(r, 'gauge', 'scattercast_clients', 'Clients attached over unicast, by role.', ['role'], () => [
     [{ role: 'receive' }, node.clients.receiverCount],
     [{ role: 'send' }, node.clients.senderCount],
   ]);
   family(r, 'counter', 'scattercast_clients_refused_total', 'Client connections refused (no such session or channel here).', [], one(() => node.clients.refused));
   family(r, 'counter', 'scattercast_clients_cut_off_total', 'Receivers cut off for reading too slowly.', [], one(() => node.clients.cutOff));
+  family(r, 'counter', 'scattercast_data_links_silent_total', 'TCP data connections reset after hearing nothing (not even a keepalive) for dataLinkSilenceMs, by which end this node was.', ['end'], () =>
+    Object.entries(node.watchdog.silent).map(([end, n]): Sample => [{ end }, n]),
+  );
   family(r, 'gauge', 'scattercast_control_connections', 'Open control connections to peer nodes.', [], one(() => node.tcp.controlPeers().length));
   family(r, 'counter', 'scattercast_unknown_session_total', 'Frames for sessions this node does not host.', [], one(() => node.counters.unknownSession));
   family(r, 'counter', 'scattercast_malformed_total', 'Frames or packets that failed to decode.', [], one(() => node.counters.malformed));
   family(r, 'counter', 'scattercast_sessions_failed_total', 'Sessions stopped by an error in their code.', [], one(() => node.counters.sessionsFailed));
   family(r, 'counter', 'scattercast_udp_send_errors_total', 'Datagrams the kernel refused.', [], one(() => node.udp.sendErrors));
   family(r, 'counter', 'scattercast_hellos_refused_total', 'Connections refused at their hello, by code.', ['code'], () => [...node.tcp.refusedHellos].map(([code, n]): Sample => [{ code }, n]));
+  family(r, 'counter', 'scattercast_connections_refused_total', 'Connections destroyed at accept, unread, by the limit they were over (per_ip, total, pending_handshakes).', ['reason'], () =>
+    Object.entries(node.tcp.acceptLimits.refused).map(([reason, n]): Sample => [{ reason }, n]),
+  );
+  family(r, 'gauge', 'scattercast_accepted_connections', 'Open accepted connections (control, data, client), at most limits.connectionsTotal.', [], one(() => node.tcp.acceptLimits.open));
+  family(r, 'gauge', 'scattercast_pending_handshakes', 'Accepted connections still without a hello, at most limits.pendingHandshakes.', [], one(() => node.tcp.acceptLimits.pending));
+  family(r, 'gauge', 'scattercast_accepted_connection_ips', 'Remote IP addresses with an open accepted connection (each one held by limits.connectionsPerIp).', [], one(() => node.tcp.acceptLimits.ips));
+  family(r, 'counter', 'scattercast_control_frames_dropped_total', 'Control frames dropped: their connection was over limits.controlBytesPerSecond.', [], one(() => node.tcp.controlFramesDropped));
   family(r, 'counter', 'scattercast_bad_address_sends_total', 'Sends dropped because the peer id is not a node host:port, by socket.', ['socket'], () => [
     [{ socket: 'tcp' }, node.tcp.badAddresses],
     [{ socket: 'udp' }, node.udp.badAddresses],
@@ -146,6 +177,17 @@ function addPlacement(r: Registry, placement: ClusterPlacement): void {
   family(r, 'counter', 'scattercast_cluster_session_moves_failed_total', 'Sessions that could not be moved (no healthy member took them).', [], () => [
     [{}, placement.counters.moveFailed],
   ]);
+  family(r, 'counter', 'scattercast_cluster_sessions_refused_total', 'Asks for new sessions refused, by why: the frontend placed limits.sessionsPerFrontend already, or every member was full.', ['limit'], () => [
+    [{ limit: 'frontend' }, placement.cap.refused],
+    [{ limit: 'members' }, placement.counters.membersFull],
+  ]);
+}
+
+/** The dashboard's WebSocket clients. */
+function addLive(r: Registry, live: { readonly stats: LiveStats }): void {
+  family(r, 'gauge', 'scattercast_live_clients', 'Dashboard WebSocket clients (/v1/live) connected.', [], () => [[{}, live.stats.clients]]);
+  family(r, 'counter', 'scattercast_live_clients_refused_total', 'Dashboard WebSocket upgrades refused: limits.liveClients were connected.', [], () => [[{}, live.stats.refused]]);
+  family(r, 'counter', 'scattercast_live_clients_cut_total', 'Dashboard WebSocket clients cut off: more than limits.liveSendBufferBytes waited to be sent to them.', [], () => [[{}, live.stats.cut]]);
 }
 
 interface ChannelStatsLike {

@@ -54,6 +54,8 @@ export interface NodeConfig {
   readonly gossamer: GossamerConfig;
   /** Time between the probe module's RTT pings to one peer (or asks of the cluster's prober), ms, at least 100 (default 2000). */
   readonly pingIntervalMs: number;
+  /** Silence on a TCP data connection (keepalives every 300 ms) after which it is reset and its upstream routed around, ms, at least 500 (default 1200). */
+  readonly dataLinkSilenceMs: number;
   /** Seed of every random choice the node's SCXs make, an integer >= 0 (default 1). */
   readonly seed: number;
   /** Least level of the JSON-lines logs on stderr: one of LOG_LEVELS (default info). */
@@ -89,6 +91,7 @@ const NODE_CONFIG_SCHEMA = {
   profile: 'string',
   gossamer: GOSSAMER_CONFIG_SCHEMA,
   pingIntervalMs: 'number',
+  dataLinkSilenceMs: 'number',
   seed: 'number',
   logLevel: 'string',
   modules: ['string'],
@@ -150,6 +153,8 @@ export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
   if (!PROFILE_NAMES.includes(profile)) bad(`"profile" must be one of ${PROFILE_NAMES.join(', ')}`);
   const pingIntervalMs = raw.pingIntervalMs ?? 2000;
   if (!(pingIntervalMs >= 100)) bad('"pingIntervalMs" must be a number >= 100');
+  const dataLinkSilenceMs = raw.dataLinkSilenceMs ?? 1200;
+  if (!(dataLinkSilenceMs >= 500)) bad('"dataLinkSilenceMs" must be a number >= 500 (keepalives go every 300 ms)');
   const seed = raw.seed ?? 1;
   if (!Number.isSafeInteger(seed) || seed < 0) bad('"seed" must be a non-negative integer');
   const logLevel = (raw.logLevel ?? 'info') as LogLevel;
@@ -164,6 +169,7 @@ export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
     profile,
     gossamer: gossamerConfig({ ...DAEMON_GOSSAMER_DEFAULTS, ...PROFILES[profile], ...raw.gossamer }),
     pingIntervalMs,
+    dataLinkSilenceMs,
     seed,
     logLevel,
     modules: (raw.modules ?? []).map((m) => resolve(baseDir, m)),
@@ -185,6 +191,7 @@ export function nodeConfigJson(c: NodeConfig): NodeConfigFile {
     profile: c.profile,
     gossamer: c.gossamer,
     pingIntervalMs: c.pingIntervalMs,
+    dataLinkSilenceMs: c.dataLinkSilenceMs,
     seed: c.seed,
     logLevel: c.logLevel,
     modules: [...c.modules],

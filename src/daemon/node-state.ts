@@ -23,6 +23,7 @@ export function nodeState(node: ScxNode, cluster: string | null = null): NodeVie
       generator: s.gossamer.generator ?? null,
       suspectHints: s.gossamer.stats.suspectHints,
       upstreamChanges: s.upstreamChanges,
+      dataSilentUpstreams: s.dataSilentUpstreams,
       routes: [...s.gossamer.routes.routes()].map((r) => ({
         source: r.source,
         upstream: r.upstream ?? null,

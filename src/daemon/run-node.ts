@@ -12,7 +12,7 @@ import { nodeSnapshot } from './node-snapshot.ts';
 import { Recorder } from './recorder.ts';
 import { ScxNode } from './scx-node.ts';
 import { startTestSource } from './test-source.ts';
-import { formatAddress } from '../net/address.ts';
+import { formatAddress, parseAddress } from '../net/address.ts';
 
 /** A running node and how to stop it. */
 export interface RunningNode {
@@ -38,6 +38,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     advertise: config.advertise,
     gossamer: config.gossamer,
     probe: { intervalMs: config.pingIntervalMs },
+    dataLinkSilenceMs: config.dataLinkSilenceMs,
     ...(!probesHere && { sharedProbe: { prober, intervalMs: config.pingIntervalMs } }),
     seed: config.seed,
     multicast: config.multicast,
@@ -54,7 +55,14 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   try {
     const members = config.frontend ? (config.cluster?.members ?? []) : [];
     if (members.length > 0) {
-      placement = new ClusterPlacement({ members, self, hostHere: (a) => joinHere(node, a), hostsHere: (hex) => node.sessions.has(hex), log });
+      placement = new ClusterPlacement({
+        members,
+        self,
+        hostHere: (a) => joinHere(node, a),
+        hostsHere: (hex) => node.sessions.has(hex),
+        maxSessions: config.limits.sessionsPerFrontend,
+        log,
+      });
       placement.start();
     }
     if (config.admin) {
@@ -70,6 +78,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       frontend = await startFrontend(config.frontend, {
         join: async (announcement) => (p ? p.join(announcement) : joinHere(node, announcement)),
         allowPrivateUrls: config.allowPrivateUrls,
+        homeHosts: [config.listen, config.frontend, ...(config.cluster?.members ?? []).map((m) => parseAddress(m.scx))].map((a) => a.host),
         log,
       });
       log('info', 'frontend listening', { url: frontendUrl, members: members.length || 1 });

@@ -22,11 +22,13 @@ import { ErrorCode, ScError } from '../core/errors.ts';
 import type { ServiceRegistry } from '../transport/registry.ts';
 import { ClientLinks } from './client-links.ts';
 import { DataLinks } from './data-links.ts';
+import { DataWatchdog, type WatchedLink } from './data-watchdog.ts';
 import { DEFAULT_NODE_LIMITS, type NodeLimits } from './limits.ts';
 import { LocalMulticast, type MulticastOptions } from './local-multicast.ts';
 import type { Logger } from './log.ts';
 import { NodeHistograms } from './node-histograms.ts';
 import { RateMeter } from './rate-meter.ts';
+import { SessionCap } from './session-cap.ts';
 import { SessionRuntime } from './session-runtime.ts';
 import { SharedProbe, type SharedProbeOptions } from '../cluster/shared-probe.ts';
 
@@ -49,6 +51,8 @@ export interface ScxNodeOptions {
   readonly multicast?: MulticastOptions;
   /** What the node grants strangers (default: DEFAULT_NODE_LIMITS). */
   readonly limits?: NodeLimits;
+  /** Silence on a TCP data connection after which it is reset and its upstream routed around, ms (default 1200). */
+  readonly dataLinkSilenceMs?: number;
 }
 
 /** Called with every packet a session delivers to this node's local clients. */
@@ -73,6 +77,8 @@ export class ScxNode {
   readonly tcp: TcpEndpoint;
   readonly udp: UdpEndpoint;
   readonly dataLinks: DataLinks;
+  /** Keepalives and silence on the TCP data connections (the data plane's liveness). */
+  readonly watchdog: DataWatchdog;
   /** Clients attached over unicast. */
   readonly clients: ClientLinks;
   /** Data received from each peer, all sessions together. */
@@ -87,6 +93,8 @@ export class ScxNode {
   readonly limits: NodeLimits;
   /** Contacts (TCP dials, first probes) to addresses that never answered: a budget a second. */
   readonly dialBudget: DialBudget;
+  /** The sessions this node hosts, at most `limits.sessionsPerNode`; counts the joins it refused. */
+  readonly sessionCap: SessionCap;
   private readonly listeners: DeliveryListener[] = [];
   private stopped = false;
   private rateTimer: NodeJS.Timeout | undefined;
@@ -94,6 +102,7 @@ export class ScxNode {
   constructor(private readonly o: ScxNodeOptions) {
     this.self = o.advertise ?? formatAddress(o.listen);
     this.limits = o.limits ?? DEFAULT_NODE_LIMITS;
+    this.sessionCap = new SessionCap(this.limits.sessionsPerNode, this.sessions, 'this node hosts');
     this.dialBudget = new DialBudget(this.limits.unprovenDialsPerSecond);
     const log = o.log;
     const guard = new Guard((where, err) =>
@@ -108,6 +117,10 @@ export class ScxNode {
       },
       onDataConnection: (hello, conn, first) => this.onDataConnection(hello, conn, first),
       onClientConnection: (hello, conn, first) => this.clients.attach(hello, conn, first),
+      accept: this.limits,
+      helloDeadlineMs: this.limits.helloDeadlineMs,
+      controlBytesPerSecond: this.limits.controlBytesPerSecond,
+      dialBudget: this.dialBudget,
       log,
       guard,
     });
@@ -121,13 +134,22 @@ export class ScxNode {
       for (const s of this.sessions.values()) s.setLinkCost(peer, rtt);
     };
     const isWanted = (peer: string): boolean => [...this.sessions.values()].some((s) => s.gossamer.membership.has(peer));
-    this.probe = o.sharedProbe ? new SharedProbe(this.udp, onRtt, isWanted, o.sharedProbe, log, guard) : new Probe(this.udp, onRtt, isWanted, guard, o.probe);
+    this.probe = o.sharedProbe ? new SharedProbe(this.udp, onRtt, isWanted, o.sharedProbe, log, guard) : new Probe(this.udp, onRtt, isWanted, guard, this.dialBudget, o.probe);
     this.clients = new ClientLinks(this.sessions, log);
     this.listeners.push((s, channel, packet) => this.clients.deliver(s, channel, packet));
     const multicast = o.multicast ? new LocalMulticast(o.multicast) : undefined;
     this.multicast = multicast;
     if (multicast) this.listeners.push((s, channel, packet) => multicast.deliver(s.idHex, channel, packet));
-    this.dataLinks = new DataLinks(this.tcp, this.udp, guard.wrap('data link drained', (hex: string) => this.sessions.get(hex)?.onWritable()));
+    this.watchdog = new DataWatchdog({
+      silenceMs: o.dataLinkSilenceMs,
+      onSilent: (link) => this.onDataLinkSilent(link),
+    });
+    this.dataLinks = new DataLinks(
+      this.tcp,
+      this.udp,
+      guard.wrap('data link drained', (hex: string) => this.sessions.get(hex)?.onWritable()),
+      (conn, peer, sessionHex) => this.watchdog.watch(conn, { peer, sessionHex, end: 'sender' }),
+    );
   }
 
   /** Opens the sockets and starts the probe module. */
@@ -144,6 +166,7 @@ export class ScxNode {
       throw new ScError(ErrorCode.LISTEN_FAILED, `cannot listen on ${formatAddress(this.o.listen)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
     this.probe.start();
+    this.watchdog.start((fn) => this.guard.wrap('data watchdog', fn));
     this.rateTimer = setInterval(this.guard.wrap('rate tick', () => {
       this.dataLinks.sent.tick();
       this.received.tick();
@@ -158,12 +181,13 @@ export class ScxNode {
     this.listeners.push(fn);
   }
 
-  /** Joins a session: creates its SCX here and starts it. Refuses a session whose transports this node lacks. */
+  /** Joins a session: creates its SCX here and starts it. Refuses a session whose transports this node lacks, and one past `limits.sessionsPerNode` (ERR_LIMIT_SESSIONS). */
   join(announcement: Announcement): SessionRuntime {
     const hex = sessionIdHex(announcement.name);
     const existing = this.sessions.get(hex);
     if (existing) return existing;
     if (this.stopped) throw new ScError(ErrorCode.USAGE, 'the node is stopping');
+    this.sessionCap.admit(hex);
     const seed = (this.o.seed ^ Number.parseInt(hex.slice(0, 8), 16)) >>> 0;
     const s: SessionRuntime = new SessionRuntime(announcement, this.self, this.o.registry, this.o.gossamer, seed, {
       sendGossamer: (peer, data) => this.tcp.sendControl(peer, gossamerFrame(s.id, data)),
@@ -201,6 +225,7 @@ export class ScxNode {
     this.stopped = true;
     for (const s of this.sessions.values()) s.leave();
     this.probe.stop();
+    this.watchdog.stop();
     clearInterval(this.rateTimer);
     this.dataLinks.close();
     await this.tcp.close();
@@ -217,10 +242,16 @@ export class ScxNode {
     if (e && e.received !== received && e.lastMs !== undefined) this.histograms.probeRtt.observe(e.lastMs / 1000);
   }
 
+  /** A frame or packet that failed to decode: counted, and a log line (rate-limited) with the count so far. */
+  private malformed(from: string, what: 'control' | 'data', d: { readonly code: string; readonly reason: string }): void {
+    this.counters.malformed++;
+    this.o.log('warn', 'dropped a malformed frame', { from, what, code: d.code, reason: d.reason, malformed: this.counters.malformed });
+  }
+
   private onControl(from: string, frame: Buffer): void {
     const d = decodeControlFrame(frame);
     if (!d.ok) {
-      this.counters.malformed++;
+      this.malformed(from, 'control', d);
       return;
     }
     const f = d.value;
@@ -244,23 +275,33 @@ export class ScxNode {
       const packets: DataPacket[] = [];
       let bytes = 0;
       for (const f of frames) {
+        if (f.length === 0) continue; // a keepalive (DataWatchdog)
         bytes += f.length;
         const p = decodeDataPacket(f);
         if (p.ok) packets.push(p.value);
-        else this.counters.malformed++;
+        else this.malformed(hello.from, 'data', p);
       }
+      if (bytes === 0) return;
       this.received.add(hello.from, frames.length, bytes);
       s.onData(hello.from, hello.channel, packets);
     };
     conn.onFrames(onFrames);
+    this.watchdog.watch(conn, { peer: hello.from, sessionHex: hex, end: 'receiver' });
     if (first.length > 0) onFrames(first);
+  }
+
+  /** A data connection went silent and was reset: at the receiving end, the session routes around its upstream. */
+  private onDataLinkSilent(link: WatchedLink): void {
+    const s = this.sessions.get(link.sessionHex);
+    this.o.log('warn', 'data link silent; reset', { peer: link.peer, end: link.end, session: s?.name });
+    if (link.end === 'receiver') s?.dataSilent(link.peer);
   }
 
   private onUdpData(from: string, bytes: Buffer): void {
     this.received.add(from, 1, bytes.length);
     const d = decodeDataPacket(bytes);
     if (!d.ok) {
-      this.counters.malformed++;
+      this.malformed(from, 'data', d);
       return;
     }
     const p = d.value;

@@ -58,6 +58,16 @@ interface Channel {
 /** A sampled packet still unwritten after this long no longer blocks the next sample (it was dropped), ms. */
 const SAMPLE_STALE_MS = 30_000;
 
+/**
+ * What a data-silent upstream's link costs on top of its latency, ms, and for how long after the silence: routes
+ * go around it wherever another way exists, while its control traffic (alive) keeps it in the mesh.
+ */
+export const DATA_SILENT_PENALTY_MS = 10_000;
+export const DATA_SILENT_HOLD_MS = 30_000;
+
+/** A timer that fires later than this after its deadline lets the I/O that waited run first, ms. */
+const LATE_TIMER_MS = 20;
+
 /** Most bytes of one link taken off its scheduler per write. */
 const WRITE_BUDGET_BYTES = 256 * 1024;
 
@@ -72,7 +82,11 @@ export class SessionRuntime {
   failure: string | undefined;
   /** Times a source's upstream moved from one neighbour to another or was lost (each a handover, or a gap). */
   upstreamChanges = 0;
+  /** Upstreams routed around because their data connection went silent (DataWatchdog). */
+  dataSilentUpstreams = 0;
   private readonly linkCosts = new LinkCostFilter();
+  /** Peers whose data went silent, and until when their links carry DATA_SILENT_PENALTY_MS, ms. */
+  private readonly dataSilentUntil = new Map<string, Millis>();
   /** Set once the SCX has left; it then takes no input either. */
   private left = false;
   private timer: NodeJS.Timeout | undefined;
@@ -172,7 +186,30 @@ export class SessionRuntime {
 
   /** The probe module measured `peer`: the link cost is half the round trip, its least over a window (LinkCostFilter). */
   setLinkCost(peer: string, rttMs: number): void {
-    this.guard(() => this.gossamer.setLinkCost(peer, this.linkCosts.add(peer, rttMs, monotonicMs())));
+    this.guard(() => {
+      const now = monotonicMs();
+      this.gossamer.setLinkCost(peer, this.linkCosts.add(peer, rttMs, now) + this.penalty(peer, now));
+    });
+  }
+
+  /** `peer`'s data connection went silent while its control traffic may flow: if it is an upstream here, route around it. */
+  dataSilent(peer: string): void {
+    this.guard(() => {
+      if (![...this.gossamer.routes.routes()].some((r) => r.upstream === peer)) return;
+      const now = monotonicMs();
+      this.dataSilentUntil.set(peer, now + DATA_SILENT_HOLD_MS);
+      this.dataSilentUpstreams++;
+      this.gossamer.setLinkCost(peer, (this.linkCosts.latest(peer) ?? 0) + this.penalty(peer, now));
+    });
+  }
+
+  /** What `peer`'s link costs on top of its latency now, ms: DATA_SILENT_PENALTY_MS while its data silence is held. */
+  private penalty(peer: string, now: Millis): number {
+    const until = this.dataSilentUntil.get(peer);
+    if (until === undefined) return 0;
+    if (now < until) return DATA_SILENT_PENALTY_MS;
+    this.dataSilentUntil.delete(peer);
+    return 0;
   }
 
   /** `peer`'s connection broke: suspect it now rather than after a timeout of silence. */
@@ -260,6 +297,7 @@ export class SessionRuntime {
     if (ev.type === 'link-cost-wanted') this.io.wantLinkCost(ev.peer);
     if (ev.type === 'scx-dead') {
       this.linkCosts.forget(ev.scx);
+      this.dataSilentUntil.delete(ev.scx);
       this.io.peerDead(ev.scx, ev.reason);
     }
     if (ev.type === 'route-changed' && ev.previousUpstream !== undefined && ev.upstream !== ev.previousUpstream) this.upstreamChanges++;
@@ -281,8 +319,20 @@ export class SessionRuntime {
   }
 
   private onTimer(): void {
+    const due = this.timerAt;
     this.timer = undefined;
     this.timerAt = undefined;
+    // Late (the event loop was stalled): what arrived meanwhile waits in the sockets, and a timeout judged before
+    // reading it would take a peer that spoke for a silent one. Timers run before I/O in a turn; immediates after.
+    if (due !== undefined && monotonicMs() - due > LATE_TIMER_MS) {
+      setImmediate(() => this.runTimeouts());
+      return;
+    }
+    this.runTimeouts();
+  }
+
+  /** Runs the core's and the channels' timers due now. */
+  private runTimeouts(): void {
     this.guard(() => {
       const now = monotonicMs();
       this.gossamer.handleTimeout(now);

@@ -1,12 +1,18 @@
 /**
  * Serves the live dashboard on an HTTP server: the page under `/dashboard/` and a snapshot pushed once a second
- * over a WebSocket at `/v1/live` to every open page.
+ * over a WebSocket at `/v1/live` to every open page. At most `liveClients` pages at once (more are refused with
+ * 503, ERR_LIMIT_LIVE_CLIENTS), and a page still holding more than `liveSendBufferBytes` of earlier pushes when
+ * the next one comes is cut off, so a client that does not read holds at most that and one snapshot. Each
+ * snapshot is encoded once and the same bytes are queued to every page.
  */
 
 import { readFile } from 'node:fs/promises';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { ErrorCode, ScError } from '../core/errors.ts';
+import { DEFAULT_NODE_LIMITS, type NodeLimits } from '../daemon/limits.ts';
+import { STATUS } from '../net/http-json.ts';
 import type { DashboardSnapshot } from './snapshot.ts';
 
 /** Content types of the page's files, by extension; a file name is lower-case letters and dashes only, so no path escapes the folder. */
@@ -21,13 +27,40 @@ const PAGE_DIR = new URL('./page/', import.meta.url);
 /** Time between pushes, ms. */
 export const PUSH_INTERVAL_MS = 1000;
 
+/** What the dashboard grants its WebSocket clients: `liveClients` and `liveSendBufferBytes` of the node's limits. */
+export type LiveLimits = Pick<NodeLimits, 'liveClients' | 'liveSendBufferBytes'>;
+
+/** What `/v1/live` serves and refuses, for /metrics. */
+export interface LiveStats {
+  /** Pages connected now. */
+  readonly clients: number;
+  /** Upgrades refused because `liveClients` pages were connected. */
+  readonly refused: number;
+  /** Pages cut off because more than `liveSendBufferBytes` waited to be sent to them. */
+  readonly cut: number;
+}
+
 /** The dashboard of one HTTP server. */
 export class DashboardServer {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private timer: NodeJS.Timeout | undefined;
   private pushing = false;
+  private refused = 0;
+  private cut = 0;
 
-  constructor(private readonly snapshot: () => Promise<DashboardSnapshot>) {}
+  /**
+   * @param snapshot takes the snapshot to push
+   * @param limits the node's `liveClients` and `liveSendBufferBytes` (default: DEFAULT_NODE_LIMITS, as the demo's dashboard has)
+   */
+  constructor(
+    private readonly snapshot: () => Promise<DashboardSnapshot>,
+    private readonly limits: LiveLimits = DEFAULT_NODE_LIMITS,
+  ) {}
+
+  /** What `/v1/live` serves and refuses now. */
+  get stats(): LiveStats {
+    return { clients: this.wss.clients.size, refused: this.refused, cut: this.cut };
+  }
 
   /** Serves `/` (a redirect) and `/dashboard/...`; false if the request is not the dashboard's. */
   handle(req: IncomingMessage, res: ServerResponse): boolean {
@@ -56,13 +89,16 @@ export class DashboardServer {
     return true;
   }
 
-  /** Takes WebSocket upgrades for `/v1/live` on `server`; other upgrades are refused. */
+  /** Takes WebSocket upgrades for `/v1/live` on `server` while fewer than `liveClients` are open; other upgrades are refused. */
   attach(server: Server): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       socket.on('error', () => undefined);
       if ((req.url ?? '').split('?')[0] !== '/v1/live') {
-        socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
-        return;
+        return refuseUpgrade(socket, new ScError(ErrorCode.NOT_FOUND, 'WebSocket upgrades are served at /v1/live only'));
+      }
+      if (this.wss.clients.size >= this.limits.liveClients) {
+        this.refused++;
+        return refuseUpgrade(socket, new ScError(ErrorCode.LIMIT_LIVE_CLIENTS, `${this.limits.liveClients} dashboards are open here, as many as may be; try again later`));
       }
       this.wss.handleUpgrade(req, socket, head, (ws) => this.open(ws));
     });
@@ -89,17 +125,35 @@ export class DashboardServer {
     this.timer ??= setInterval(() => void this.push([...this.wss.clients]), PUSH_INTERVAL_MS);
   }
 
-  /** Takes one snapshot and sends it to `to`; a push still being taken makes this one a no-op. */
+  /**
+   * Takes one snapshot and sends it to `to`, encoded once; a page still holding more than `liveSendBufferBytes`
+   * of earlier pushes is cut off instead. A push still being taken makes this one a no-op.
+   */
   private async push(to: readonly WebSocket[]): Promise<void> {
     if (this.pushing) return;
     this.pushing = true;
     try {
-      const text = JSON.stringify(await this.snapshot());
-      for (const ws of to) if (ws.readyState === ws.OPEN && ws.bufferedAmount < 1024 * 1024) ws.send(text);
+      const bytes = Buffer.from(JSON.stringify(await this.snapshot()));
+      for (const ws of to) {
+        if (ws.readyState !== ws.OPEN) continue;
+        if (ws.bufferedAmount > this.limits.liveSendBufferBytes) {
+          this.cut++;
+          ws.terminate();
+        } else {
+          ws.send(bytes, { binary: false });
+        }
+      }
     } catch {
       // A snapshot that failed is skipped; the next tick tries again.
     } finally {
       this.pushing = false;
     }
   }
+}
+
+/** Answers an upgrade request with `err` as JSON, with its code's status, and closes the socket. */
+function refuseUpgrade(socket: Duplex, err: ScError): void {
+  const body = JSON.stringify({ error: { code: err.code, message: err.message } });
+  const status = STATUS[err.code] ?? 500;
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
 }

@@ -4,7 +4,7 @@
  * through the last cluster's frontend; and a dashboard that sees all of it.
  */
 
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { tuneIn, type TunedIn } from '../client/tune-in.ts';
 import { nodeConfig } from '../daemon/node-config.ts';
 import { nodeState } from '../daemon/node-state.ts';
@@ -14,6 +14,7 @@ import { DashboardServer } from '../dashboard/dashboard-server.ts';
 import type { ClusterView, DashboardSnapshot } from '../dashboard/snapshot.ts';
 import { formatAddress, type Address } from '../net/address.ts';
 import { freePort } from '../net/free-port.ts';
+import { createHttpServer } from '../net/http-server.ts';
 import { ReceiverStats } from './receiver-stats.ts';
 
 /** Options of the demo. */
@@ -170,7 +171,7 @@ async function planClusters(o: DemoOptions): Promise<Array<{ name: string; front
 
 /** The dashboard's HTTP server: the page, its WebSocket, and `GET /v1/snapshot` (the same JSON, once). */
 async function startDashboard(at: Address, fallback: boolean, live: DashboardServer, snapshot: () => DashboardSnapshot): Promise<Server> {
-  const server = createServer((req, res) => {
+  const server = createHttpServer((req, res) => {
     if (live.handle(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
     const ok = path === '/v1/snapshot' && req.method === 'GET';

@@ -20,6 +20,10 @@ export interface GossamerConfig {
   readonly discoveryDigestMaxBytes: number;
   /** Most extra DISCOVERY exchanges per round, each made at once after an answer that brought at least bound/4 new SCXs. Default 3. */
   readonly discoveryFollowUps: number;
+  /** Most SCXs new to this one learned from one DISCOVERY or DISCOVERY_RESPONSE list; the new ids past it are refused (counted). Default 512. */
+  readonly discoveryMembersPerAnswer: number;
+  /** Most SCXs the membership holds, known alive and marked dead together; an id past it is not learned (counted). Default 16384. */
+  readonly maxMembers: number;
   /** A DISCOVERY_RESPONSE leaves out the asker and the ids it just sent (no news to it); false: a plain random gamma(X) (section 4.1). Default true. */
   readonly discoveryAnswerSkipsTold: boolean;
   /** Hysteresis per known source, in cost-function units (each source scores 0..1): H = this x max(1, known sources). Default 0.15. */
@@ -91,6 +95,8 @@ export const DEFAULT_GOSSAMER_CONFIG: GossamerConfig = Object.freeze({
   discoveryFollowUps: 3,
   discoveryDigestMaxBytes: 4096,
   discoveryAnswerSkipsTold: true,
+  discoveryMembersPerAnswer: 512,
+  maxMembers: 16384,
   hysteresisPerSource: 0.15,
   evictIdleInbound: true,
   probeInCycles: true,
@@ -121,7 +127,7 @@ export const DEFAULT_GOSSAMER_CONFIG: GossamerConfig = Object.freeze({
   routeSwitchMinGainFraction: 0,
 });
 
-const POSITIVE_INTEGERS = ['k1', 'k2', 'discoveryBound', 'discoveryBoundLearning', 'maxMissedRequests', 'healMaxAttempts'] as const;
+const POSITIVE_INTEGERS = ['k1', 'k2', 'discoveryBound', 'discoveryBoundLearning', 'discoveryMembersPerAnswer', 'maxMembers', 'maxMissedRequests', 'healMaxAttempts'] as const;
 const POSITIVE_DURATIONS = [
   'roundIntervalMs',
   'discoveryLearningIntervalMs',

@@ -7,7 +7,7 @@ import { HeartbeatWatch } from './liveness/heartbeat.ts';
 import { suspectNeighbour, watchNeighbours } from './liveness/neighbour-watch.ts';
 import { LeaveFlood } from './liveness/leave-flood.ts';
 import { Discovery } from './membership/discovery.ts';
-import { Membership } from './membership/membership.ts';
+import { Membership, type MembersRefused } from './membership/membership.ts';
 import { MeshManager } from './mesh/mesh-manager.ts';
 import { Neighbours } from './mesh/neighbours.ts';
 import type { NodeContext } from './node-context.ts';
@@ -53,6 +53,8 @@ export interface NodeStats {
   suspectHints: number;
   /** Ids `acceptId` refused: gossiped, named as a link to measure, or the sender of a message (then dropped). */
   idsRefused: number;
+  /** Ids the membership's bounds refused (discoveryMembersPerAnswer, maxMembers), by reason. */
+  readonly membersRefused: MembersRefused;
 }
 
 type TimerKind = 'discovery' | 'probe' | 'routes' | 'route-flush' | 'tick' | 'beat' | 'heal';
@@ -73,7 +75,7 @@ const EDGE_MESSAGES: ReadonlySet<number> = new Set([
 export class GossamerNode {
   readonly self: ScxId;
   readonly config: GossamerConfig;
-  readonly stats: NodeStats = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0, malformed: 0, suspectHints: 0, idsRefused: 0 };
+  readonly stats: NodeStats = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0, malformed: 0, suspectHints: 0, idsRefused: 0, membersRefused: { answer: 0, full: 0 } };
   /** The SCXs this node knows of, read-only. */
   readonly membership: MembershipView;
   /** This node's mesh edges, read-only. */
@@ -115,7 +117,7 @@ export class GossamerNode {
       this.stats.idsRefused++;
       return false;
     };
-    this.members = new Membership(this.self, this.accepts);
+    this.members = new Membership(this.self, this.accepts, this.config.maxMembers, this.stats.membersRefused);
     this.table = new RouteTable(this.self);
     this.membership = this.members;
     this.neighbours = this.edges;

@@ -5,25 +5,25 @@
  * and without one it is not made (counted). Proven addresses are remembered up to `MAX_PROVEN`, oldest forgotten.
  */
 
+import { TokenBucket } from './token-bucket.ts';
+
 /** Most proven addresses remembered. */
 export const MAX_PROVEN = 8192;
 
 /** The node's budget of contacts to unproven addresses. */
 export class DialBudget {
   private readonly proven = new Set<string>();
-  private tokens: number;
-  private at: number;
+  private readonly bucket: TokenBucket;
   /** Contacts not made: no token left for an unproven address. */
   refused = 0;
 
   constructor(
     /** Contacts a second to unproven addresses, and the largest burst. */
-    private readonly perSecond: number,
+    perSecond: number,
     /** The clock, ms. */
-    private readonly now: () => number = () => performance.now(),
+    now: () => number = () => performance.now(),
   ) {
-    this.tokens = perSecond;
-    this.at = now();
+    this.bucket = new TokenBucket(perSecond, perSecond, now);
   }
 
   /** `address` answered: contacts to it are free from now on. */
@@ -40,14 +40,7 @@ export class DialBudget {
 
   /** Whether a contact to `address` may be made now (a token is spent if it is unproven; a refusal is counted). */
   allow(address: string): boolean {
-    if (this.proven.has(address)) return true;
-    const t = this.now();
-    this.tokens = Math.min(this.perSecond, this.tokens + ((t - this.at) / 1000) * this.perSecond);
-    this.at = t;
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
-      return true;
-    }
+    if (this.proven.has(address) || this.bucket.take(1)) return true;
     this.refused++;
     return false;
   }

@@ -11,45 +11,66 @@ export class FrameTooLarge extends Error {
   }
 }
 
-/** Splits a TCP byte stream into frames. */
+/**
+ * Splits a TCP byte stream into frames. A frame cut across chunks is copied once into a buffer of its announced
+ * size (at most `maxFrameBytes`), however small the pieces it comes in: a peer trickling bytes costs linear work.
+ */
 export class FrameDecoder {
-  private pending: Buffer | undefined;
+  /** The first bytes (fewer than 4) of a length prefix cut across chunks. */
+  private head: Buffer | undefined;
+  /** The payload of a frame cut across chunks, and how much of it has come. */
+  private frame: Buffer | undefined;
+  private filled = 0;
 
   constructor(private readonly maxFrameBytes: number) {}
 
   /** The frames completed by `chunk`. Throws FrameTooLarge on a frame past the limit. */
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
-    let buf = chunk;
-    if (this.pending) {
-      // Complete the pending frame with only the bytes it lacks, then go on in `chunk` itself (no copy of it).
-      const pending = this.pending;
-      const head = pending.length >= 4 ? pending : Buffer.concat([pending, chunk.subarray(0, 4 - pending.length)]);
-      if (head.length < 4) {
-        this.pending = head;
-        return frames;
-      }
-      const len = head.readUInt32BE(0);
-      if (len > this.maxFrameBytes) throw new FrameTooLarge(len);
-      const lacking = 4 + len - pending.length;
-      if (chunk.length < lacking) {
-        this.pending = Buffer.concat([pending, chunk]);
-        return frames;
-      }
-      frames.push(Buffer.concat([pending, chunk.subarray(0, lacking)]).subarray(4));
-      this.pending = undefined;
-      buf = chunk.subarray(lacking);
-    }
     let p = 0;
-    while (buf.length - p >= 4) {
-      const len = buf.readUInt32BE(p);
+    if (this.head) {
+      // Complete the length prefix with only the bytes it lacks, then go on in `chunk` itself (no copy of it).
+      const had = this.head.length;
+      const head = Buffer.concat([this.head, chunk.subarray(0, 4 - had)]);
+      if (head.length < 4) {
+        this.head = head;
+        return frames;
+      }
+      this.head = undefined;
+      p = 4 - had;
+      this.frame = this.allocate(head.readUInt32BE(0));
+    }
+    if (this.frame) {
+      const frame = this.frame;
+      const n = Math.min(frame.length - this.filled, chunk.length - p);
+      chunk.copy(frame, this.filled, p, p + n);
+      this.filled += n;
+      p += n;
+      if (this.filled < frame.length) return frames;
+      frames.push(frame);
+      this.frame = undefined;
+      this.filled = 0;
+    }
+    while (chunk.length - p >= 4) {
+      const len = chunk.readUInt32BE(p);
       if (len > this.maxFrameBytes) throw new FrameTooLarge(len);
-      if (buf.length - p - 4 < len) break;
-      frames.push(buf.subarray(p + 4, p + 4 + len));
+      if (chunk.length - p - 4 < len) break;
+      frames.push(chunk.subarray(p + 4, p + 4 + len));
       p += 4 + len;
     }
-    if (p < buf.length) this.pending = Buffer.from(buf.subarray(p));
+    if (chunk.length - p >= 4) {
+      this.frame = this.allocate(chunk.readUInt32BE(p));
+      this.filled = chunk.copy(this.frame, 0, p + 4);
+    } else if (p < chunk.length) {
+      this.head = Buffer.from(chunk.subarray(p));
+    }
     return frames;
+  }
+
+  /** A buffer for a frame of `len` bytes announced by its length prefix. Throws FrameTooLarge past the limit. */
+  private allocate(len: number): Buffer {
+    if (len > this.maxFrameBytes) throw new FrameTooLarge(len);
+    return Buffer.allocUnsafe(len);
   }
 }
 

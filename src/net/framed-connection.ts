@@ -91,6 +91,14 @@ export class FramedConnection {
     this.onClose('ended');
   }
 
+  /** Closes at once with a TCP reset: what is still queued, here or in the kernel, is dropped, never sent late. */
+  reset(why: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.resetAndDestroy();
+    this.onClose(why);
+  }
+
   /** Closes at once. */
   destroy(why: string): void {
     if (this.closed) return;

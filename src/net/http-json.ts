@@ -9,6 +9,7 @@ export const STATUS: Readonly<Record<string, number>> = {
   [ErrorCode.SESSION_NAME_INVALID]: 400,
   [ErrorCode.URL_INVALID]: 400,
   [ErrorCode.URL_FORBIDDEN]: 403,
+  [ErrorCode.RENDEZVOUS_FORBIDDEN]: 403,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.METHOD_NOT_ALLOWED]: 405,
   [ErrorCode.SESSION_MISMATCH]: 409,
@@ -20,6 +21,8 @@ export const STATUS: Readonly<Record<string, number>> = {
   [ErrorCode.INTERNAL]: 500,
   [ErrorCode.FETCH_FAILED]: 502,
   [ErrorCode.CLUSTER_UNAVAILABLE]: 503,
+  [ErrorCode.LIMIT_SESSIONS]: 503,
+  [ErrorCode.LIMIT_LIVE_CLIENTS]: 503,
   [ErrorCode.FETCH_TIMEOUT]: 504,
 };
 

@@ -1,9 +1,14 @@
 /**
  * The network probe module (paper 4.3): UDP ping/echo with time-stamped packets, periodic measurements of the
  * peers the node's SCXs want to know, and a soft-state cache of round-trip times shared by every session on
- * the node. An entry no session has wanted for `idleAfterMs` stops being measured and is forgotten.
+ * the node. An entry no session has wanted for `idleAfterMs` stops being measured and is forgotten. A ping to a
+ * peer that never echoed spends the node's budget of contacts to unproven addresses (dial-budget.ts), so gossip
+ * or a `/v1/probe` naming thousands of invented peers makes it send a few pings a second, not thousands; an echo
+ * carrying the random nonce of our last ping to that peer proves it.
  */
 
+import { randomInt } from 'node:crypto';
+import type { DialBudget } from './dial-budget.ts';
 import type { Guard } from './guard.ts';
 import { UdpType, type UdpEndpoint } from './udp-endpoint.ts';
 
@@ -16,6 +21,9 @@ export interface ProbeOptions {
   /** Weight of a new sample in the smoothed RTT, 0..1 (default 0.25). */
   readonly gain?: number;
 }
+
+/** Most peers in a probe cache (as many as one session's gossamer.maxMembers by default); a peer wanted past it is not measured (counted). */
+export const MAX_PROBE_PEERS = 16384;
 
 /** One peer's cache entry. */
 export interface RttEntry {
@@ -30,6 +38,8 @@ export interface RttEntry {
   /** Pings sent and echoes received. */
   sent: number;
   received: number;
+  /** Nonce of the last ping sent; only an echo carrying it is a sample. */
+  nonce: number | undefined;
 }
 
 /**
@@ -38,6 +48,8 @@ export interface RttEntry {
  */
 export class RttCache {
   readonly entries = new Map<string, RttEntry>();
+  /** Peers wanted while the cache held MAX_PROBE_PEERS: not measured. */
+  refused = 0;
 
   constructor(
     /** Told a known RTT again each time a session wants the peer. */
@@ -47,7 +59,7 @@ export class RttCache {
     private readonly idleAfterMs: number,
   ) {}
 
-  /** A session wants `peer` now; true if it is new to the cache (measure it soon). */
+  /** A session wants `peer` now; true if it is new to the cache (measure it soon); false, and counted, if the cache is full. */
   want(peer: string, now: number): boolean {
     const e = this.entries.get(peer);
     if (e) {
@@ -55,7 +67,11 @@ export class RttCache {
       if (e.rttMs !== undefined) this.onRtt(peer, e.rttMs);
       return false;
     }
-    this.entries.set(peer, { rttMs: undefined, lastMs: undefined, measuredAt: undefined, wantedAt: now, sent: 0, received: 0 });
+    if (this.entries.size >= MAX_PROBE_PEERS) {
+      this.refused++;
+      return false;
+    }
+    this.entries.set(peer, { rttMs: undefined, lastMs: undefined, measuredAt: undefined, wantedAt: now, sent: 0, received: 0, nonce: undefined });
     return true;
   }
 
@@ -75,6 +91,8 @@ export class RttCache {
 export interface ProbeModule {
   /** RTT entries of the peers measured for this node. */
   readonly cache: ReadonlyMap<string, RttEntry>;
+  /** Peers wanted while the cache was full: never measured. */
+  readonly peersRefused: number;
   /** A session wants `peer`'s RTT. */
   want(peer: string): void;
   /** A PING or ECHO arrived on the node's UDP socket. */
@@ -87,7 +105,6 @@ export interface ProbeModule {
 export class Probe implements ProbeModule {
   private readonly rtts: RttCache;
   private timer: NodeJS.Timeout | undefined;
-  private nonce = 0;
   private readonly intervalMs: number;
   private readonly gain: number;
 
@@ -99,6 +116,8 @@ export class Probe implements ProbeModule {
     isWanted: (peer: string) => boolean,
     /** Runs the measurement timer: an exception in a round is counted, never uncaught. */
     private readonly guard: Guard,
+    /** The node's contacts to unproven addresses: a ping to a peer that never echoed spends it, an echo proves the peer. */
+    private readonly budget: DialBudget,
     options: ProbeOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 2000;
@@ -108,6 +127,10 @@ export class Probe implements ProbeModule {
 
   get cache(): ReadonlyMap<string, RttEntry> {
     return this.rtts.entries;
+  }
+
+  get peersRefused(): number {
+    return this.rtts.refused;
   }
 
   /** Starts the periodic measurements. */
@@ -125,7 +148,8 @@ export class Probe implements ProbeModule {
   onProbe(from: string, type: number, nonce: number, sentMs: number): void {
     if (type === UdpType.PING) return this.udp.sendProbe(from, UdpType.ECHO, nonce, sentMs);
     const e = this.rtts.entries.get(from);
-    if (!e) return;
+    if (!e || nonce !== e.nonce) return;
+    this.budget.prove(from);
     const now = performance.now();
     const sample = now - sentMs;
     if (!(sample >= 0 && sample < 60_000)) return;
@@ -145,10 +169,12 @@ export class Probe implements ProbeModule {
     for (const peer of this.rtts.sweep(performance.now())) this.ping(peer);
   }
 
+  /** Pings `peer` if it is proven or the budget allows (a refusal is counted there). */
   private ping(peer: string): void {
     const e = this.rtts.entries.get(peer);
-    if (e) e.sent++;
-    this.nonce = (this.nonce + 1) >>> 0;
-    this.udp.sendProbe(peer, UdpType.PING, this.nonce, performance.now());
+    if (!e || !this.budget.allow(peer)) return;
+    e.sent++;
+    e.nonce = randomInt(2 ** 32);
+    this.udp.sendProbe(peer, UdpType.PING, e.nonce, performance.now());
   }
 }

@@ -4,14 +4,22 @@
  * the lower address. A dial that fails is not retried for `redialBackoffMs`; what is sent meanwhile is
  * dropped (Gossamer copes with loss). A node's peers are named by their node address: a control or data hello from
  * anything else is refused, and a peer id that is not one is never dialled (both counted).
+ *
+ * What strangers get is bounded: a connection past the accept limits is destroyed before a byte of it is read, one
+ * without a hello after `helloDeadlineMs` is closed, a control connection's frames past its byte rate are dropped
+ * (the connection stays), and a dial to an address that never answered spends the dial budget (refused, it fails
+ * like a dial that did not connect). All of it counted.
  */
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { ErrorCode } from '../core/errors.ts';
+import { AcceptLimits, type AcceptLimitOptions } from './accept-limits.ts';
 import { isNodeAddress, parseNodeAddress } from './address.ts';
+import type { DialBudget } from './dial-budget.ts';
 import { FramedConnection } from './framed-connection.ts';
 import type { Guard } from './guard.ts';
 import { decodeHello, encodeHello, type Hello } from './hello.ts';
+import { TokenBucket } from './token-bucket.ts';
 
 /** Options of a TCP endpoint. */
 export interface TcpEndpointOptions {
@@ -23,6 +31,14 @@ export interface TcpEndpointOptions {
   readonly redialBackoffMs?: number;
   /** Most bytes queued on a control connection before it is reset, bytes (default 4 MiB). */
   readonly maxControlBacklogBytes?: number;
+  /** Bounds on accepted connections: per remote IP, in all, and still without a hello (connections). */
+  readonly accept: AcceptLimitOptions;
+  /** How long an accepted connection has to send its hello before it is closed, ms. */
+  readonly helloDeadlineMs: number;
+  /** Control frame bytes (payloads) one control connection may bring a second, bursts up to twice that; bytes/s. */
+  readonly controlBytesPerSecond: number;
+  /** The node's budget of dials to addresses that never answered; a dial that connects proves its address. */
+  readonly dialBudget: DialBudget;
   /** A control frame arrived from `from`. */
   readonly onControl: (from: string, frame: Buffer) => void;
   /** The control connection to `peer` broke (not closed by us): a hint that the peer may be gone. */
@@ -36,6 +52,9 @@ export interface TcpEndpointOptions {
   /** Runs the socket events and timers: an exception in them is counted, never uncaught. */
   readonly guard: Guard;
 }
+
+/** Failed dials remembered before expired ones are swept (each expires after `redialBackoffMs`). */
+const FAILED_SWEEP_SIZE = 1024;
 
 /** Why a connection we closed ourselves went away (FramedConnection.end's reason, resetControl's). */
 const ENDED = 'ended';
@@ -52,15 +71,19 @@ export class TcpEndpoint {
   private readonly controls = new Map<string, Control>();
   private readonly failedAt = new Map<string, number>();
   private readonly accepted = new Set<FramedConnection>();
-  private readonly o: Required<Omit<TcpEndpointOptions, 'onControl' | 'onPeerLost' | 'onDataConnection' | 'onClientConnection' | 'log' | 'guard'>> &
-    TcpEndpointOptions;
+  private readonly o: Required<TcpEndpointOptions>;
+  /** Accepted connections open and pending, and those refused at accept by reason. */
+  readonly acceptLimits: AcceptLimits;
   /** Connections refused at their hello, by code (a WireCode, or ERR_NODE_ADDRESS_INVALID). */
   readonly refusedHellos = new Map<string, number>();
   /** Dials not made: the peer id is not a node address (what was to be sent is dropped). */
   badAddresses = 0;
+  /** Control frames dropped: their connection was over `controlBytesPerSecond`. */
+  controlFramesDropped = 0;
 
   constructor(options: TcpEndpointOptions) {
     this.o = { connectTimeoutMs: 3000, redialBackoffMs: 1000, maxControlBacklogBytes: 4 * 1024 * 1024, ...options };
+    this.acceptLimits = new AcceptLimits(options.accept);
   }
 
   /** Starts listening on `host:port`. */
@@ -115,17 +138,36 @@ export class TcpEndpoint {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Opens a connection to `peer`; undefined (counted) if it is not a node address. */
+  /**
+   * Opens a connection to `peer`; undefined (counted) if it is not a node address, or if it never answered and the
+   * dial budget is spent (then it counts as a failed dial for the redial backoff).
+   */
   private dial(peer: string): Socket | undefined {
     const a = parseNodeAddress(peer);
     if (!a) {
       this.badAddresses++;
       return undefined;
     }
+    if (!this.o.dialBudget.allow(peer)) {
+      this.dialFailed(peer);
+      return undefined;
+    }
     const socket = connect({ host: a.host, port: a.port });
     socket.setTimeout(this.o.connectTimeoutMs, () => socket.destroy(new Error('connect timed out')));
-    socket.once('connect', () => socket.setTimeout(0));
+    socket.once('connect', () => {
+      socket.setTimeout(0);
+      this.o.dialBudget.prove(peer);
+    });
     return socket;
+  }
+
+  /** A dial to `peer` failed: no control dial to it for `redialBackoffMs`. Entries past it are swept, so the map stays small. */
+  private dialFailed(peer: string): void {
+    const now = performance.now();
+    if (this.failedAt.size >= FAILED_SWEEP_SIZE) {
+      for (const [p, at] of this.failedAt) if (now - at >= this.o.redialBackoffMs) this.failedAt.delete(p);
+    }
+    this.failedAt.set(peer, now);
   }
 
   private dialControl(peer: string): Control | undefined {
@@ -139,10 +181,11 @@ export class TcpEndpoint {
       this.failedAt.delete(peer);
     });
     const conn: FramedConnection = new FramedConnection(socket, (why) => {
-      if (!connected) this.failedAt.set(peer, performance.now());
+      if (!connected) this.dialFailed(peer);
       this.dropControl(peer, conn, why);
     }, this.o.guard);
-    conn.onFrames((frames) => this.controlFrames(peer, frames));
+    const rate = this.controlRate();
+    conn.onFrames((frames) => this.controlFrames(peer, rate, frames));
     conn.writeFrames([encodeHello({ kind: 'control', from: this.o.self })]);
     const c = { conn, dialer: this.o.self };
     this.controls.set(peer, c);
@@ -150,16 +193,25 @@ export class TcpEndpoint {
   }
 
   private accept(socket: Socket): void {
+    const slot = this.acceptLimits.admit(socket.remoteAddress ?? '');
+    if (typeof slot === 'string') {
+      this.o.log('warn', 'refused a connection at accept', { reason: slot, remote: socket.remoteAddress });
+      socket.destroy();
+      return;
+    }
     let hello: Hello | undefined;
+    const deadline = setTimeout(this.o.guard.wrap('hello deadline', () => conn.destroy('no hello in time')), this.o.helloDeadlineMs);
     const conn = new FramedConnection(socket, (why) => {
+      clearTimeout(deadline);
+      slot.release();
       this.accepted.delete(conn);
       if (hello?.kind === 'control') this.dropControl(hello.from, conn, why);
     }, this.o.guard);
     this.accepted.add(conn);
-    socket.setTimeout(this.o.connectTimeoutMs, this.o.guard.wrap('hello timeout', () => conn.destroy('no hello')));
     conn.onFrames((frames) => {
       const decoded = decodeHello(frames[0] as Buffer);
-      socket.setTimeout(0);
+      clearTimeout(deadline);
+      slot.handshaken();
       if (!decoded.ok) return this.refuse(conn, decoded.code, decoded.reason);
       const first = decoded.value;
       if (first.kind !== 'client' && !isNodeAddress(first.from)) {
@@ -169,8 +221,9 @@ export class TcpEndpoint {
       if (first.kind === 'data') return this.o.onDataConnection(first, conn, frames.slice(1));
       if (first.kind === 'client') return this.o.onClientConnection(first, conn, frames.slice(1));
       this.adoptControl(first.from, conn);
-      conn.onFrames((more) => this.controlFrames(first.from, more));
-      this.controlFrames(first.from, frames.slice(1));
+      const rate = this.controlRate();
+      conn.onFrames((more) => this.controlFrames(first.from, rate, more));
+      this.controlFrames(first.from, rate, frames.slice(1));
     });
   }
 
@@ -198,7 +251,20 @@ export class TcpEndpoint {
     if (why !== ENDED && why !== RESET) this.o.onPeerLost(peer);
   }
 
-  private controlFrames(peer: string, frames: Buffer[]): void {
-    for (const f of frames) this.o.onControl(peer, f);
+  /** The byte rate of one control connection's incoming frames. */
+  private controlRate(): TokenBucket {
+    return new TokenBucket(this.o.controlBytesPerSecond, 2 * this.o.controlBytesPerSecond);
+  }
+
+  /** Hands a control connection's frames on, but those past its byte rate (dropped: counted, a rate-limited log line). */
+  private controlFrames(peer: string, rate: TokenBucket, frames: Buffer[]): void {
+    let dropped = 0;
+    for (const f of frames) {
+      if (rate.take(f.length)) this.o.onControl(peer, f);
+      else dropped++;
+    }
+    if (dropped === 0) return;
+    this.controlFramesDropped += dropped;
+    this.o.log('warn', 'dropped control frames over the byte rate', { peer, dropped, total: this.controlFramesDropped });
   }
 }

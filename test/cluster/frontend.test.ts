@@ -46,6 +46,7 @@ describe('cluster frontend', () => {
   const options: FrontendOptions = {
     join,
     allowPrivateUrls: false,
+    homeHosts: ['127.0.0.1'],
     log: (level, msg) => logged.push(`${level} ${msg}`),
     fetchAnnouncement: async (url, fetchOptions) => {
       fetched.push({ url, allowPrivate: fetchOptions?.allowPrivate });

@@ -5,6 +5,7 @@
 
 import assert from 'node:assert/strict';
 import { attachChannel, type ChannelAttachment } from '../../src/client/channel-client.ts';
+import type { NodeLimits } from '../../src/daemon/limits.ts';
 import { joinHere } from '../../src/daemon/local-join.ts';
 import { nodeConfig } from '../../src/daemon/node-config.ts';
 import { runNode, type RunningNode } from '../../src/daemon/run-node.ts';
@@ -27,8 +28,11 @@ export interface LiveNode {
   stop(): Promise<void>;
 }
 
-/** Starts the node (probing its peers every `pingIntervalMs`) and attaches the client; resolves once packets flow. */
-export async function startLiveNode(pingIntervalMs: number): Promise<LiveNode> {
+/**
+ * Starts the node (probing its peers every `pingIntervalMs`, with `limits` over the defaults) and attaches the
+ * client; resolves once packets flow.
+ */
+export async function startLiveNode(pingIntervalMs: number, limits: Partial<NodeLimits> = {}): Promise<LiveNode> {
   const [port, adminPort] = [await freePort(), await freePort()];
   const announcement = `<SCATTERCAST name="scast://security.scattercast/live"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>127.0.0.1:${port}</RENDEZVOUS></SCATTERCAST>`;
   const config = nodeConfig(
@@ -38,6 +42,7 @@ export async function startLiveNode(pingIntervalMs: number): Promise<LiveNode> {
       logLevel: 'error',
       pingIntervalMs,
       sessions: [{ announcement, source: { channel: 1, packetsPerSecond: 100 } }],
+      limits,
     },
     process.cwd(),
   );

@@ -24,6 +24,14 @@ export interface Lan {
   partition(a: readonly number[], b: readonly number[]): void;
   /** Removes every partition rule. */
   heal(): void;
+  /**
+   * A gray failure of host i: drops every packet of its TCP data connections, both ways, while its control
+   * connections and probes flow. Every host marks each connection whose first frame is a data hello from the start
+   * (a connection open before a cut is marked too); a cut drops the marked packets.
+   */
+  cutData(i: number): void;
+  /** Ends host i's gray failure. */
+  restoreData(i: number): void;
   /** Kills what it started and removes the namespaces and the bridge. */
   destroy(): void;
 }
@@ -44,6 +52,20 @@ function freeNet(seed: number): number {
   }
   throw new Error('no free 10.1xx.0.0/24 subnet left for a test LAN');
 }
+
+/** The frame of a data hello starts `'SCX' version 1, kind 2` (src/net/hello.ts), after its length. */
+const DATA_HELLO_HEX = '|5343580102|';
+const DATA_CUT_MARK = '0x5c';
+
+/** The iptables rules that mark every data connection, in the mangle table of every host. */
+const dataMarkRules: ReadonlyArray<string[]> = ['PREROUTING', 'OUTPUT'].map((chain) => [
+  '-t', 'mangle', '-A', chain, '-p', 'tcp', '-m', 'string', '--algo', 'bm', '--hex-string', DATA_HELLO_HEX, '-j', 'CONNMARK', '--set-mark', DATA_CUT_MARK,
+]);
+
+/** The iptables rules of a gray failure, to add (`-A`) or delete (`-D`). */
+const dataCutRules: ReadonlyArray<(op: string) => string[]> = ['INPUT', 'OUTPUT'].map((chain) => (op: string) => [
+  op, chain, '-m', 'connmark', '--mark', DATA_CUT_MARK, '-j', 'DROP',
+]);
 
 /** Makes `n` hosts on one bridge. */
 export function createLan(n: number): Lan {
@@ -79,6 +101,12 @@ export function createLan(n: number): Lan {
           lan.exec(x, ['iptables', '-A', 'OUTPUT', '-d', ip(y), '-j', 'DROP']);
         }
       }
+    },
+    cutData(i) {
+      for (const rule of dataCutRules) lan.exec(i, ['iptables', ...rule('-A')]);
+    },
+    restoreData(i) {
+      for (const rule of dataCutRules) lan.exec(i, ['iptables', ...rule('-D')]);
     },
     heal() {
       for (let i = 0; i < n; i++) {
@@ -125,6 +153,7 @@ export function createLan(n: number): Lan {
       lan.exec(i, ['ip', 'addr', 'add', `${ip(i)}/24`, 'dev', 'eth0']);
       lan.exec(i, ['ip', 'link', 'set', 'eth0', 'up']);
       lan.exec(i, ['ip', 'link', 'set', 'lo', 'up']);
+      for (const rule of dataMarkRules) lan.exec(i, ['iptables', ...rule]);
     });
   } catch (err) {
     lan.destroy();

@@ -87,3 +87,23 @@ export async function openSinks(n: number): Promise<Sinks> {
     },
   };
 }
+
+/** A raw connection a hostile peer holds open. */
+export interface HeldConnection {
+  readonly socket: Socket;
+  /** Resolves when the connection is closed (by the node, or by the test), with how long it was connected, ms. */
+  readonly closed: Promise<number>;
+}
+
+/** Opens a connection to `port` from `localAddress` (any loopback address 127.x.y.z), writes `bytes` and holds it open. */
+export function holdTcp(port: number, bytes: Uint8Array, localAddress = '127.0.0.1'): HeldConnection {
+  const socket = connect({ host: '127.0.0.1', port, localAddress });
+  let at = performance.now();
+  socket.once('connect', () => {
+    at = performance.now();
+    if (bytes.length > 0) socket.write(bytes);
+  });
+  socket.on('error', () => undefined);
+  socket.resume();
+  return { socket, closed: new Promise((resolve) => socket.once('close', () => resolve(performance.now() - at))) };
+}

@@ -102,15 +102,11 @@ export class Discovery {
     }
   }
 
-  /** Merges a gossiped list; returns how many SCXs were new. */
+  /** Merges a gossiped list, at most discoveryMembersPerAnswer of it new; returns how many SCXs were new. */
   private merge(ctx: NodeContext, ids: readonly ScxId[]): number {
-    let learned = 0;
-    for (const id of ids) {
-      if (!ctx.membership.learn(id)) continue;
-      learned++;
-      if (ctx.config.probeNearestFirst) ctx.wantLinkCost(id);
-    }
-    return learned;
+    const learned = ctx.membership.learnList(ids, ctx.config.discoveryMembersPerAnswer);
+    if (ctx.config.probeNearestFirst) for (const id of learned) ctx.wantLinkCost(id);
+    return learned.length;
   }
 
   /** The next rendezvous (other than this one, none we wait on) in turn for a cut-off round, dead or not. */

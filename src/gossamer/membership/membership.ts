@@ -2,9 +2,18 @@ import type { Random } from '../../core/random.ts';
 import type { Millis } from '../../core/time.ts';
 import type { ScxId } from '../wire/messages.ts';
 
+/** Ids the membership refused for its bounds, by reason; read by the node's stats. */
+export interface MembersRefused {
+  /** New ids past `discoveryMembersPerAnswer` in one gossiped list. */
+  answer: number;
+  /** Ids not learned, nor marked dead, because the membership already held `maxMembers` (a sender heard again is counted again). */
+  full: number;
+}
+
 /**
  * Gamma(X): the SCXs this SCX knows of in its session (section 4.1), plus those marked dead by a LEAVE
- * (section 4.2.2). A dead mark expires, and is lifted at once when the SCX is heard from directly.
+ * (section 4.2.2). A dead mark expires, and is lifted at once when the SCX is heard from directly. The two
+ * together hold at most `maxMembers` ids, so that gossip naming invented SCXs cannot grow it without bound.
  */
 export class Membership {
   private readonly known = new Set<ScxId>();
@@ -19,6 +28,10 @@ export class Membership {
     private readonly self: ScxId,
     /** Whether an id may be learned at all (the driver can reach it); asked only of ids new to this membership. */
     private readonly accepts: (id: ScxId) => boolean,
+    /** Most ids held, known alive and marked dead together. */
+    private readonly maxMembers: number,
+    /** Where refusals are counted. */
+    private readonly refused: MembersRefused,
   ) {}
 
   /** Number of SCXs known alive. */
@@ -41,11 +54,24 @@ export class Membership {
     return this.list;
   }
 
-  /** Learns of `id` second-hand (gossip); ignored while it is marked dead, or if not accepted. Returns true if it was new. */
+  /** Learns of `id` second-hand (gossip); ignored while it is marked dead, if not accepted, or if the membership is full (counted). Returns true if it was new. */
   learn(id: ScxId): boolean {
-    if (id === this.self || this.known.has(id) || this.deadUntil.has(id) || !this.accepts(id)) return false;
+    if (!this.isNew(id) || !this.accepts(id) || !this.hasRoom()) return false;
     this.add(id);
     return true;
+  }
+
+  /** Learns the ids of one gossiped list, at most `most` of them new; the new ones past that are refused (counted). Returns those learned. */
+  learnList(ids: readonly ScxId[], most: number): ScxId[] {
+    const learned: ScxId[] = [];
+    for (const id of ids) {
+      if (learned.length < most) {
+        if (this.learn(id)) learned.push(id);
+      } else if (this.isNew(id)) {
+        this.refused.answer++;
+      }
+    }
+    return learned;
   }
 
   /** Whether `id` was marked dead less than `graceMs` ago: a message from it now may predate its death. */
@@ -54,18 +80,19 @@ export class Membership {
     return since !== undefined && now - since < graceMs;
   }
 
-  /** `id` spoke to us directly: it is alive whatever we were told. */
+  /** `id` spoke to us directly: it is alive whatever we were told (and known, unless the membership is full: counted). */
   heardFrom(id: ScxId): void {
     if (id === this.self) return;
     if (this.missed.size > 0) this.missed.delete(id);
     if (this.deadUntil.size > 0 && this.deadUntil.delete(id)) this.deadSince.delete(id);
-    if (!this.known.has(id)) this.add(id);
+    if (!this.known.has(id) && this.hasRoom()) this.add(id);
   }
 
-  /** Marks `id` dead until `now + memoryMs`. Returns true if it was not already dead. */
+  /** Marks `id` dead until `now + memoryMs` (an id not known is not marked if the membership is full: counted). Returns true if it was not already dead. */
   markDead(id: ScxId, now: Millis, memoryMs: Millis): boolean {
     if (id === this.self) return false;
     const wasDead = this.deadUntil.has(id);
+    if (!wasDead && !this.known.has(id) && !this.hasRoom()) return true;
     this.deadUntil.set(id, now + memoryMs);
     if (!wasDead) this.deadSince.set(id, now);
     this.remove(id);
@@ -108,6 +135,18 @@ export class Membership {
       if (!exclude(id)) return id;
     }
     return undefined;
+  }
+
+  /** Whether `id` is neither this SCX, nor known, nor marked dead. */
+  private isNew(id: ScxId): boolean {
+    return id !== this.self && !this.known.has(id) && !this.deadUntil.has(id);
+  }
+
+  /** Whether one more id fits; counts a refusal if not. */
+  private hasRoom(): boolean {
+    if (this.list.length + this.deadUntil.size < this.maxMembers) return true;
+    this.refused.full++;
+    return false;
   }
 
   private add(id: ScxId): void {

@@ -164,8 +164,8 @@ export class MeshManager {
     if (!msg.accepted) {
       if (heal) {
         // Somewhere else to go on its side of the mesh: try those first, then the rest of the plan.
-        const next = msg.alternatives.filter((id) => !heal.tried.has(id) && id !== ctx.self);
-        for (const id of next) ctx.membership.learn(id);
+        // Only alternatives the membership takes (a node address, room left) or already knows alive are tried.
+        const next = msg.alternatives.filter((id) => !heal.tried.has(id) && id !== ctx.self && (ctx.membership.learn(id) || ctx.membership.has(id)));
         heal.queue.unshift(...next);
         this.healStep(ctx);
       }

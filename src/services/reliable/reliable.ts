@@ -307,6 +307,11 @@ export class ReliableModule implements ServiceModule {
     }
     const nack = decoded.value;
     this.stats.nacksReceived++;
+    // Only a link this SCX forwards the source to may ask for its repairs: anyone else would aim them elsewhere.
+    if (!this.ctx.downstream(nack.source).includes(from)) {
+      this.stats.nacksNotDownstream++;
+      return;
+    }
     const st = this.sources.get(nack.source);
     const upstream = this.ctx.upstream(nack.source);
     const now = this.ctx.now();

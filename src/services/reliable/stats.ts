@@ -34,6 +34,8 @@ export interface ReliableStats {
   malformed: number;
   /** NACK messages ignored because their link sent over `maxNacksPerSecond`. */
   nacksRateLimited: number;
+  /** NACK messages ignored because their link is not downstream of the source they name (repairs go only down the tree). */
+  nacksNotDownstream: number;
   /** Fresh packets of a new source delivered without repair state because `maxSources` were tracked. */
   sourcesRefused: number;
   /** Source states forgotten after `sourceIdleMs` without a packet. */
@@ -60,6 +62,7 @@ export function newReliableStats(): ReliableStats {
     maxRepairMs: 0,
     malformed: 0,
     nacksRateLimited: 0,
+    nacksNotDownstream: 0,
     sourcesRefused: 0,
     sourcesExpired: 0,
   };
