@@ -34,12 +34,6 @@ export class LinkCostFilter {
     return Math.max(LINK_COST_FLOOR_MS, (q[0] as { rttMs: number }).rttMs / 2);
   }
 
-  /** The link cost last reported for `peer`, ms, if it was ever measured. */
-  latest(peer: string): number | undefined {
-    const first = this.minima.get(peer)?.[0];
-    return first && Math.max(LINK_COST_FLOOR_MS, first.rttMs / 2);
-  }
-
   /** Forgets `peer` (it died: a later incarnation is measured afresh). */
   forget(peer: string): void {
     this.minima.delete(peer);

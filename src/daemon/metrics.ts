@@ -105,6 +105,7 @@ function nodeRegistry(node: ScxNode): Registry {
   family(r, 'counter', 'scattercast_members_refused_total', 'SCX ids not learned for the membership bounds: answer (past gossamer.discoveryMembersPerAnswer in one list), full (gossamer.maxMembers held).', [...S, 'reason'], () =>
     sessions().flatMap((s) => Object.entries(s.gossamer.stats.membersRefused).map(([reason, n]): Sample => [{ session: s.name, reason }, n])),
   );
+  family(r, 'counter', 'scattercast_routes_refused_total', 'Sources refused in route updates: their neighbour already advertised gossamer.maxSourcesPerNeighbour.', S, perSession((s) => s.gossamer.stats.routesRefused));
   family(r, 'counter', 'scattercast_suspect_hints_total', 'Neighbours suspected at once on a broken connection, before any timeout.', S, perSession((s) => s.gossamer.stats.suspectHints));
   family(r, 'counter', 'scattercast_upstream_changes_total', "A source's upstream moved to another neighbour or was lost (each a make-before-break handover).", S, perSession((s) => s.upstreamChanges));
   family(r, 'counter', 'scattercast_data_silent_upstreams_total', 'Upstreams routed around because their data connection went silent while control flowed (a gray failure).', S, perSession((s) => s.dataSilentUpstreams));

@@ -59,8 +59,8 @@ interface Channel {
 const SAMPLE_STALE_MS = 30_000;
 
 /**
- * What a data-silent upstream's link costs on top of its latency, ms, and for how long after the silence: routes
- * go around it wherever another way exists, while its control traffic (alive) keeps it in the mesh.
+ * What a route through a data-silent upstream costs more, ms, and for how long after the silence: routes go around
+ * it wherever another way exists, while its control traffic (alive) keeps it in the mesh.
  */
 export const DATA_SILENT_PENALTY_MS = 10_000;
 export const DATA_SILENT_HOLD_MS = 30_000;
@@ -85,8 +85,8 @@ export class SessionRuntime {
   /** Upstreams routed around because their data connection went silent (DataWatchdog). */
   dataSilentUpstreams = 0;
   private readonly linkCosts = new LinkCostFilter();
-  /** Peers whose data went silent, and until when their links carry DATA_SILENT_PENALTY_MS, ms. */
-  private readonly dataSilentUntil = new Map<string, Millis>();
+  /** Peers whose data went silent, and the timer that lifts their penalty. */
+  private readonly dataSilentHolds = new Map<string, NodeJS.Timeout>();
   /** Set once the SCX has left; it then takes no input either. */
   private left = false;
   private timer: NodeJS.Timeout | undefined;
@@ -186,30 +186,26 @@ export class SessionRuntime {
 
   /** The probe module measured `peer`: the link cost is half the round trip, its least over a window (LinkCostFilter). */
   setLinkCost(peer: string, rttMs: number): void {
-    this.guard(() => {
-      const now = monotonicMs();
-      this.gossamer.setLinkCost(peer, this.linkCosts.add(peer, rttMs, now) + this.penalty(peer, now));
-    });
+    this.guard(() => this.gossamer.setLinkCost(peer, this.linkCosts.add(peer, rttMs, monotonicMs())));
   }
 
-  /** `peer`'s data connection went silent while its control traffic may flow: if it is an upstream here, route around it. */
+  /**
+   * `peer`'s data connection went silent while its control traffic may flow: if it is an upstream here, every route
+   * through it costs DATA_SILENT_PENALTY_MS more for DATA_SILENT_HOLD_MS (renewed by a new silence).
+   */
   dataSilent(peer: string): void {
     this.guard(() => {
       if (![...this.gossamer.routes.routes()].some((r) => r.upstream === peer)) return;
-      const now = monotonicMs();
-      this.dataSilentUntil.set(peer, now + DATA_SILENT_HOLD_MS);
       this.dataSilentUpstreams++;
-      this.gossamer.setLinkCost(peer, (this.linkCosts.latest(peer) ?? 0) + this.penalty(peer, now));
+      clearTimeout(this.dataSilentHolds.get(peer));
+      const lift = setTimeout(() => {
+        this.dataSilentHolds.delete(peer);
+        this.guard(() => this.gossamer.penaliseInPaths(monotonicMs(), peer, 0));
+      }, DATA_SILENT_HOLD_MS);
+      lift.unref();
+      this.dataSilentHolds.set(peer, lift);
+      this.gossamer.penaliseInPaths(monotonicMs(), peer, DATA_SILENT_PENALTY_MS);
     });
-  }
-
-  /** What `peer`'s link costs on top of its latency now, ms: DATA_SILENT_PENALTY_MS while its data silence is held. */
-  private penalty(peer: string, now: Millis): number {
-    const until = this.dataSilentUntil.get(peer);
-    if (until === undefined) return 0;
-    if (now < until) return DATA_SILENT_PENALTY_MS;
-    this.dataSilentUntil.delete(peer);
-    return 0;
   }
 
   /** `peer`'s connection broke: suspect it now rather than after a timeout of silence. */
@@ -227,6 +223,7 @@ export class SessionRuntime {
     if (this.failure !== undefined || this.left) return;
     this.gossamer.leave(monotonicMs());
     for (let t = this.gossamer.pollTransmit(); t; t = this.gossamer.pollTransmit()) this.io.sendGossamer(t.to, t.data);
+    for (const lift of this.dataSilentHolds.values()) clearTimeout(lift);
     this.left = true;
     this.stopTimer();
   }
@@ -297,7 +294,6 @@ export class SessionRuntime {
     if (ev.type === 'link-cost-wanted') this.io.wantLinkCost(ev.peer);
     if (ev.type === 'scx-dead') {
       this.linkCosts.forget(ev.scx);
-      this.dataSilentUntil.delete(ev.scx);
       this.io.peerDead(ev.scx, ev.reason);
     }
     if (ev.type === 'route-changed' && ev.previousUpstream !== undefined && ev.upstream !== ev.previousUpstream) this.upstreamChanges++;

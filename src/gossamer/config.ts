@@ -24,6 +24,8 @@ export interface GossamerConfig {
   readonly discoveryMembersPerAnswer: number;
   /** Most SCXs the membership holds, known alive and marked dead together; an id past it is not learned (counted). Default 16384. */
   readonly maxMembers: number;
+  /** Most sources one neighbour's route updates may name at once; new sources past it are refused (counted). Default 4096. */
+  readonly maxSourcesPerNeighbour: number;
   /** A DISCOVERY_RESPONSE leaves out the asker and the ids it just sent (no news to it); false: a plain random gamma(X) (section 4.1). Default true. */
   readonly discoveryAnswerSkipsTold: boolean;
   /** Hysteresis per known source, in cost-function units (each source scores 0..1): H = this x max(1, known sources). Default 0.15. */
@@ -97,6 +99,7 @@ export const DEFAULT_GOSSAMER_CONFIG: GossamerConfig = Object.freeze({
   discoveryAnswerSkipsTold: true,
   discoveryMembersPerAnswer: 512,
   maxMembers: 16384,
+  maxSourcesPerNeighbour: 4096,
   hysteresisPerSource: 0.15,
   evictIdleInbound: true,
   probeInCycles: true,
@@ -127,7 +130,7 @@ export const DEFAULT_GOSSAMER_CONFIG: GossamerConfig = Object.freeze({
   routeSwitchMinGainFraction: 0,
 });
 
-const POSITIVE_INTEGERS = ['k1', 'k2', 'discoveryBound', 'discoveryBoundLearning', 'discoveryMembersPerAnswer', 'maxMembers', 'maxMissedRequests', 'healMaxAttempts'] as const;
+const POSITIVE_INTEGERS = ['k1', 'k2', 'discoveryBound', 'discoveryBoundLearning', 'discoveryMembersPerAnswer', 'maxMembers', 'maxSourcesPerNeighbour', 'maxMissedRequests', 'healMaxAttempts'] as const;
 const POSITIVE_DURATIONS = [
   'roundIntervalMs',
   'discoveryLearningIntervalMs',

@@ -55,6 +55,8 @@ export interface NodeStats {
   idsRefused: number;
   /** Ids the membership's bounds refused (discoveryMembersPerAnswer, maxMembers), by reason. */
   readonly membersRefused: MembersRefused;
+  /** Sources refused in route updates: their neighbour already advertised `maxSourcesPerNeighbour`. */
+  routesRefused: number;
 }
 
 type TimerKind = 'discovery' | 'probe' | 'routes' | 'route-flush' | 'tick' | 'beat' | 'heal';
@@ -75,7 +77,7 @@ const EDGE_MESSAGES: ReadonlySet<number> = new Set([
 export class GossamerNode {
   readonly self: ScxId;
   readonly config: GossamerConfig;
-  readonly stats: NodeStats = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0, malformed: 0, suspectHints: 0, idsRefused: 0, membersRefused: { answer: 0, full: 0 } };
+  readonly stats: NodeStats = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0, malformed: 0, suspectHints: 0, idsRefused: 0, membersRefused: { answer: 0, full: 0 }, routesRefused: 0 };
   /** The SCXs this node knows of, read-only. */
   readonly membership: MembershipView;
   /** This node's mesh edges, read-only. */
@@ -118,7 +120,7 @@ export class GossamerNode {
       return false;
     };
     this.members = new Membership(this.self, this.accepts, this.config.maxMembers, this.stats.membersRefused);
-    this.table = new RouteTable(this.self);
+    this.table = new RouteTable(this.self, this.config.maxSourcesPerNeighbour, this.stats);
     this.membership = this.members;
     this.neighbours = this.edges;
     this.routes = this.table;
@@ -213,6 +215,18 @@ export class GossamerNode {
     if (this.state !== 'running') return;
     this.now = now;
     for (const kind of this.timers.expire(now)) this.fire(kind);
+  }
+
+  /**
+   * The driver found `scx`'s data plane silent while its control plane may be fine (a gray failure): every route
+   * whose path runs through it costs `ms` more, so routes go around it where another way exists, and the cost
+   * travels in this SCX's adverts to those below. 0 lifts the penalty. Route changes are sent at once.
+   */
+  penaliseInPaths(now: Millis, scx: ScxId, ms: number): void {
+    if (this.state !== 'running') return;
+    this.now = now;
+    this.table.setPathPenalty(scx, ms);
+    this.router.recompute(this.ctx, true);
   }
 
   /** The probe module measured the latency to `peer`, ms. */

@@ -36,9 +36,17 @@ export interface RouteChanges {
 export class RouteTable {
   private readonly ribIn = new Map<ScxId, Map<ScxId, RouteAdvert>>();
   private readonly best = new Map<ScxId, Route>();
+  /** SCXs whose data plane a driver found silent, and what a route through each costs more, ms. */
+  private readonly penalties = new Map<ScxId, number>();
   private selfSource = false;
 
-  constructor(private readonly self: ScxId) {}
+  constructor(
+    private readonly self: ScxId,
+    /** Most sources one neighbour may advertise at once (GossamerConfig.maxSourcesPerNeighbour). */
+    private readonly maxSourcesPerNeighbour = Number.POSITIVE_INFINITY,
+    /** Where refused sources are counted. */
+    private readonly counters: { routesRefused: number } = { routesRefused: 0 },
+  ) {}
 
   /** Whether this SCX advertises itself as a source. */
   get isSource(): boolean {
@@ -70,7 +78,10 @@ export class RouteTable {
     return this.ribIn.get(neighbour);
   }
 
-  /** Records an update from `neighbour`; a full update replaces all it advertised before. */
+  /**
+   * Records an update from `neighbour`; a full update replaces all it advertised before. A neighbour holds routes
+   * to at most `maxSourcesPerNeighbour` sources: new sources past it are refused (counted).
+   */
   applyUpdate(neighbour: ScxId, full: boolean, routes: readonly RouteAdvert[], withdrawn: readonly ScxId[]): void {
     let rib = this.ribIn.get(neighbour);
     if (!rib || full) {
@@ -78,7 +89,24 @@ export class RouteTable {
       this.ribIn.set(neighbour, rib);
     }
     for (const source of withdrawn) rib.delete(source);
-    for (const r of routes) rib.set(r.source, r);
+    for (const r of routes) {
+      if (rib.size >= this.maxSourcesPerNeighbour && !rib.has(r.source)) this.counters.routesRefused++;
+      else rib.set(r.source, r);
+    }
+  }
+
+  /** Routes whose path runs through `scx` cost `ms` more from the next recompute (0: no more). */
+  setPathPenalty(scx: ScxId, ms: number): void {
+    if (ms > 0) this.penalties.set(scx, ms);
+    else this.penalties.delete(scx);
+  }
+
+  /** What the penalised SCXs on `path` add to a route's cost, ms. */
+  private penalty(path: readonly ScxId[]): number {
+    if (this.penalties.size === 0) return 0;
+    let ms = 0;
+    for (const id of path) ms += this.penalties.get(id) ?? 0;
+    return ms;
   }
 
   /** Forgets everything `neighbour` advertised (the edge went away). */
@@ -100,7 +128,7 @@ export class RouteTable {
       if (link === undefined) continue;
       for (const advert of rib.values()) {
         if (advert.source === this.self) continue;
-        const costMs = link + advert.costMs;
+        const costMs = link + advert.costMs + this.penalty(advert.path);
         const current = next.get(advert.source);
         if (current && !better(costMs, advert.path.length + 1, neighbour, current)) continue;
         if (!validPath(advert, neighbour, this.self)) continue;
@@ -132,7 +160,7 @@ export class RouteTable {
     const link = linkCostMs(upstream);
     const advert = this.ribIn.get(upstream)?.get(source);
     if (link === undefined || !advert || !validPath(advert, upstream, this.self)) return undefined;
-    return { source, costMs: link + advert.costMs, path: [this.self, ...advert.path], upstream };
+    return { source, costMs: link + advert.costMs + this.penalty(advert.path), path: [this.self, ...advert.path], upstream };
   }
 
   /** DVMRP's downstream set: the neighbours whose best route to `source` runs through this SCX. */

@@ -1,0 +1,111 @@
+/**
+ * The bench's iptables rules, in each node's namespace, in chains of its own (so that nothing else's rules are
+ * touched and healing is one flush):
+ * - `SCCHAOS` (filter, from INPUT and OUTPUT): partitions, one DROP per address on the other side, both ways;
+ * - `SCGRAY` (filter, from INPUT and OUTPUT): the gray failure, dropping packets of connections marked as data;
+ * - mangle INPUT and OUTPUT mark every TCP connection whose first bytes carry a data hello
+ *   (`'S' 'C' 'X' version=1 kind=2`, src/net/hello.ts) with DATA_MARK: installed before the nodes start, so every
+ *   data connection is marked when its hello passes, and control connections and UDP probes never are.
+ */
+
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { encodeHello } from '../../src/net/hello.ts';
+
+const exec = promisify(execFile);
+
+/** The connection mark of data connections. */
+export const DATA_MARK = '0x5c';
+
+/** The first five bytes of every data hello, as iptables' `--hex-string` takes them. */
+export function dataHelloPattern(): string {
+  const head = encodeHello({ kind: 'data', from: 'x:1', sessionId: new Uint8Array(16), channel: 1 }).subarray(0, 5);
+  return `|${Buffer.from(head).toString('hex')}|`;
+}
+
+async function ipt(ns: string, args: readonly string[], input?: string): Promise<void> {
+  const child = exec('ip', ['netns', 'exec', ns, ...args], { encoding: 'utf8' });
+  if (input !== undefined) {
+    child.child.stdin?.end(input);
+  }
+  await child;
+}
+
+/** Rules of one namespace, applied at once with iptables-restore (no flush of anything else). */
+function restore(ns: string, rules: string): Promise<void> {
+  return ipt(ns, ['iptables-restore', '--noflush'], rules);
+}
+
+/** The firewall of a set of namespaces (host i in namespaces[i], address ips[i]). */
+export class Firewall {
+  constructor(
+    private readonly namespaces: readonly string[],
+    private readonly ips: readonly string[],
+  ) {}
+
+  /** Creates the chains and the data-connection marks in every namespace. */
+  async install(): Promise<void> {
+    const pattern = dataHelloPattern();
+    const mark = `-p tcp -m connmark --mark 0 -m string --algo bm --to 200 --hex-string ${pattern} -j CONNMARK --set-mark ${DATA_MARK}`;
+    const rules = [
+      '*mangle',
+      `-A INPUT ${mark}`,
+      `-A OUTPUT ${mark}`,
+      'COMMIT',
+      '*filter',
+      ':SCCHAOS - [0:0]',
+      ':SCGRAY - [0:0]',
+      '-I INPUT -j SCCHAOS',
+      '-I OUTPUT -j SCCHAOS',
+      '-I INPUT -j SCGRAY',
+      '-I OUTPUT -j SCGRAY',
+      'COMMIT',
+      '',
+    ].join('\n');
+    await Promise.all(this.namespaces.map((ns) => restore(ns, rules)));
+  }
+
+  /** Cuts hosts `a` from hosts `b`, both ways, in every namespace of either side at once. */
+  async partition(a: readonly number[], b: readonly number[]): Promise<void> {
+    const rulesFor = (others: readonly number[]): string =>
+      ['*filter', ...others.flatMap((j) => [`-A SCCHAOS -s ${this.ips[j]} -j DROP`, `-A SCCHAOS -d ${this.ips[j]} -j DROP`]), 'COMMIT', ''].join('\n');
+    await Promise.all([
+      ...a.map((i) => restore(this.namespaces[i] as string, rulesFor(b))),
+      ...b.map((i) => restore(this.namespaces[i] as string, rulesFor(a))),
+    ]);
+  }
+
+  /** Removes every partition rule. */
+  async heal(): Promise<void> {
+    await Promise.all(this.namespaces.map((ns) => ipt(ns, ['iptables', '-F', 'SCCHAOS'])));
+  }
+
+  /** Drops every packet of host i's data connections (both ways), and nothing else. */
+  async grayOn(i: number): Promise<void> {
+    await restore(this.namespaces[i] as string, ['*filter', `-A SCGRAY -m connmark --mark ${DATA_MARK} -j DROP`, 'COMMIT', ''].join('\n'));
+  }
+
+  /** Ends the gray failure of host i. */
+  async grayOff(i: number): Promise<void> {
+    await ipt(this.namespaces[i] as string, ['iptables', '-F', 'SCGRAY']);
+  }
+
+  /** Packets host i's gray rule dropped so far (to show that it matched). */
+  async grayDrops(i: number): Promise<number> {
+    const { stdout } = await exec('ip', ['netns', 'exec', this.namespaces[i] as string, 'iptables', '-L', 'SCGRAY', '-v', '-x', '-n'], { encoding: 'utf8' });
+    return stdout
+      .split('\n')
+      .filter((l) => l.includes('DROP'))
+      .reduce((sum, l) => sum + Number(l.trim().split(/\s+/)[0] ?? 0), 0);
+  }
+
+  /** Data connections host i's conntrack holds marked (how many the mark caught). */
+  async markedConnections(i: number): Promise<number | undefined> {
+    try {
+      const { stdout } = await exec('ip', ['netns', 'exec', this.namespaces[i] as string, 'cat', '/proc/net/nf_conntrack'], { encoding: 'utf8' });
+      return stdout.split('\n').filter((l) => l.includes(`mark=${Number(DATA_MARK)}`)).length;
+    } catch {
+      return undefined;
+    }
+  }
+}
