@@ -2,26 +2,16 @@
  * The bench's iptables rules, in each node's namespace, in chains of its own (so that nothing else's rules are
  * touched and healing is one flush):
  * - `SCCHAOS` (filter, from INPUT and OUTPUT): partitions, one DROP per address on the other side, both ways;
- * - `SCGRAY` (filter, from INPUT and OUTPUT): the gray failure, dropping packets of connections marked as data;
- * - mangle INPUT and OUTPUT mark every TCP connection whose first bytes carry a data hello
- *   (`'S' 'C' 'X' version=1 kind=2`, src/net/hello.ts) with DATA_MARK: installed before the nodes start, so every
- *   data connection is marked when its hello passes, and control connections and UDP probes never are.
+ * - `SCGRAY` (filter, from INPUT and OUTPUT): the gray failure, dropping packets of connections marked as data
+ *   (createLan marks every TCP connection whose first bytes carry a data hello with DATA_MARK, from the start, so
+ *   control connections and UDP probes never are).
  */
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { encodeHello } from '../../src/net/hello.ts';
+import { DATA_MARK } from '../../test/support/netns.ts';
 
 const exec = promisify(execFile);
-
-/** The connection mark of data connections. */
-export const DATA_MARK = '0x5c';
-
-/** The first five bytes of every data hello, as iptables' `--hex-string` takes them. */
-export function dataHelloPattern(): string {
-  const head = encodeHello({ kind: 'data', from: 'x:1', sessionId: new Uint8Array(16), channel: 1 }).subarray(0, 5);
-  return `|${Buffer.from(head).toString('hex')}|`;
-}
 
 async function ipt(ns: string, args: readonly string[], input?: string): Promise<void> {
   const child = exec('ip', ['netns', 'exec', ns, ...args], { encoding: 'utf8' });
@@ -43,15 +33,9 @@ export class Firewall {
     private readonly ips: readonly string[],
   ) {}
 
-  /** Creates the chains and the data-connection marks in every namespace. */
+  /** Creates the chains in every namespace. */
   async install(): Promise<void> {
-    const pattern = dataHelloPattern();
-    const mark = `-p tcp -m connmark --mark 0 -m string --algo bm --to 200 --hex-string ${pattern} -j CONNMARK --set-mark ${DATA_MARK}`;
     const rules = [
-      '*mangle',
-      `-A INPUT ${mark}`,
-      `-A OUTPUT ${mark}`,
-      'COMMIT',
       '*filter',
       ':SCCHAOS - [0:0]',
       ':SCGRAY - [0:0]',

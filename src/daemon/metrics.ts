@@ -107,6 +107,7 @@ function nodeRegistry(node: ScxNode): Registry {
   );
   family(r, 'counter', 'scattercast_routes_refused_total', 'Sources refused in route updates: their neighbour already advertised gossamer.maxSourcesPerNeighbour.', S, perSession((s) => s.gossamer.stats.routesRefused));
   family(r, 'counter', 'scattercast_suspect_hints_total', 'Neighbours suspected at once on a broken connection, before any timeout.', S, perSession((s) => s.gossamer.stats.suspectHints));
+  family(r, 'counter', 'scattercast_refused_failures_total', 'Suspected neighbours declared failed at once: their host refused a connection (the process is gone).', S, perSession((s) => s.gossamer.stats.refusedFailures));
   family(r, 'counter', 'scattercast_upstream_changes_total', "A source's upstream moved to another neighbour or was lost (each a make-before-break handover).", S, perSession((s) => s.upstreamChanges));
   family(r, 'counter', 'scattercast_data_silent_upstreams_total', 'Upstreams routed around because their data connection went silent while control flowed (a gray failure).', S, perSession((s) => s.dataSilentUpstreams));
   family(r, 'counter', 'scattercast_channel_packets_in_total', 'Data packets into the channel.', SC, perChannel((c) => c.packetsIn));

@@ -112,6 +112,9 @@ export class ScxNode {
     this.tcp = new TcpEndpoint({
       self: this.self,
       onControl: (from, frame) => this.onControl(from, frame),
+      onPeerRefused: (peer) => {
+        for (const s of this.sessions.values()) s.refused(peer);
+      },
       onPeerLost: (peer) => {
         for (const s of this.sessions.values()) s.suspect(peer);
       },

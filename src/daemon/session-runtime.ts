@@ -213,6 +213,11 @@ export class SessionRuntime {
     this.guard(() => this.gossamer.suspect(monotonicMs(), peer));
   }
 
+  /** A dial to `peer` was refused by its host: a suspected neighbour is declared failed now. */
+  refused(peer: string): void {
+    this.guard(() => this.gossamer.refused(monotonicMs(), peer));
+  }
+
   /** A data link that was full can take more: write what waits. */
   onWritable(): void {
     this.guard(() => undefined);

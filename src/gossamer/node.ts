@@ -4,7 +4,7 @@ import { gossamerConfig, type GossamerConfig } from './config.ts';
 import type { GossamerEvent, NeighbourDownReason } from './events.ts';
 import { LinkCosts } from './link-costs.ts';
 import { HeartbeatWatch } from './liveness/heartbeat.ts';
-import { suspectNeighbour, watchNeighbours } from './liveness/neighbour-watch.ts';
+import { failSuspect, suspectNeighbour, watchNeighbours } from './liveness/neighbour-watch.ts';
 import { LeaveFlood } from './liveness/leave-flood.ts';
 import { Discovery } from './membership/discovery.ts';
 import { Membership, type MembersRefused } from './membership/membership.ts';
@@ -51,6 +51,8 @@ export interface NodeStats {
   malformed: number;
   /** Neighbours suspected at once on a driver's hint (`suspect`), not already suspected. */
   suspectHints: number;
+  /** Suspected neighbours declared failed at once because their host refused a connection (`refused`). */
+  refusedFailures: number;
   /** Ids `acceptId` refused: gossiped, named as a link to measure, or the sender of a message (then dropped). */
   idsRefused: number;
   /** Ids the membership's bounds refused (discoveryMembersPerAnswer, maxMembers), by reason. */
@@ -77,7 +79,7 @@ const EDGE_MESSAGES: ReadonlySet<number> = new Set([
 export class GossamerNode {
   readonly self: ScxId;
   readonly config: GossamerConfig;
-  readonly stats: NodeStats = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0, malformed: 0, suspectHints: 0, idsRefused: 0, membersRefused: { answer: 0, full: 0 }, routesRefused: 0 };
+  readonly stats: NodeStats = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0, malformed: 0, suspectHints: 0, refusedFailures: 0, idsRefused: 0, membersRefused: { answer: 0, full: 0 }, routesRefused: 0 };
   /** The SCXs this node knows of, read-only. */
   readonly membership: MembershipView;
   /** This node's mesh edges, read-only. */
@@ -247,6 +249,17 @@ export class GossamerNode {
     this.now = now;
     if (suspectNeighbour(this.ctx, peer)) this.stats.suspectHints++;
     this.mesh.unreachable(this.ctx, peer);
+  }
+
+  /**
+   * The driver dialled `peer` and its host refused (no process listens at its address). A suspected neighbour is
+   * then declared failed at once, without waiting out `suspicionMs`; anyone else is left to the usual watch (a
+   * refusal alone, without a broken connection first, may be a restart in progress).
+   */
+  refused(now: Millis, peer: ScxId): void {
+    if (this.state !== 'running') return;
+    this.now = now;
+    if (failSuspect(this.ctx, this.leaves, peer)) this.stats.refusedFailures++;
   }
 
   /** The next message to send, if any. */

@@ -43,6 +43,8 @@ export interface TcpEndpointOptions {
   readonly onControl: (from: string, frame: Buffer) => void;
   /** The control connection to `peer` broke (not closed by us): a hint that the peer may be gone. */
   readonly onPeerLost: (peer: string) => void;
+  /** A control dial to `peer` was refused by its host (ECONNREFUSED: nothing listens at its address). */
+  readonly onPeerRefused: (peer: string) => void;
   /** A peer opened a data connection; `first` are the frames that came in the same read as its hello. */
   readonly onDataConnection: (hello: Extract<Hello, { kind: 'data' }>, conn: FramedConnection, first: Buffer[]) => void;
   /** A client attached to a channel; `first` are the frames that came in the same read as its hello. */
@@ -174,15 +176,19 @@ export class TcpEndpoint {
     const failed = this.failedAt.get(peer);
     if (failed !== undefined && performance.now() - failed < this.o.redialBackoffMs) return undefined;
     let connected = false;
+    let refused = false;
     const socket = this.dial(peer);
     if (!socket) return undefined;
     socket.once('connect', () => {
       connected = true;
       this.failedAt.delete(peer);
     });
+    // Before the connection's own error listener, which closes it: the close below then knows why.
+    socket.once('error', (err: NodeJS.ErrnoException) => (refused = err.code === 'ECONNREFUSED'));
     const conn: FramedConnection = new FramedConnection(socket, (why) => {
       if (!connected) this.dialFailed(peer);
       this.dropControl(peer, conn, why);
+      if (!connected && refused) this.o.onPeerRefused(peer);
     }, this.o.guard);
     const rate = this.controlRate();
     conn.onFrames((frames) => this.controlFrames(peer, rate, frames));

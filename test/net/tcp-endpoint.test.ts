@@ -28,11 +28,12 @@ interface Line {
   readonly suppressed?: number;
 }
 
-function endpoint(log: ReturnType<typeof createLogger>, dialBudget = new DialBudget(20)): TcpEndpoint {
+function endpoint(log: ReturnType<typeof createLogger>, dialBudget = new DialBudget(20), onPeerRefused: (peer: string) => void = () => undefined): TcpEndpoint {
   return new TcpEndpoint({
     self: '127.0.0.1:1',
     onControl: () => undefined,
     onPeerLost: () => undefined,
+    onPeerRefused,
     onDataConnection: () => undefined,
     onClientConnection: () => undefined,
     accept: { connectionsPerIp: PARALLEL * 2, connectionsTotal: PARALLEL * 4, pendingHandshakes: PARALLEL * 2 },
@@ -113,5 +114,29 @@ describe('the TCP endpoint', { timeout: 60_000 }, () => {
     const conn = tcp.dialData(a, new Uint8Array(16), 1, () => undefined);
     assert.ok(conn, 'a proven address costs no token');
     conn.destroy('test over');
+  });
+
+  it('tells when a control dial is refused by the host (nothing listens there), and not when it connects', async () => {
+    const listening = createServer((c) => c.resume());
+    await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((r) => listening.close(() => r())));
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as { port: number }).port;
+    await new Promise((r) => closed.close(r));
+    const refused: string[] = [];
+    const tcp = endpoint(() => undefined, new DialBudget(20), (peer) => refused.push(peer));
+    closers.push(() => tcp.close());
+    const alive = `127.0.0.1:${(listening.address() as { port: number }).port}`;
+    const gone = `127.0.0.1:${closedPort}`;
+    tcp.sendControl(alive, new Uint8Array(8));
+    tcp.sendControl(gone, new Uint8Array(8));
+    const deadline = performance.now() + 3000;
+    while (refused.length === 0) {
+      assert.ok(performance.now() < deadline, 'the refusal was never told');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(refused, [gone]);
   });
 });

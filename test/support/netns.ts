@@ -5,6 +5,7 @@
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { encodeHello } from '../../src/net/hello.ts';
 
 /** A LAN of namespaces on one bridge. */
 export interface Lan {
@@ -53,18 +54,23 @@ function freeNet(seed: number): number {
   throw new Error('no free 10.1xx.0.0/24 subnet left for a test LAN');
 }
 
-/** The frame of a data hello starts `'SCX' version 1, kind 2` (src/net/hello.ts), after its length. */
-const DATA_HELLO_HEX = '|5343580102|';
-const DATA_CUT_MARK = '0x5c';
+/** The connection mark of data connections. */
+export const DATA_MARK = '0x5c';
 
-/** The iptables rules that mark every data connection, in the mangle table of every host. */
-const dataMarkRules: ReadonlyArray<string[]> = ['PREROUTING', 'OUTPUT'].map((chain) => [
-  '-t', 'mangle', '-A', chain, '-p', 'tcp', '-m', 'string', '--algo', 'bm', '--hex-string', DATA_HELLO_HEX, '-j', 'CONNMARK', '--set-mark', DATA_CUT_MARK,
-]);
+/** The first five bytes of every data hello (`'S' 'C' 'X'`, version, kind data), as iptables' `--hex-string` takes them. */
+export function dataHelloPattern(): string {
+  const head = encodeHello({ kind: 'data', from: 'x:1', sessionId: new Uint8Array(16), channel: 1 }).subarray(0, 5);
+  return `|${Buffer.from(head).toString('hex')}|`;
+}
+
+/** The iptables match and target that mark a TCP connection whose first bytes carry a data hello. */
+function dataMarkRule(): string[] {
+  return ['-p', 'tcp', '-m', 'connmark', '--mark', '0', '-m', 'string', '--algo', 'bm', '--to', '200', '--hex-string', dataHelloPattern(), '-j', 'CONNMARK', '--set-mark', DATA_MARK];
+}
 
 /** The iptables rules of a gray failure, to add (`-A`) or delete (`-D`). */
 const dataCutRules: ReadonlyArray<(op: string) => string[]> = ['INPUT', 'OUTPUT'].map((chain) => (op: string) => [
-  op, chain, '-m', 'connmark', '--mark', DATA_CUT_MARK, '-j', 'DROP',
+  op, chain, '-m', 'connmark', '--mark', DATA_MARK, '-j', 'DROP',
 ]);
 
 /** Makes `n` hosts on one bridge. */
@@ -153,7 +159,7 @@ export function createLan(n: number): Lan {
       lan.exec(i, ['ip', 'addr', 'add', `${ip(i)}/24`, 'dev', 'eth0']);
       lan.exec(i, ['ip', 'link', 'set', 'eth0', 'up']);
       lan.exec(i, ['ip', 'link', 'set', 'lo', 'up']);
-      for (const rule of dataMarkRules) lan.exec(i, ['iptables', ...rule]);
+      for (const chain of ['INPUT', 'OUTPUT']) lan.exec(i, ['iptables', '-t', 'mangle', '-A', chain, ...dataMarkRule()]);
     });
   } catch (err) {
     lan.destroy();

@@ -30,6 +30,17 @@ export function watchNeighbours(ctx: NodeContext, leaves: LeaveFlood): void {
 }
 
 /**
+ * A suspected neighbour's host refused a connection to it (nothing listens there: its process is gone): the
+ * suspicion ends now, as failed, with the LEAVE flooded on its behalf. True if it was a suspected neighbour.
+ */
+export function failSuspect(ctx: NodeContext, leaves: LeaveFlood, peer: ScxId): boolean {
+  if (ctx.neighbours.get(peer)?.suspectedSinceMs === undefined) return false;
+  ctx.markDead(peer, 'failed');
+  leaves.announce(ctx, peer);
+  return true;
+}
+
+/**
  * The driver has a hint that `peer` may be gone (its connection broke): suspect it now and ping it, rather than
  * wait for `neighbourTimeoutMs` of silence. Any message from it clears the suspicion. True if this started a
  * suspicion (`peer` is a neighbour not already suspected).
