@@ -229,6 +229,12 @@ export class GossamerNode {
     this.now = now;
     this.table.setPathPenalty(scx, ms);
     this.router.recompute(this.ctx, true);
+    if (ms > 0) {
+      // Where every route runs through the silent SCX, only a new edge helps (to the source, say): look for one now.
+      const stuck = [...this.table.routes()].filter((r) => r.path.includes(scx)).map((r) => r.source);
+      this.mesh.hurry(this.ctx, stuck);
+      this.timers.set('probe', now);
+    }
   }
 
   /** The probe module measured the latency to `peer`, ms. */

@@ -56,9 +56,22 @@ export class MeshManager {
   /** Probes answered since the last new edge or back-off step, and the current probe period, ms. */
   private fruitless = 0;
   private intervalMs: number;
+  /** Candidates to probe before the cycle goes on (see hurry). */
+  private urgent: ScxId[] = [];
 
   constructor(config: GossamerConfig) {
     this.intervalMs = config.probeIntervalMs;
+  }
+
+  /**
+   * Routes got worse for a reason probes may fix (a silent upstream): probe at the fastest period again, `first`
+   * before the rest of the cycle (the sources whose every route runs through the silent SCX: only an edge to them
+   * may go around it).
+   */
+  hurry(ctx: NodeContext, first: readonly ScxId[]): void {
+    this.fruitless = 0;
+    this.intervalMs = ctx.config.probeIntervalMs;
+    this.urgent = [...first];
   }
 
   /** One optimisation round: probe as many candidates as free out-slots, at least one. */
@@ -215,6 +228,10 @@ export class MeshManager {
    * once before any twice (random choice with replacement probes some many times and others not for a long while).
    */
   private nextCandidate(ctx: NodeContext, skip: (id: ScxId) => boolean): ScxId | undefined {
+    while (this.urgent.length > 0) {
+      const id = this.urgent.shift() as ScxId;
+      if (ctx.membership.has(id) && !skip(id)) return id;
+    }
     if (!ctx.config.probeInCycles) return ctx.membership.pick(ctx.rng, skip);
     for (let pass = 0; pass < 2; pass++) {
       while (this.cycle.length > 0) {

@@ -51,3 +51,31 @@ describe('path penalty', () => {
     assert.equal(t.route('s')?.costMs, 3);
   });
 });
+
+describe('a penalty where every route runs through the silent SCX', () => {
+  it('makes the next probe go to the source itself, at once', async () => {
+    const { GossamerNode } = await import('../../../src/gossamer/node.ts');
+    const { decodeMessage, encodeMessage } = await import('../../../src/gossamer/wire/codec.ts');
+    const { ConnectIntent, MessageType } = await import('../../../src/gossamer/wire/messages.ts');
+    const node = new GossamerNode({ id: 'x', rendezvous: ['r'], seed: 1 });
+    node.start(0);
+    node.handleTimeout(0);
+    const deliver = (from: string, msg: Parameters<typeof encodeMessage>[0]): void => node.handleMessage(10, from, encodeMessage(msg));
+    deliver('r', { type: MessageType.DISCOVERY, known: ['r', 's', 'a', 'b', 'c'], digest: new Uint8Array() });
+    for (const id of ['v', 'w']) deliver(id, { type: MessageType.CONNECT, intent: ConnectIntent.FILL });
+    node.setLinkCost('v', 1);
+    node.setLinkCost('w', 1);
+    deliver('v', { type: MessageType.ROUTE_UPDATE, full: true, routes: [{ source: 's', costMs: 1, path: ['v', 's'] }], withdrawn: [] });
+    deliver('w', { type: MessageType.ROUTE_UPDATE, full: true, routes: [{ source: 's', costMs: 2, path: ['w', 'v', 's'] }], withdrawn: [] });
+    assert.equal(node.routes.route('s')?.upstream, 'v');
+    while (node.pollTransmit()) continue;
+    node.penaliseInPaths(20, 'v', PENALTY_MS);
+    node.handleTimeout(20);
+    const probed: string[] = [];
+    for (let t = node.pollTransmit(); t; t = node.pollTransmit()) {
+      const m = decodeMessage(t.data);
+      if (m.ok && m.value.type === MessageType.REQUEST_STATUS) probed.push(t.to);
+    }
+    assert.deepEqual(probed.slice(0, 1), ['s'], `probed ${JSON.stringify(probed)}`);
+  });
+});
