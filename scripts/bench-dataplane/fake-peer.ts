@@ -129,6 +129,7 @@ export class FakePeer {
     const s = await this.dial(target);
     s.on('data', () => undefined);
     s.write(helloFrame({ kind: 'data', from: this.address, sessionId, channel }));
+    keepAlive(s);
     return s;
   }
 
@@ -190,6 +191,7 @@ export class FakePeer {
       const take = this.dataSink?.({ from: hello.from, sessionHex: Buffer.from(hello.sessionId).toString('hex'), channel: hello.channel });
       const sink = take ?? ((): void => undefined);
       s.on('data', sink);
+      keepAlive(s);
       if (rest.length > 0) sink(rest);
     };
     s.on('data', first);
@@ -280,4 +282,13 @@ export class FakePeer {
     }
     if (msg[0] === UdpType.DATA) this.udpSink?.(msg);
   }
+}
+
+/** An empty frame every DATA_KEEPALIVE_MS, as both ends of a real data connection send (src/daemon/data-watchdog.ts): the SCX resets one it hears nothing on. */
+const DATA_KEEPALIVE_MS = 300;
+const KEEPALIVE_FRAME = Buffer.alloc(4);
+
+function keepAlive(s: Socket): void {
+  const timer = setInterval(() => s.write(KEEPALIVE_FRAME), DATA_KEEPALIVE_MS);
+  s.once('close', () => clearInterval(timer));
 }
