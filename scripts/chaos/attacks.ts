@@ -79,6 +79,31 @@ function controlConnection(t: AttackTarget, from: string): { socket: Socket; clo
 const invented = (t: AttackTarget, rng: Rng): string => `${t.lanPrefix}.${50 + rng.below(200)}:${1024 + rng.below(64_000)}`;
 
 /** Writes when the socket drains, never piling up more than `cap` bytes in the bench's own buffer. */
+/**
+ * Writes `frames()` on one control connection every `everyMs` for `ms`, dialling again (as `from()`) when the node
+ * cuts it. Returns the frames written and the reconnections.
+ */
+async function floodControl(t: AttackTarget, ms: number, from: () => string, everyMs: number, frames: () => Uint8Array[]): Promise<{ sent: number; reconnects: number }> {
+  const end = Date.now() + ms;
+  let conn = controlConnection(t, from());
+  let sent = 0;
+  let reconnects = 0;
+  try {
+    while (Date.now() < end) {
+      if (conn.closed()) {
+        reconnects++;
+        conn = controlConnection(t, from());
+      }
+      const batch = frames();
+      if (writeBounded(conn.socket, encodeFrames(batch))) sent += batch.length;
+      await sleep(everyMs);
+    }
+  } finally {
+    conn.socket.destroy();
+  }
+  return { sent, reconnects };
+}
+
 function writeBounded(s: Socket, bytes: Uint8Array, cap = 4 << 20): boolean {
   if (s.destroyed || s.writableLength > cap) return false;
   s.write(bytes);
@@ -148,24 +173,10 @@ export const ATTACKS: readonly Attack[] = [
     name: 'discovery members',
     what: `DISCOVERY messages each naming ${MAX_KNOWN_ENTRIES} invented members, 5 a second, on one control connection`,
     async run(t, rng, ms) {
-      const end = Date.now() + ms;
-      let conn = controlConnection(t, `${t.attackerHost}:${20_000 + rng.below(10_000)}`);
-      let sent = 0;
-      let reconnects = 0;
-      try {
-        while (Date.now() < end) {
-          if (conn.closed()) {
-            reconnects++;
-            conn = controlConnection(t, `${t.attackerHost}:${20_000 + rng.below(10_000)}`);
-          }
-          const known = Array.from({ length: MAX_KNOWN_ENTRIES }, () => invented(t, rng));
-          const frame = gossamerFrame(t.sessionId, encodeMessage({ type: MessageType.DISCOVERY, known, digest: new Uint8Array(0) }));
-          if (writeBounded(conn.socket, encodeFrames([frame]))) sent++;
-          await sleep(200);
-        }
-      } finally {
-        conn.socket.destroy();
-      }
+      const { sent, reconnects } = await floodControl(t, ms, () => `${t.attackerHost}:${20_000 + rng.below(10_000)}`, 200, () => {
+        const known = Array.from({ length: MAX_KNOWN_ENTRIES }, () => invented(t, rng));
+        return [gossamerFrame(t.sessionId, encodeMessage({ type: MessageType.DISCOVERY, known, digest: new Uint8Array(0) }))];
+      });
       return `${sent} DISCOVERY messages, ${sent * MAX_KNOWN_ENTRIES} invented members, ${reconnects} reconnects after the node cut the connection`;
     },
   },
@@ -173,26 +184,12 @@ export const ATTACKS: readonly Attack[] = [
     name: 'NACK flood',
     what: `NACKs of ${MAX_NACK_RANGES} ranges naming the source, on the data and the reliable channel, ~2000 a second on one control connection`,
     async run(t, rng, ms) {
-      const end = Date.now() + ms;
-      let conn = controlConnection(t, `${t.attackerHost}:${30_000 + rng.below(10_000)}`);
-      let sent = 0;
-      let reconnects = 0;
-      try {
-        while (Date.now() < end) {
-          if (conn.closed()) {
-            reconnects++;
-            conn = controlConnection(t, `${t.attackerHost}:${30_000 + rng.below(10_000)}`);
-          }
-          const frames = Array.from({ length: 100 }, (_, k) => {
-            const ranges = Array.from({ length: MAX_NACK_RANGES }, () => ({ first: rng.u32(), count: 1 + rng.below(64) }));
-            return moduleFrame(t.sessionId, t.channels[k % t.channels.length] as number, encodeNack(t.sourceScx, ranges));
-          });
-          if (writeBounded(conn.socket, encodeFrames(frames))) sent += frames.length;
-          await sleep(50);
-        }
-      } finally {
-        conn.socket.destroy();
-      }
+      const { sent, reconnects } = await floodControl(t, ms, () => `${t.attackerHost}:${30_000 + rng.below(10_000)}`, 50, () =>
+        Array.from({ length: 100 }, (_, k) => {
+          const ranges = Array.from({ length: MAX_NACK_RANGES }, () => ({ first: rng.u32(), count: 1 + rng.below(64) }));
+          return moduleFrame(t.sessionId, t.channels[k % t.channels.length] as number, encodeNack(t.sourceScx, ranges));
+        }),
+      );
       return `${sent} NACKs, ${reconnects} reconnects after the node cut the connection`;
     },
   },

@@ -5,7 +5,7 @@
  */
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ErrorCode } from '../../src/core/errors.ts';
 import { WireCode } from '../../src/core/decoded.ts';
 import { encodeMessage } from '../../src/gossamer/wire/codec.ts';
@@ -13,9 +13,8 @@ import { MessageType } from '../../src/gossamer/wire/messages.ts';
 import { isNodeAddress } from '../../src/net/address.ts';
 import { gossamerFrame } from '../../src/net/control-frame.ts';
 import { encodeHello } from '../../src/net/hello.ts';
-import { startLiveNode, type LiveNode } from '../support/live-node.ts';
-import { openSinks, sendTcpBytes, sendTcpFrames, type Sinks } from '../support/raw-peer.ts';
-import { watchUncaught, type UncaughtWatch } from '../support/uncaught.ts';
+import { attackedNode } from '../support/live-node.ts';
+import { sendTcpBytes, sendTcpFrames } from '../support/raw-peer.ts';
 
 /** The probe module's interval here, ms: several rounds pass while the test waits. */
 const PING_INTERVAL_MS = 100;
@@ -35,45 +34,31 @@ function longHello(): Uint8Array {
 }
 
 describe('a node address that is not one', { timeout: 60_000 }, () => {
-  let live: LiveNode;
-  let sinks: Sinks;
-  let uncaught: UncaughtWatch;
-
-  before(async () => {
-    uncaught = watchUncaught();
-    sinks = await openSinks(1);
-    live = await startLiveNode(PING_INTERVAL_MS);
-  });
-
-  after(async () => {
-    await live.stop();
-    await sinks.close();
-    uncaught.stop();
-  });
+  const attacked = attackedNode(PING_INTERVAL_MS);
 
   it('in a hello is refused and counted; gossiped, it is never learned; the node serves on', async () => {
-    const id = live.session.id;
-    for (const from of BAD) await sendTcpFrames(live.port, [encodeHello({ kind: 'control', from })]);
-    await sendTcpFrames(live.port, [encodeHello({ kind: 'data', from: BAD[0] as string, sessionId: id, channel: 1 })]);
-    await sendTcpBytes(live.port, longHello());
-    const discovery = encodeMessage({ type: MessageType.DISCOVERY, known: [...BAD, sinks.addresses[0] as string], digest: new Uint8Array() });
-    await sendTcpFrames(live.port, [encodeHello({ kind: 'control', from: sinks.addresses[0] as string }), gossamerFrame(id, discovery)]);
+    const id = attacked.live.session.id;
+    for (const from of BAD) await sendTcpFrames(attacked.live.port, [encodeHello({ kind: 'control', from })]);
+    await sendTcpFrames(attacked.live.port, [encodeHello({ kind: 'data', from: BAD[0] as string, sessionId: id, channel: 1 })]);
+    await sendTcpBytes(attacked.live.port, longHello());
+    const discovery = encodeMessage({ type: MessageType.DISCOVERY, known: [...BAD, attacked.sinks.addresses[0] as string], digest: new Uint8Array() });
+    await sendTcpFrames(attacked.live.port, [encodeHello({ kind: 'control', from: attacked.sinks.addresses[0] as string }), gossamerFrame(id, discovery)]);
     await sleep(10 * PING_INTERVAL_MS);
 
-    await live.serves();
-    assert.equal(await live.metric('scattercast_hellos_refused_total', ErrorCode.NODE_ADDRESS_INVALID), BAD.length + 1);
-    assert.equal(await live.metric('scattercast_hellos_refused_total', WireCode.TRAILING), 1);
-    assert.ok((await live.metric('scattercast_ids_refused_total')) >= BAD.length, 'the gossiped ids were not refused');
-    const members = live.session.gossamer.membership.members();
-    assert.ok(members.includes(sinks.addresses[0] as string), 'the valid peer was not learned');
+    await attacked.live.serves();
+    assert.equal(await attacked.live.metric('scattercast_hellos_refused_total', ErrorCode.NODE_ADDRESS_INVALID), BAD.length + 1);
+    assert.equal(await attacked.live.metric('scattercast_hellos_refused_total', WireCode.TRAILING), 1);
+    assert.ok((await attacked.live.metric('scattercast_ids_refused_total')) >= BAD.length, 'the gossiped ids were not refused');
+    const members = attacked.live.session.gossamer.membership.members();
+    assert.ok(members.includes(attacked.sinks.addresses[0] as string), 'the valid peer was not learned');
     assert.deepEqual(members.filter((m) => !isNodeAddress(m)), []);
-    assert.equal(await live.metric('scattercast_callback_errors_total'), 0);
-    assert.deepEqual(uncaught.errors, []);
+    assert.equal(await attacked.live.metric('scattercast_callback_errors_total'), 0);
+    assert.deepEqual(attacked.uncaught.errors, []);
   });
 
   it('as a peer to send to is dropped and counted, never thrown, on TCP, UDP and the probe timer', async () => {
-    const { node } = live.running;
-    const id = live.session.id;
+    const { node } = attacked.live.running;
+    const id = attacked.live.session.id;
     for (const peer of BAD) {
       assert.equal(node.tcp.sendControl(peer, gossamerFrame(id, encodeMessage({ type: MessageType.KEEPALIVE }))), false);
       node.udp.sendData(peer, new Uint8Array(8));
@@ -81,10 +66,10 @@ describe('a node address that is not one', { timeout: 60_000 }, () => {
     }
     await sleep(5 * PING_INTERVAL_MS);
 
-    await live.serves();
-    assert.equal(await live.metric('scattercast_bad_address_sends_total', 'socket="tcp"'), BAD.length);
-    assert.ok((await live.metric('scattercast_bad_address_sends_total', 'socket="udp"')) >= 3 * BAD.length, 'the probe timer did not try them');
-    assert.equal(await live.metric('scattercast_callback_errors_total'), 0);
-    assert.deepEqual(uncaught.errors, []);
+    await attacked.live.serves();
+    assert.equal(await attacked.live.metric('scattercast_bad_address_sends_total', 'socket="tcp"'), BAD.length);
+    assert.ok((await attacked.live.metric('scattercast_bad_address_sends_total', 'socket="udp"')) >= 3 * BAD.length, 'the probe timer did not try them');
+    assert.equal(await attacked.live.metric('scattercast_callback_errors_total'), 0);
+    assert.deepEqual(attacked.uncaught.errors, []);
   });
 });

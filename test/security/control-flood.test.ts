@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createLogger } from '../../src/daemon/log.ts';
 import { builtinRegistry } from '../../src/daemon/module-loader.ts';
 import { ScxNode } from '../../src/daemon/scx-node.ts';
@@ -19,9 +19,8 @@ import { freePort } from '../../src/net/free-port.ts';
 import { encodeFrames } from '../../src/net/frame-decoder.ts';
 import { MAX_FRAME_BYTES } from '../../src/net/framed-connection.ts';
 import { encodeHello } from '../../src/net/hello.ts';
-import { startLiveNode, type LiveNode } from '../support/live-node.ts';
-import { holdTcp, openSinks, type Sinks } from '../support/raw-peer.ts';
-import { watchUncaught, type UncaughtWatch } from '../support/uncaught.ts';
+import { attackedNode } from '../support/live-node.ts';
+import { holdTcp } from '../support/raw-peer.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -57,35 +56,21 @@ async function liveBytes(): Promise<number> {
 }
 
 describe('a flood of control frames', { timeout: 60_000 }, () => {
-  let live: LiveNode;
-  let sinks: Sinks;
-  let uncaught: UncaughtWatch;
-
-  before(async () => {
-    uncaught = watchUncaught();
-    sinks = await openSinks(1);
-    live = await startLiveNode(1000, { controlBytesPerSecond: RATE });
-  });
-
-  after(async () => {
-    await live.stop();
-    await sinks.close();
-    uncaught.stop();
-  });
+  const attacked = attackedNode(1000, { controlBytesPerSecond: RATE });
 
   it('past the byte rate is dropped and counted; the connection stays and the node serves on', async (t) => {
     // Frames for a session the node does not host: each one passed on is counted as such, so the test sees how many passed.
     const frame = gossamerFrame(new Uint8Array(16).fill(0xee), new Uint8Array(PAYLOAD_BYTES));
     const burst = encodeFrames(Array.from({ length: FRAMES_PER_WRITE }, () => frame));
-    const peer = holdTcp(live.port, encodeFrames([encodeHello({ kind: 'control', from: sinks.addresses[0] as string })]));
+    const peer = holdTcp(attacked.live.port, encodeFrames([encodeHello({ kind: 'control', from: attacked.sinks.addresses[0] as string })]));
     await new Promise((r) => peer.socket.once('connect', r));
-    const unknown0 = await live.metric('scattercast_unknown_session_total');
+    const unknown0 = await attacked.live.metric('scattercast_unknown_session_total');
     const before = await liveBytes();
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
 
-    const serving = live.serves();
+    const serving = attacked.live.serves();
     const started = performance.now();
     let sent = 0;
     while (performance.now() - started < FLOOD_MS && !peer.socket.destroyed) {
@@ -97,8 +82,8 @@ describe('a flood of control frames', { timeout: 60_000 }, () => {
     await serving;
     // The node may still be reading what the kernel holds: wait until every frame sent is either passed or dropped.
     const counted = async (): Promise<[number, number]> => [
-      (await live.metric('scattercast_unknown_session_total')) - unknown0,
-      await live.metric('scattercast_control_frames_dropped_total'),
+      (await attacked.live.metric('scattercast_unknown_session_total')) - unknown0,
+      await attacked.live.metric('scattercast_control_frames_dropped_total'),
     ];
     let [passed, dropped] = await counted();
     while (passed + dropped < sent && performance.now() - started < FLOOD_MS + 5000) {
@@ -120,9 +105,9 @@ describe('a flood of control frames', { timeout: 60_000 }, () => {
     assert.ok(rssPeak - rssBefore <= PEAK_RSS_BOUND_BYTES, `the resident size grew ${((rssPeak - rssBefore) / MIB).toFixed(1)} MiB`);
     assert.ok(retained <= RETAINED_BOUND_BYTES, `the node kept ${(retained / MIB).toFixed(1)} MiB after the flood`);
     peer.socket.destroy();
-    await live.serves();
-    assert.equal(await live.metric('scattercast_callback_errors_total'), 0);
-    assert.deepEqual(uncaught.errors, []);
+    await attacked.live.serves();
+    assert.equal(await attacked.live.metric('scattercast_callback_errors_total'), 0);
+    assert.deepEqual(attacked.uncaught.errors, []);
   });
 
   it(`logs ${MALFORMED} malformed frames in a bounded number of lines, with the count`, async (t) => {
@@ -134,7 +119,7 @@ describe('a flood of control frames', { timeout: 60_000 }, () => {
     const started = performance.now();
     const flood = holdTcp(
       Number(node.self.split(':')[1]),
-      encodeFrames([encodeHello({ kind: 'control', from: sinks.addresses[0] as string }), ...Array.from({ length: MALFORMED }, () => Uint8Array.of(0xff))]),
+      encodeFrames([encodeHello({ kind: 'control', from: attacked.sinks.addresses[0] as string }), ...Array.from({ length: MALFORMED }, () => Uint8Array.of(0xff))]),
     );
     t.after(() => flood.socket.destroy());
     const deadline = performance.now() + 10_000;

@@ -4,6 +4,7 @@
  */
 
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { attachChannel, type ChannelAttachment } from '../../src/client/channel-client.ts';
 import type { NodeLimits } from '../../src/daemon/limits.ts';
 import { joinHere } from '../../src/daemon/local-join.ts';
@@ -11,6 +12,8 @@ import { nodeConfig } from '../../src/daemon/node-config.ts';
 import { runNode, type RunningNode } from '../../src/daemon/run-node.ts';
 import type { SessionRuntime } from '../../src/daemon/session-runtime.ts';
 import { freePort } from '../../src/net/free-port.ts';
+import { openSinks, type Sinks } from './raw-peer.ts';
+import { watchUncaught, type UncaughtWatch } from './uncaught.ts';
 
 /** How long the legit client may wait for its next packets, ms. */
 const FLOW_TIMEOUT_MS = 5000;
@@ -78,4 +81,37 @@ export async function startLiveNode(pingIntervalMs: number, limits: Partial<Node
   };
   await live.serves();
   return live;
+}
+
+/** What a describe block attacks: the live node, sinks standing in for the peers it dials, and a watch on uncaught exceptions. */
+export interface Attacked {
+  readonly live: LiveNode;
+  readonly sinks: Sinks;
+  readonly uncaught: UncaughtWatch;
+}
+
+/** Starts a live node (and `sinks` sinks) before the describe block's tests and stops it after; read the fields inside tests. */
+export function attackedNode(pingIntervalMs: number, limits: Partial<NodeLimits> = {}, sinks = 1): Attacked {
+  const state: { live?: LiveNode; sinks?: Sinks; uncaught?: UncaughtWatch } = {};
+  before(async () => {
+    state.uncaught = watchUncaught();
+    state.sinks = await openSinks(sinks);
+    state.live = await startLiveNode(pingIntervalMs, limits);
+  });
+  after(async () => {
+    await state.live?.stop();
+    await state.sinks?.close();
+    state.uncaught?.stop();
+  });
+  return {
+    get live() {
+      return state.live as LiveNode;
+    },
+    get sinks() {
+      return state.sinks as Sinks;
+    },
+    get uncaught() {
+      return state.uncaught as UncaughtWatch;
+    },
+  };
 }
