@@ -24,6 +24,7 @@ export function nodeState(node: ScxNode, cluster: string | null = null): NodeVie
       suspectHints: s.gossamer.stats.suspectHints,
       upstreamChanges: s.upstreamChanges,
       dataSilentUpstreams: s.dataSilentUpstreams,
+      refusedFailures: s.gossamer.stats.refusedFailures,
       routes: [...s.gossamer.routes.routes()].map((r) => ({
         source: r.source,
         upstream: r.upstream ?? null,
