@@ -7,10 +7,11 @@ import { HeartbeatWatch } from './liveness/heartbeat.ts';
 import { failSuspect, suspectNeighbour, watchNeighbours } from './liveness/neighbour-watch.ts';
 import { LeaveFlood } from './liveness/leave-flood.ts';
 import { Discovery } from './membership/discovery.ts';
-import { Membership, type MembersRefused } from './membership/membership.ts';
+import { Membership } from './membership/membership.ts';
 import { MeshManager } from './mesh/mesh-manager.ts';
 import { Neighbours } from './mesh/neighbours.ts';
 import type { NodeContext } from './node-context.ts';
+import { newNodeStats, type NodeStats } from './node-stats.ts';
 import { RouteTable, type Route } from './routing/route-table.ts';
 import { Router } from './routing/router.ts';
 import { TimerTable } from './timers.ts';
@@ -41,25 +42,6 @@ export interface Transmit {
   readonly data: Uint8Array;
 }
 
-/** Counters of one node, for metrics. */
-export interface NodeStats {
-  messagesSent: number;
-  bytesSent: number;
-  messagesReceived: number;
-  bytesReceived: number;
-  /** Messages dropped because they failed to decode. */
-  malformed: number;
-  /** Neighbours suspected at once on a driver's hint (`suspect`), not already suspected. */
-  suspectHints: number;
-  /** Suspected neighbours declared failed at once because their host refused a connection (`refused`). */
-  refusedFailures: number;
-  /** Ids `acceptId` refused: gossiped, named as a link to measure, or the sender of a message (then dropped). */
-  idsRefused: number;
-  /** Ids the membership's bounds refused (discoveryMembersPerAnswer, maxMembers), by reason. */
-  readonly membersRefused: MembersRefused;
-  /** Sources refused in route updates: their neighbour already advertised `maxSourcesPerNeighbour`. */
-  routesRefused: number;
-}
 
 type TimerKind = 'discovery' | 'probe' | 'routes' | 'route-flush' | 'tick' | 'beat' | 'heal';
 
@@ -79,7 +61,7 @@ const EDGE_MESSAGES: ReadonlySet<number> = new Set([
 export class GossamerNode {
   readonly self: ScxId;
   readonly config: GossamerConfig;
-  readonly stats: NodeStats = { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0, malformed: 0, suspectHints: 0, refusedFailures: 0, idsRefused: 0, membersRefused: { answer: 0, full: 0 }, routesRefused: 0 };
+  readonly stats: NodeStats = newNodeStats();
   /** The SCXs this node knows of, read-only. */
   readonly membership: MembershipView;
   /** This node's mesh edges, read-only. */
