@@ -11,9 +11,13 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { overlayToken, tokenHeaders } from '../../test/support/cluster-token.ts';
 import { createLan, type Lan } from '../../test/support/netns.ts';
 import { Firewall } from './firewall.ts';
 import { RecordTail } from './records.ts';
+
+/** The cluster token `/state` asks for: the nodes derive it from the overlay they share with this process (read at the first ask). */
+let clusterToken: string | undefined;
 
 /** The port every node listens on (TCP and UDP), and its admin port. */
 const PORT = 7400;
@@ -149,7 +153,8 @@ export class Deployment {
   /** Node i's /state, the bench's session only (undefined: no answer within 2 s). */
   async state(i: number): Promise<SessionState | undefined> {
     try {
-      const res = await fetch(`http://${this.lan.ip(i)}:${ADMIN_PORT}/state`, { signal: AbortSignal.timeout(2000) });
+      const headers = tokenHeaders((clusterToken ??= overlayToken()));
+      const res = await fetch(`http://${this.lan.ip(i)}:${ADMIN_PORT}/state`, { headers, signal: AbortSignal.timeout(2000) });
       const body = (await res.json()) as { sessions?: SessionState[] };
       return body.sessions?.find((s) => s !== undefined);
     } catch {

@@ -33,7 +33,7 @@ export function addNode(program: Command, out: (line: string) => void): void {
     .option('--config <file>', 'JSON config file (flags below override it); clusters of several nodes are set there (see README)')
     .option('--listen <host:port>', 'TCP and UDP address to listen on (default 127.0.0.1:7400)')
     .option('--advertise <host:port>', 'address peers reach this node at (default: --listen)')
-    .option('--admin <host:port>', 'serve /metrics, /state and the live dashboard (/dashboard/) over HTTP here; bind it to an internal address')
+    .option('--admin <host:port>', 'serve /metrics and the live dashboard (/dashboard/) here, and /state, /v1/host, /v1/probe to the cluster token; HTTPS if the config names trust.certificate')
     .option('--frontend <host:port>', 'serve the cluster frontend here: clients ask it for sessions (POST /v1/sessions)')
     .option('--allow-private-urls', 'let the frontend fetch announcements from loopback and private addresses')
     .option('--multicast-interface <ipv4>', 'also serve channels on local multicast (239.255.0.0/16, TTL 1) from this interface')
@@ -76,7 +76,7 @@ export function addNode(program: Command, out: (line: string) => void): void {
       );
       if (flags.printConfig) return out(JSON.stringify(nodeConfigJson(config), null, 2));
       const running = await runNode(config);
-      const dashboard = config.admin ? `; dashboard http://${formatAddress(config.admin)}/dashboard/` : '';
+      const dashboard = config.admin ? `; dashboard ${config.trust.https ? 'https' : 'http'}://${formatAddress(config.admin)}/dashboard/` : '';
       out(`scattercast node ${running.node.self}: ${running.node.sessions.size} session(s)${dashboard}; Ctrl-C to stop`);
       await stopped;
       await running.stop();

@@ -3,7 +3,7 @@
  * member already hosts it (paper 3.4), else places it by rendezvous hashing of the session id over the healthy
  * members; members are health-checked (their answers list the sessions they host), and the sessions of a member
  * that stops answering are moved to the next member in their rendezvous order. Members host sessions through
- * their admin server's cluster-internal `POST /v1/host`.
+ * their admin server's cluster-internal `POST /v1/host`; health checks and host calls carry the cluster token.
  */
 
 import { ErrorCode, ScError } from '../core/errors.ts';
@@ -12,6 +12,7 @@ import type { Announcement } from '../session/announcement.ts';
 import { formatSessionName, sessionIdHex } from '../session/name.ts';
 import type { JoinAnswer } from '../api/join-answer.ts';
 import type { Logger } from '../daemon/log.ts';
+import type { AdminClient } from '../net/admin-client.ts';
 import { SessionCap } from '../daemon/session-cap.ts';
 import { rendezvousOrder } from './rendezvous.ts';
 
@@ -32,6 +33,8 @@ export interface PlacementOptions {
   readonly hostsHere: (sessionIdHex: string) => boolean;
   /** Sessions the frontend places on the cluster at most; asks for more are refused with ERR_LIMIT_SESSIONS (`limits.sessionsPerFrontend`). */
   readonly maxSessions: number;
+  /** Calls the members' admin servers (cluster token, HTTPS under the cluster's CA). */
+  readonly client: AdminClient;
   /** Time between health checks of each member, ms (default 1000). */
   readonly healthIntervalMs?: number;
   /** Consecutive failed checks that make a member unhealthy (default 2). */
@@ -161,13 +164,8 @@ export class ClusterPlacement {
   private async host(member: string, announcement: Announcement): Promise<JoinAnswer> {
     if (member === this.o.self) return this.o.hostHere(announcement);
     const admin = (this.byScx.get(member) as ClusterMember).admin;
-    const res = await fetch(`http://${admin}/v1/host`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ announcement: renderAnnouncement(announcement) }),
-      signal: AbortSignal.timeout(HOST_TIMEOUT_MS),
-    });
-    const body = (await res.json()) as JoinAnswer | { error: { code: string; message: string } };
+    const res = await this.o.client.post(admin, '/v1/host', { announcement: renderAnnouncement(announcement) }, HOST_TIMEOUT_MS);
+    const body = res.body as JoinAnswer | { error: { code: string; message: string } };
     if ('error' in body) throw new ScError(body.error.code, body.error.message);
     return body;
   }
@@ -178,8 +176,14 @@ export class ClusterPlacement {
       [...this.byScx.values()]
         .filter((m) => m.scx !== this.o.self)
         .map(async (m) => {
-          const hosting = await fetch(`http://${m.admin}/v1/health`, { signal: AbortSignal.timeout(CHECK_TIMEOUT_MS) })
-            .then(async (r) => (r.ok ? ((await r.json()) as { hosting?: unknown }).hosting : undefined))
+          const hosting = await this.o.client
+            .get(m.admin, '/v1/health', CHECK_TIMEOUT_MS)
+            .then((r) => {
+              const answer = r.status === 200 ? (r.body as { hosting?: unknown }).hosting : undefined;
+              // A member names its sessions only to its cluster's token: an answer without them refused ours.
+              if (r.status === 200 && answer === undefined) this.o.log('warn', 'cluster member refuses this node\'s cluster token: give the cluster one overlay.key or trust.clusterToken', { member: m.scx });
+              return answer;
+            })
             .catch(() => undefined);
           if (Array.isArray(hosting)) this.answered(m.scx, hosting.filter((h): h is string => typeof h === 'string'));
           else this.failed(m.scx);

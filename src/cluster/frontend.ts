@@ -4,7 +4,7 @@
  * answers with the session's channels and where to reach each. Every refusal is JSON
  * `{ "error": { "code", "message" } }` with a stable code and a one-line message.
  */
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { ErrorCode, ScError } from '../core/errors.ts';
 import { formatAddress, type Address } from '../net/address.ts';
@@ -13,7 +13,7 @@ import { formatSessionName, parseSessionName } from '../session/name.ts';
 import { fetchAnnouncement } from './fetch-announcement.ts';
 import { screenRendezvous } from './screen-rendezvous.ts';
 import { readJsonObject, requestInvalid, sendError, sendJson, STATUS } from '../net/http-json.ts';
-import { createHttpServer } from '../net/http-server.ts';
+import { createHttpServer, type ServerTls, type WebServer } from '../net/http-server.ts';
 import type { JoinAnswer } from '../api/join-answer.ts';
 
 /** What the frontend needs from its cluster. */
@@ -27,6 +27,8 @@ export interface FrontendOptions {
   readonly log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
   /** The announcement fetcher; injectable for tests. */
   readonly fetchAnnouncement?: typeof fetchAnnouncement;
+  /** Serve HTTPS with this certificate (default: plain HTTP). */
+  readonly tls?: ServerTls;
 }
 
 /** Largest join request body, in bytes. */
@@ -105,9 +107,9 @@ export function frontendHandler(options: FrontendOptions): (req: IncomingMessage
   };
 }
 
-/** Starts the frontend's HTTP server at `at`, with request and header deadlines (http-server.ts); ScError(ERR_LISTEN_FAILED). */
-export async function startFrontend(at: Address, options: FrontendOptions): Promise<Server> {
-  const server = createHttpServer(frontendHandler(options));
+/** Starts the frontend's HTTP(S) server at `at`, with request and header deadlines (http-server.ts); ScError(ERR_LISTEN_FAILED). */
+export async function startFrontend(at: Address, options: FrontendOptions): Promise<WebServer> {
+  const server = createHttpServer(frontendHandler(options), options.tls);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: Error) => reject(new ScError(ErrorCode.LISTEN_FAILED, `frontend cannot listen on ${formatAddress(at)}: ${err.message}`)));
     server.listen(at.port, at.host, () => resolve());

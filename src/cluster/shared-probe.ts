@@ -1,19 +1,22 @@
 /**
  * The cluster's shared network probe module (paper 4.3: one probe module per cluster). The cluster's prober node
  * measures; every other node asks it, once per interval, for the RTTs of the peers its sessions want, through
- * the prober's admin server (`POST /v1/probe`). Nodes of a cluster sit on one LAN, so the prober's RTT to a
- * peer stands for theirs, and a peer is pinged once per cluster rather than once per node.
+ * the prober's admin server (`POST /v1/probe`, with the cluster token). Nodes of a cluster sit on one LAN, so the
+ * prober's RTT to a peer stands for theirs, and a peer is pinged once per cluster rather than once per node.
  */
 
 import { UdpType, type UdpEndpoint } from '../net/udp-endpoint.ts';
 import type { Guard } from '../net/guard.ts';
 import { RttCache, type ProbeModule, type RttEntry } from '../net/probe.ts';
 import type { Logger } from '../daemon/log.ts';
+import type { AdminClient } from '../net/admin-client.ts';
 
 /** Options of a node's side of the shared probe. */
 export interface SharedProbeOptions {
   /** The prober node's admin address (host:port). */
   readonly prober: string;
+  /** Calls the prober's admin server (cluster token, HTTPS under the cluster's CA). */
+  readonly client: AdminClient;
   /** Time between asks, ms (default 2000). */
   readonly intervalMs?: number;
   /** A peer no session wanted for this long is forgotten, ms (default 60000). */
@@ -82,13 +85,8 @@ export class SharedProbe implements ProbeModule {
     if (peers.length === 0) return;
     let rtts: Record<string, number | null>;
     try {
-      const res = await fetch(`http://${this.o.prober}/v1/probe`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ peers }),
-        signal: AbortSignal.timeout(ASK_TIMEOUT_MS),
-      });
-      rtts = ((await res.json()) as { rttMs: Record<string, number | null> }).rttMs;
+      const res = await this.o.client.post(this.o.prober, '/v1/probe', { peers }, ASK_TIMEOUT_MS);
+      rtts = (res.body as { rttMs: Record<string, number | null> }).rttMs;
       if (typeof rtts !== 'object' || rtts === null) throw new Error(`HTTP ${res.status}`);
     } catch (err) {
       if (!this.failing) this.log('warn', 'the cluster prober does not answer; link costs keep their last values', { prober: this.o.prober, error: (err as Error).message });

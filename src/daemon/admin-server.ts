@@ -1,11 +1,12 @@
 /**
- * The node's admin HTTP server, for operators and for the other nodes of its cluster (bind it to an internal
- * address): `GET /metrics` (Prometheus), `GET /state` (JSON), `GET /v1/health`, the live dashboard
- * (`/dashboard/`, WebSocket `/v1/live`), and the cluster-internal `POST /v1/host` (host a session here, for the
- * frontend) and `POST /v1/probe` (RTTs from this node's probe module, for the cluster's other nodes).
+ * The node's admin HTTP(S) server, for operators and for the other nodes of its cluster: the public
+ * `GET /metrics` (Prometheus), `GET /v1/health` and the live dashboard (`/dashboard/`, WebSocket `/v1/live`), each
+ * bounded; and the cluster-internal routes, which answer only the cluster token (cluster-gate.ts): `GET /state`
+ * (JSON), `POST /v1/host` (host a session here, for the frontend) and `POST /v1/probe` (RTTs from this node's probe
+ * module, for the cluster's other nodes). `/v1/health` names the sessions hosted only to a caller with the token.
  */
 
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, ScError } from '../core/errors.ts';
 import { DashboardServer } from '../dashboard/dashboard-server.ts';
 import type { DashboardSnapshot } from '../dashboard/snapshot.ts';
@@ -13,8 +14,10 @@ import { formatAddress, isNodeAddress, type Address } from '../net/address.ts';
 import { parseAnnouncement } from '../session/announcement.ts';
 import type { ClusterPlacement } from '../cluster/cluster-placement.ts';
 import { readJsonObject, requestInvalid, sendError, sendJson, STATUS } from '../net/http-json.ts';
-import { createHttpServer } from '../net/http-server.ts';
+import { createHttpServer, type ServerTls, type WebServer } from '../net/http-server.ts';
+import { ClusterGate, INTERNAL_ROUTES } from './cluster-gate.ts';
 import { joinHere } from './local-join.ts';
+import type { Logger } from './log.ts';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import { nodeState } from './node-state.ts';
 import type { ScxNode } from './scx-node.ts';
@@ -31,29 +34,41 @@ export interface AdminOptions {
   readonly snapshot: () => Promise<DashboardSnapshot>;
   /** The frontend's placement, when this node's frontend spreads sessions over a cluster (its metrics are added). */
   readonly placement?: ClusterPlacement;
+  /** The cluster token the internal routes ask for (undefined: they are open to anyone; logged and in /metrics). */
+  readonly clusterToken: string | undefined;
+  /** Serve HTTPS (and wss://) with this certificate (default: plain HTTP). */
+  readonly tls?: ServerTls;
+  /** Where refusals, and open internal routes, are logged. */
+  readonly log: Logger;
 }
+
+/** What a 401 answer says the route takes (RFC 6750). */
+const CHALLENGE = { 'www-authenticate': 'Bearer realm="scattercast cluster"' };
 
 type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
 /** A running admin server. */
 export interface AdminServer {
-  readonly server: Server;
+  readonly server: WebServer;
   close(): void;
 }
 
 /** Starts the admin server at `at`; ScError(ERR_LISTEN_FAILED) if it cannot listen. */
 export async function startAdminServer(node: ScxNode, at: Address, options: AdminOptions): Promise<AdminServer> {
   const dashboard = new DashboardServer(options.snapshot, node.limits);
+  const gate = new ClusterGate(options.clusterToken, options.log);
   const routes: Record<string, Record<string, Route>> = {
     '/metrics': {
       GET: async (_req, res) => {
-        const text = await renderMetrics(node, { placement: options.placement, live: dashboard });
+        const text = await renderMetrics(node, { placement: options.placement, live: dashboard, gate });
         res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE });
         res.end(text);
       },
     },
     '/state': { GET: (_req, res) => sendJson(res, 200, nodeState(node, options.cluster)) },
-    '/v1/health': { GET: (_req, res) => sendJson(res, 200, { ok: true, address: node.self, sessions: node.sessions.size, hosting: [...node.sessions.keys()] }) },
+    '/v1/health': {
+      GET: (req, res) => sendJson(res, 200, { ok: true, address: node.self, ...(gate.authorized(req) && { sessions: node.sessions.size, hosting: [...node.sessions.keys()] }) }),
+    },
     '/v1/host': { POST: async (req, res) => sendJson(res, 200, joinHere(node, parseAnnouncement(announcementField(await readJsonObject(req, INTERNAL_MAX_BYTES))))) },
     '/v1/probe': { POST: async (req, res) => sendJson(res, 200, { rttMs: probeFor(node, await readJsonObject(req, INTERNAL_MAX_BYTES)) }) },
   };
@@ -61,6 +76,10 @@ export async function startAdminServer(node: ScxNode, at: Address, options: Admi
     req.on('error', () => undefined);
     if (dashboard.handle(req, res)) return;
     const path = (req.url ?? '/').split('?')[0] as string;
+    if (INTERNAL_ROUTES.has(path) && !gate.authorized(req)) {
+      req.resume();
+      return sendError(res, gate.refuse(req, path), CHALLENGE);
+    }
     const methods = routes[path];
     const route = methods?.[req.method ?? ''];
     if (!route) {
@@ -74,7 +93,7 @@ export async function startAdminServer(node: ScxNode, at: Address, options: Admi
         if (res.headersSent) return void res.destroy();
         sendError(res, err instanceof ScError && err.code in STATUS ? err : new ScError(ErrorCode.INTERNAL, 'internal error; the request was not served'));
       });
-  }));
+  }), options.tls);
   dashboard.attach(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: Error) => reject(new ScError(ErrorCode.LISTEN_FAILED, `admin server cannot listen on ${formatAddress(at)}: ${err.message}`)));

@@ -12,6 +12,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { ClusterPlacement } from '../cluster/cluster-placement.ts';
 import type { LiveStats } from '../dashboard/dashboard-server.ts';
+import type { ClusterGateStats } from './cluster-gate.ts';
 import { processMetrics } from './node-histograms.ts';
 import type { ScxNode } from './scx-node.ts';
 
@@ -27,6 +28,8 @@ export interface MetricParts {
   readonly placement?: ClusterPlacement;
   /** The admin server's dashboard WebSocket (`/v1/live`). */
   readonly live?: { readonly stats: LiveStats };
+  /** The admin server's gate of its cluster-internal routes. */
+  readonly gate?: { readonly stats: ClusterGateStats };
 }
 
 interface NodeRegistry {
@@ -46,6 +49,7 @@ export async function renderMetrics(node: ScxNode, parts: MetricParts = {}): Pro
   }
   addOnce(entry, 'placement', parts.placement, addPlacement);
   addOnce(entry, 'live', parts.live, addLive);
+  addOnce(entry, 'gate', parts.gate, addGate);
   return Registry.merge([entry.registry, processMetrics()]).metrics();
 }
 
@@ -190,6 +194,14 @@ function addLive(r: Registry, live: { readonly stats: LiveStats }): void {
   family(r, 'gauge', 'scattercast_live_clients', 'Dashboard WebSocket clients (/v1/live) connected.', [], () => [[{}, live.stats.clients]]);
   family(r, 'counter', 'scattercast_live_clients_refused_total', 'Dashboard WebSocket upgrades refused: limits.liveClients were connected.', [], () => [[{}, live.stats.refused]]);
   family(r, 'counter', 'scattercast_live_clients_cut_total', 'Dashboard WebSocket clients cut off: more than limits.liveSendBufferBytes waited to be sent to them.', [], () => [[{}, live.stats.cut]]);
+}
+
+/** The admin server's cluster-internal routes. */
+function addGate(r: Registry, gate: { readonly stats: ClusterGateStats }): void {
+  family(r, 'gauge', 'scattercast_admin_internal_open', 'Whether /state, /v1/host and /v1/probe answer anyone (1: the node has no cluster token) or only the cluster token (0).', [], () => [[{}, gate.stats.open ? 1 : 0]]);
+  family(r, 'counter', 'scattercast_admin_unauthorized_total', 'Cluster-internal admin requests refused with 401 ERR_UNAUTHORIZED: no or a wrong cluster token, by route.', ['route'], () =>
+    [...gate.stats.refused].map(([route, n]): Sample => [{ route }, n]),
+  );
 }
 
 interface ChannelStatsLike {

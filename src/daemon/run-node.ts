@@ -1,6 +1,5 @@
 /** Starts a node from its configuration and gives back how to stop it cleanly (the CLI stops it on SIGINT or SIGTERM). */
 
-import type { Server } from 'node:http';
 import { startAdminServer, type AdminServer } from './admin-server.ts';
 import { ClusterPlacement } from '../cluster/cluster-placement.ts';
 import { startFrontend } from '../cluster/frontend.ts';
@@ -13,6 +12,8 @@ import { Recorder } from './recorder.ts';
 import { ScxNode } from './scx-node.ts';
 import { startTestSource } from './test-source.ts';
 import { formatAddress, parseAddress } from '../net/address.ts';
+import { AdminClient } from '../net/admin-client.ts';
+import type { WebServer } from '../net/http-server.ts';
 
 /** A running node and how to stop it. */
 export interface RunningNode {
@@ -33,13 +34,14 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   for (const entry of config.sessions) for (const ch of entry.announcement.channels) registry.resolve(ch.unicast);
   const prober = config.cluster?.prober;
   const probesHere = prober === undefined || (config.admin !== undefined && prober === formatAddress(config.admin));
+  const clusterCalls = new AdminClient({ token: trust.clusterToken, ca: config.trust.https?.pem.ca });
   const node = new ScxNode({
     listen: config.listen,
     advertise: config.advertise,
     gossamer: config.gossamer,
     probe: { intervalMs: config.pingIntervalMs },
     dataLinkSilenceMs: config.dataLinkSilenceMs,
-    ...(!probesHere && { sharedProbe: { prober, intervalMs: config.pingIntervalMs } }),
+    ...(!probesHere && { sharedProbe: { prober, intervalMs: config.pingIntervalMs, client: clusterCalls } }),
     seed: config.seed,
     multicast: config.multicast,
     limits: config.limits,
@@ -47,9 +49,9 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     log,
   });
   await node.start();
-  const frontendUrl = config.frontend ? `http://${formatAddress(config.frontend)}/v1/sessions` : null;
+  const frontendUrl = config.frontend ? `${clusterCalls.scheme}://${formatAddress(config.frontend)}/v1/sessions` : null;
   let admin: AdminServer | undefined;
-  let frontend: Server | undefined;
+  let frontend: WebServer | undefined;
   let placement: ClusterPlacement | undefined;
   const stops: Array<() => void> = [];
   try {
@@ -61,6 +63,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
         hostHere: (a) => joinHere(node, a),
         hostsHere: (hex) => node.sessions.has(hex),
         maxSessions: config.limits.sessionsPerFrontend,
+        client: clusterCalls,
         log,
       });
       placement.start();
@@ -68,10 +71,13 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     if (config.admin) {
       admin = await startAdminServer(node, config.admin, {
         cluster: config.cluster?.name ?? null,
-        snapshot: () => nodeSnapshot(node, config.cluster, frontendUrl),
+        snapshot: () => nodeSnapshot(node, config.cluster, frontendUrl, clusterCalls),
         ...(placement && { placement }),
+        clusterToken: trust.clusterToken,
+        ...(config.trust.https && { tls: config.trust.https.pem }),
+        log,
       });
-      log('info', 'admin server listening', { dashboard: `http://${formatAddress(config.admin)}/dashboard/` });
+      log('info', 'admin server listening', { dashboard: `${clusterCalls.scheme}://${formatAddress(config.admin)}/dashboard/` });
     }
     if (config.frontend) {
       const p = placement;
@@ -79,6 +85,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
         join: async (announcement) => (p ? p.join(announcement) : joinHere(node, announcement)),
         allowPrivateUrls: config.allowPrivateUrls,
         homeHosts: [config.listen, config.frontend, ...(config.cluster?.members ?? []).map((m) => parseAddress(m.scx))].map((a) => a.host),
+        ...(config.trust.https && { tls: config.trust.https.pem }),
         log,
       });
       log('info', 'frontend listening', { url: frontendUrl, members: members.length || 1 });

@@ -8,6 +8,7 @@ export const STATUS: Readonly<Record<string, number>> = {
   [ErrorCode.REQUEST_INVALID]: 400,
   [ErrorCode.SESSION_NAME_INVALID]: 400,
   [ErrorCode.URL_INVALID]: 400,
+  [ErrorCode.UNAUTHORIZED]: 401,
   [ErrorCode.URL_FORBIDDEN]: 403,
   [ErrorCode.RENDEZVOUS_FORBIDDEN]: 403,
   [ErrorCode.NOT_FOUND]: 404,

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { nodeConfig, readNodeConfigFile } from '../../src/daemon/node-config.ts';
 import { freePort } from '../../src/net/free-port.ts';
+import { overlayToken, tokenHeaders } from '../support/cluster-token.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sc-node-cli-'));
 const file = (name: string, text: string): string => {
@@ -114,7 +115,7 @@ describe('scattercast node: bad input', () => {
     assert.deepEqual([first.ch, first.seq, first.bytes], [7, 0, 64]);
     const metrics = await (await fetch(`http://127.0.0.1:${admin}/metrics`)).text();
     assert.match(metrics, /scattercast_channel_delivered_total\{session="scast:\/\/example.org\/radio",channel="7"\} [1-9]/);
-    const state = (await (await fetch(`http://127.0.0.1:${admin}/state`)).json()) as { sessions: Array<{ name: string; routes: unknown[] }> };
+    const state = (await (await fetch(`http://127.0.0.1:${admin}/state`, { headers: tokenHeaders(overlayToken()) })).json()) as { sessions: Array<{ name: string; routes: unknown[] }> };
     assert.equal(state.sessions[0]?.name, 'scast://example.org/radio');
     assert.equal(state.sessions[0]?.routes.length, 1, 'the source SCX advertises itself');
     const missing = await fetch(`http://127.0.0.1:${admin}/nope`);

@@ -1,6 +1,6 @@
 /**
  * The admin server on loopback: health, the cluster-internal `POST /v1/host` and `POST /v1/probe` with their
- * refusals, the dashboard's files (nothing outside its folder), and the WebSocket that pushes snapshots.
+ * refusals (called with the cluster token; without it, test/security/cluster-api.test.ts), the dashboard's files (nothing outside its folder), and the WebSocket that pushes snapshots.
  */
 
 import assert from 'node:assert/strict';
@@ -15,7 +15,13 @@ import { builtinRegistry } from '../../src/daemon/module-loader.ts';
 import { nodeSnapshot } from '../../src/daemon/node-snapshot.ts';
 import { ScxNode } from '../../src/daemon/scx-node.ts';
 import type { DashboardSnapshot } from '../../src/dashboard/snapshot.ts';
+import { AdminClient } from '../../src/net/admin-client.ts';
+import { bearerHeader } from '../../src/net/bearer-token.ts';
 import { freePort } from '../../src/net/free-port.ts';
+
+/** The cluster token this admin server asks for. */
+const TOKEN = 'admin-server-test-token';
+const AUTH = bearerHeader(TOKEN);
 
 const XML = (name: string, transport = 'tcp'): string =>
   `<SCATTERCAST name="scast://test.scattercast/${name}"><CHANNEL id="1"><TRANSPORT unicast="${transport}"/></CHANNEL><RENDEZVOUS>127.0.0.1:9</RENDEZVOUS></SCATTERCAST>`;
@@ -48,7 +54,13 @@ describe('the admin server', () => {
     node = new ScxNode({ listen: { host: '127.0.0.1', port }, gossamer: {}, seed: 1, registry: builtinRegistry(), log: createLogger('error', {}) });
     await node.start();
     const at = { host: '127.0.0.1', port: await freePort() };
-    admin = await startAdminServer(node, at, { cluster: 'lab', snapshot: () => nodeSnapshot(node, { name: 'lab', members: [] }, null) });
+    const client = new AdminClient({ token: TOKEN, ca: undefined });
+    admin = await startAdminServer(node, at, {
+      cluster: 'lab',
+      snapshot: () => nodeSnapshot(node, { name: 'lab', members: [] }, null, client),
+      clusterToken: TOKEN,
+      log: createLogger('error', {}),
+    });
     base = `http://127.0.0.1:${at.port}`;
   });
 
@@ -58,13 +70,14 @@ describe('the admin server', () => {
   });
 
   const post = async (path: string, body: string, type = 'application/json'): Promise<{ status: number; json: Record<string, any> }> => {
-    const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': type }, body });
+    const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': type, ...AUTH }, body });
     return { status: res.status, json: (await res.json()) as Record<string, any> };
   };
 
-  it('answers health, /state with the cluster name, 404 and 405 as JSON', async () => {
-    assert.deepEqual(await (await fetch(`${base}/v1/health`)).json(), { ok: true, address: node.self, sessions: 0, hosting: [] });
-    const state = (await (await fetch(`${base}/state`)).json()) as { cluster: string; address: string };
+  it('answers health (the sessions hosted to the cluster only), /state with the cluster name, 404 and 405 as JSON', async () => {
+    assert.deepEqual(await (await fetch(`${base}/v1/health`, { headers: AUTH })).json(), { ok: true, address: node.self, sessions: 0, hosting: [] });
+    assert.deepEqual(await (await fetch(`${base}/v1/health`)).json(), { ok: true, address: node.self });
+    const state = (await (await fetch(`${base}/state`, { headers: AUTH })).json()) as { cluster: string; address: string };
     assert.equal(state.cluster, 'lab');
     const missing = await fetch(`${base}/nope`);
     assert.equal(missing.status, 404);

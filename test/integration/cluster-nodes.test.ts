@@ -23,6 +23,7 @@ import { parseAnnouncement } from '../../src/session/announcement.ts';
 import { payloadOf } from '../../src/session/data-header.ts';
 import { sessionIdHex } from '../../src/session/name.ts';
 import { freePort } from '../../src/net/free-port.ts';
+import { tokenHeaders } from '../support/cluster-token.ts';
 import { sequenceDefects } from '../support/sequence.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -89,7 +90,9 @@ describe('a cluster of several nodes behind one frontend', { timeout: 120_000 },
       if (rendezvousOrder(sessionIdHex(name0), members.map((m) => m.scx))[0] !== host.scx) break;
     }
     const doc = `<SCATTERCAST name="${name0}"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>${host.scx}</RENDEZVOUS></SCATTERCAST>`;
-    const res = await fetch(`http://${host.admin}/v1/host`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ announcement: doc }) });
+    // The members are other processes holding the same overlay: the frontend node's token is theirs too.
+    const headers = { 'content-type': 'application/json', ...tokenHeaders(frontendNode.trust.clusterToken) };
+    const res = await fetch(`http://${host.admin}/v1/host`, { method: 'POST', headers, body: JSON.stringify({ announcement: doc }) });
     assert.equal(res.status, 200, 'the member hosts it (as a node configured with the session would)');
     const seen = frontendNode.placement!.health.get(host.scx)!;
     await until('a health check to report it', 5000, () => seen.hosting.has(sessionIdHex(name0)));
@@ -115,7 +118,7 @@ describe('a cluster of several nodes behind one frontend', { timeout: 120_000 },
 
     const hostAdmin = members.find((m) => m.scx === order[0])!.admin;
     const sourceScx = source.node.self;
-    const hostState = async (): Promise<StateView & { probe: Record<string, number | null> }> => (await fetch(`http://${hostAdmin}/state`)).json() as never;
+    const hostState = async (): Promise<StateView & { probe: Record<string, number | null> }> => (await fetch(`http://${hostAdmin}/state`, { headers: tokenHeaders(frontendNode.trust.clusterToken) })).json() as never;
     await until('the member to learn its RTT to the source from the prober', 10_000, async () => typeof (await hostState()).probe[sourceScx] === 'number');
     const prober = frontendNode.node.probe;
     assert.ok(!(prober instanceof SharedProbe), 'the frontend node is the prober');
@@ -143,7 +146,8 @@ describe('a cluster of several nodes behind one frontend', { timeout: 120_000 },
     assert.deepEqual(sequenceDefects(seqs.slice(moved)), { duplicates: 0, gaps: 0 }, `at the next member: ${JSON.stringify(seqs.slice(moved))}`);
     assert.ok(seqs[moved]! > seqs[moved - 1]!, `after the move the stream went back from ${seqs[moved - 1]} to ${seqs[moved]}`);
 
-    const state = (await (await fetch(`http://${members.find((m) => m.scx === order[1])!.admin}/state`)).json()) as StateView;
+    const newHost = members.find((m) => m.scx === order[1])!.admin;
+    const state = (await (await fetch(`http://${newHost}/state`, { headers: tokenHeaders(frontendNode.trust.clusterToken) })).json()) as StateView;
     assert.equal(state.cluster, 'b');
     assert.ok(state.clients.some((c) => c.role === 'receive' && c.packets > 0), 'the new host reports the client it serves');
 

@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { after, before, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_DEFAULTS, runDemo, type Demo } from '../../src/demo/run-demo.ts';
+import { tokenHeaders } from '../support/cluster-token.ts';
 import { CHROMIUM, needs } from '../support/prerequisite.ts';
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -54,7 +55,7 @@ interface NodeState {
 async function expected(demo: Demo): Promise<Omit<Drawn, 'status'>> {
   const configured = demo.clusters.flatMap((c) => c.nodes);
   const states = await Promise.all(
-    configured.map(async (n) => (await (await fetch(`http://${n.admin}/state`, { signal: AbortSignal.timeout(2000) })).json()) as NodeState),
+    configured.map(async (n) => (await (await fetch(`http://${n.admin}/state`, { headers: tokenHeaders(n.running.trust.clusterToken), signal: AbortSignal.timeout(2000) })).json()) as NodeState),
   );
   const mesh = new Set<string>();
   const tree: string[] = [];

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
 import type { ChildProcess } from 'node:child_process';
+import { overlayToken } from '../support/cluster-token.ts';
 import { getJson } from '../support/get-json.ts';
 import { createLan, type Lan } from '../support/netns.ts';
 import { needs } from '../support/prerequisite.ts';
@@ -88,7 +89,9 @@ needs({ netns: true }).describe('a session across 12 network namespaces', { time
   const procs: ChildProcess[] = [];
   const rec = (i: number): string => join(dir, `rx${i}.jsonl`);
   const addr = (i: number): string => `${lan.ip(i)}:7400`;
-  const state = (i: number): Promise<SessionState> => getJson<SessionState>(`http://${lan.ip(i)}:8400/state`, 2000);
+  /** The cluster token `/state` asks for: the nodes derive it from the overlay they share with this process. */
+  let token = '';
+  const state = (i: number): Promise<SessionState> => getJson<SessionState>(`http://${lan.ip(i)}:8400/state`, 2000, token);
   const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
   const alive = new Set<number>();
 
@@ -142,6 +145,7 @@ needs({ netns: true }).describe('a session across 12 network namespaces', { time
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sc-netns-'));
+    token = overlayToken();
     lan = createLan(N);
     const xml = join(dir, 'session.xml');
     writeFileSync(

@@ -15,6 +15,7 @@ import { DEFAULT_GOSSAMER_CONFIG as DEFAULTS } from '../../src/gossamer/config.t
 import { nodeConfig } from '../../src/daemon/node-config.ts';
 import { runNode, type RunningNode } from '../../src/daemon/run-node.ts';
 import { freePort } from '../../src/net/free-port.ts';
+import { tokenHeaders } from '../support/cluster-token.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -38,7 +39,8 @@ describe('kill -9 of a peer on loopback: the broken connection makes its neighbo
   let victimAt = '';
 
   const session = async (i: number): Promise<SessionState['sessions'][number]> => {
-    const state = (await (await fetch(`http://${admins[i]}/state`, { signal: AbortSignal.timeout(2000) })).json()) as SessionState;
+    const headers = tokenHeaders(survivors[i]!.trust.clusterToken);
+    const state = (await (await fetch(`http://${admins[i]}/state`, { headers, signal: AbortSignal.timeout(2000) })).json()) as SessionState;
     assert.equal(state.sessions.length, 1, `node ${i} hosts one session`);
     return state.sessions[0]!;
   };

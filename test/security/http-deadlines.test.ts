@@ -8,7 +8,6 @@
  */
 
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { startFrontend } from '../../src/cluster/frontend.ts';
@@ -18,9 +17,12 @@ import { createLogger } from '../../src/daemon/log.ts';
 import { builtinRegistry } from '../../src/daemon/module-loader.ts';
 import { nodeSnapshot } from '../../src/daemon/node-snapshot.ts';
 import { ScxNode } from '../../src/daemon/scx-node.ts';
+import { AdminClient } from '../../src/net/admin-client.ts';
 import { freePort } from '../../src/net/free-port.ts';
-import { DEADLINE_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS } from '../../src/net/http-server.ts';
+import { DEADLINE_CHECK_INTERVAL_MS, HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS, type WebServer } from '../../src/net/http-server.ts';
 
+/** The admin server's cluster token: the attacker holds it, so that its body is read (an outsider's is refused at its headers). */
+const TOKEN = 'http-deadlines-test-token';
 /** Time between two bytes of a dripping client, ms. */
 const DRIP_MS = 200;
 /** Lateness allowed past a deadline and one check interval, ms (a loaded machine's timers). */
@@ -50,7 +52,7 @@ function slowloris(port: number, attack: Attack): Promise<number> {
     socket.once('connect', () => {
       if (attack === 'silent') return;
       let rest = attack === 'dripping headers' ? 'x-pad: ' + 'a'.repeat(10_000) : 'b'.repeat(10_000);
-      const head = 'POST /v1/host HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\n';
+      const head = `POST /v1/host HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${TOKEN}\r\ncontent-type: application/json\r\n`;
       socket.write(attack === 'dripping headers' ? head : `${head}content-length: ${rest.length}\r\n\r\n`);
       drip = setInterval(() => {
         if (!socket.writable) return;
@@ -64,14 +66,15 @@ function slowloris(port: number, attack: Attack): Promise<number> {
 describe('slowloris against the HTTP servers', { timeout: 60_000 }, () => {
   let node: ScxNode;
   let admin: AdminServer;
-  let frontend: Server;
+  let frontend: WebServer;
   const ports: Record<string, number> = {};
 
   before(async () => {
     node = new ScxNode({ listen: { host: '127.0.0.1', port: await freePort() }, gossamer: {}, seed: 1, registry: builtinRegistry(), log: createLogger('error', {}) });
     await node.start();
     const adminAt = { host: '127.0.0.1', port: await freePort() };
-    admin = await startAdminServer(node, adminAt, { cluster: null, snapshot: () => nodeSnapshot(node, undefined, null) });
+    const client = new AdminClient({ token: TOKEN, ca: undefined });
+    admin = await startAdminServer(node, adminAt, { cluster: null, snapshot: () => nodeSnapshot(node, undefined, null, client), clusterToken: TOKEN, log: () => undefined });
     frontend = await startFrontend({ host: '127.0.0.1', port: 0 }, { join: async (a) => joinHere(node, a), allowPrivateUrls: false, homeHosts: [], log: () => undefined });
     ports.admin = adminAt.port;
     ports.frontend = (frontend.address() as AddressInfo).port;

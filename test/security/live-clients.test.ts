@@ -20,6 +20,7 @@ import { createLogger } from '../../src/daemon/log.ts';
 import { builtinRegistry } from '../../src/daemon/module-loader.ts';
 import { nodeSnapshot } from '../../src/daemon/node-snapshot.ts';
 import { ScxNode } from '../../src/daemon/scx-node.ts';
+import { AdminClient } from '../../src/net/admin-client.ts';
 import { freePort } from '../../src/net/free-port.ts';
 import { parseAnnouncement } from '../../src/session/announcement.ts';
 
@@ -143,7 +144,9 @@ describe('non-reading /v1/live clients against a node with many sessions', { tim
       node.join(parseAnnouncement(`<SCATTERCAST name="scast://security.scattercast/s${i}"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>127.0.0.1:${port}</RENDEZVOUS></SCATTERCAST>`));
     }
     adminPort = await freePort();
-    admin = await startAdminServer(node, { host: '127.0.0.1', port: adminPort }, { cluster: null, snapshot: () => nodeSnapshot(node, undefined, null) });
+    const clusterToken = 'live-clients-test-token';
+    const client = new AdminClient({ token: clusterToken, ca: undefined });
+    admin = await startAdminServer(node, { host: '127.0.0.1', port: adminPort }, { cluster: null, snapshot: () => nodeSnapshot(node, undefined, null, client), clusterToken, log: () => undefined });
   });
 
   after(async () => {

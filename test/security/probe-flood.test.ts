@@ -10,7 +10,9 @@ import { SHARED_PROBE_MAX_PEERS } from '../../src/cluster/shared-probe.ts';
 import { startAdminServer, type AdminServer } from '../../src/daemon/admin-server.ts';
 import { DEFAULT_NODE_LIMITS } from '../../src/daemon/limits.ts';
 import { nodeSnapshot } from '../../src/daemon/node-snapshot.ts';
+import { AdminClient } from '../../src/net/admin-client.ts';
 import { freePort } from '../../src/net/free-port.ts';
+import { tokenHeaders } from '../support/cluster-token.ts';
 import { startLiveNode, type LiveNode } from '../support/live-node.ts';
 import { openLoopbackSink, type LoopbackSink } from '../support/loopback-sink.ts';
 import { watchUncaught, type UncaughtWatch } from '../support/uncaught.ts';
@@ -34,7 +36,9 @@ describe('/v1/probe naming 4,096 peers that never answer', { timeout: 60_000 }, 
     live = await startLiveNode(PING_INTERVAL_MS);
     // The node's admin routes, at a port of this test's own.
     const port = await freePort();
-    admin = await startAdminServer(live.running.node, { host: '127.0.0.1', port }, { cluster: null, snapshot: () => nodeSnapshot(live.running.node, undefined, null) });
+    const clusterToken = live.running.trust.clusterToken;
+    const client = new AdminClient({ token: clusterToken, ca: undefined });
+    admin = await startAdminServer(live.running.node, { host: '127.0.0.1', port }, { cluster: null, snapshot: () => nodeSnapshot(live.running.node, undefined, null, client), clusterToken, log: () => undefined });
     probeUrl = `http://127.0.0.1:${port}/v1/probe`;
   });
 
@@ -48,7 +52,7 @@ describe('/v1/probe naming 4,096 peers that never answer', { timeout: 60_000 }, 
   it('pings them within the unproven-contact budget, counts the rest, and the node serves on', async (t) => {
     const peers = Array.from({ length: SHARED_PROBE_MAX_PEERS }, (_, i) => sink.peer(i));
     const startedAt = performance.now();
-    const res = await fetch(probeUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ peers }) });
+    const res = await fetch(probeUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...tokenHeaders(live.running.trust.clusterToken) }, body: JSON.stringify({ peers }) });
     assert.equal(res.status, 200);
     const { rttMs } = (await res.json()) as { rttMs: Record<string, number | null> };
     assert.equal(Object.keys(rttMs).length, peers.length);

@@ -21,10 +21,16 @@ import { renderMetrics } from '../../src/daemon/metrics.ts';
 import { builtinRegistry } from '../../src/daemon/module-loader.ts';
 import { nodeSnapshot } from '../../src/daemon/node-snapshot.ts';
 import { ScxNode } from '../../src/daemon/scx-node.ts';
+import { AdminClient } from '../../src/net/admin-client.ts';
+import { bearerHeader } from '../../src/net/bearer-token.ts';
 import { freePort } from '../../src/net/free-port.ts';
 import { parseAnnouncement } from '../../src/session/announcement.ts';
 
 const log = createLogger('error', {});
+
+/** The cluster token of the test's nodes, and what their placements call each other with. */
+const TOKEN = 'session-cap-test-token';
+const client = new AdminClient({ token: TOKEN, ca: undefined });
 
 /** The announcement XML of session `name`. */
 const xml = (name: string): string =>
@@ -35,13 +41,13 @@ async function cappedNode(sessionsPerNode: number): Promise<{ node: ScxNode; adm
   const node = new ScxNode({ listen: { host: '127.0.0.1', port: await freePort() }, gossamer: {}, seed: 1, registry: builtinRegistry(), log, limits: nodeLimits({ sessionsPerNode }) });
   await node.start();
   const at = { host: '127.0.0.1', port: await freePort() };
-  const admin = await startAdminServer(node, at, { cluster: null, snapshot: () => nodeSnapshot(node, undefined, null) });
+  const admin = await startAdminServer(node, at, { cluster: null, snapshot: () => nodeSnapshot(node, undefined, null, client), clusterToken: TOKEN, log });
   return { node, admin, adminAt: `127.0.0.1:${at.port}` };
 }
 
 /** A POST of `body` as JSON: status and the JSON answer. */
 async function post(url: string, body: unknown): Promise<{ status: number; json: { error?: { code: string; message: string } } & Record<string, unknown> }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...bearerHeader(TOKEN) }, body: JSON.stringify(body), signal: AbortSignal.timeout(5000) });
   return { status: res.status, json: (await res.json()) as { error?: { code: string; message: string } } };
 }
 
@@ -106,6 +112,7 @@ describe('sessions per frontend', () => {
       hostHere: (a) => joinHere(node, a),
       hostsHere: (hex) => node.sessions.has(hex),
       maxSessions: CAP,
+      client,
       log,
     });
     try {
@@ -142,6 +149,7 @@ describe('sessions per frontend', () => {
       hostsHere: (hex) => here.node.sessions.has(hex),
       maxSessions: 100,
       healthIntervalMs: 100,
+      client,
       log,
     });
     try {

@@ -12,6 +12,7 @@ import { nodeConfig } from '../../src/daemon/node-config.ts';
 import { runNode, type RunningNode } from '../../src/daemon/run-node.ts';
 import type { SessionRuntime } from '../../src/daemon/session-runtime.ts';
 import { freePort } from '../../src/net/free-port.ts';
+import { tokenHeaders } from './cluster-token.ts';
 import { openSinks, type Sinks } from './raw-peer.ts';
 import { watchUncaught, type UncaughtWatch } from './uncaught.ts';
 
@@ -23,6 +24,8 @@ export interface LiveNode {
   readonly running: RunningNode;
   /** The node's TCP and UDP port on 127.0.0.1. */
   readonly port: number;
+  /** Its admin server's base URL (`http://127.0.0.1:<port>`). */
+  readonly admin: string;
   readonly session: SessionRuntime;
   /** Asserts that the node still serves: its /state answers, and the client gets `min` more packets soon. */
   serves(min?: number): Promise<void>;
@@ -57,9 +60,10 @@ export async function startLiveNode(pingIntervalMs: number, limits: Partial<Node
   const live: LiveNode = {
     running,
     port,
+    admin,
     session,
     async serves(min = 20) {
-      const state = await fetch(`${admin}/state`, { signal: AbortSignal.timeout(FLOW_TIMEOUT_MS) });
+      const state = await fetch(`${admin}/state`, { headers: tokenHeaders(running.trust.clusterToken), signal: AbortSignal.timeout(FLOW_TIMEOUT_MS) });
       assert.equal(state.status, 200, '/state does not answer');
       assert.equal(((await state.json()) as { address: string }).address, running.node.self);
       const until = received + min;
