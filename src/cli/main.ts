@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { ErrorCode, ScError } from '../core/errors.ts';
+import { addCreator } from './creator.ts';
 import { addDemo } from './demo.ts';
 import { addJoin } from './join.ts';
 import { addNode } from './node.ts';
 import { addSend } from './send.ts';
+import { addTrust } from './trust.ts';
 import { addSimFigures } from './sim-figures.ts';
 import { addSimRun } from './sim-run.ts';
 import { holdSignals, type EarlySignals } from './signals.ts';
@@ -29,6 +31,14 @@ const INPUT_ERRORS: ReadonlySet<string> = new Set([
   ErrorCode.ANNOUNCEMENT_INVALID,
   ErrorCode.ANNOUNCEMENT_TOO_LARGE,
   ErrorCode.SESSION_NAME_INVALID,
+  ErrorCode.ANNOUNCEMENT_SIGNATURE,
+  ErrorCode.TRUST_INVALID,
+  ErrorCode.TRUST_NO_CREDENTIAL,
+  ErrorCode.SOURCE_NO_CREDENTIAL,
+  ErrorCode.SOURCE_CREDENTIAL_INVALID,
+  ErrorCode.SOURCE_TOKEN_SESSION,
+  ErrorCode.SOURCE_TOKEN_EXPIRED,
+  ErrorCode.SOURCE_UNSIGNED_SESSION,
 ]);
 
 /**
@@ -56,6 +66,8 @@ export async function main(argv: readonly string[], early?: EarlySignals): Promi
   addNode(program, out);
   addJoin(program);
   addSend(program);
+  addCreator(program, out);
+  addTrust(program, out);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync([...argv], { from: 'user' });

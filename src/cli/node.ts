@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { LOG_LEVELS } from '../daemon/log.ts';
 import { runNode } from '../daemon/run-node.ts';
@@ -23,6 +24,9 @@ interface NodeFlags {
   seed?: number;
   logLevel?: string;
   printConfig?: boolean;
+  insecure?: boolean;
+  stateDir?: string;
+  overlay?: string;
 }
 
 /** `scattercast node`: runs one node of a cluster until SIGINT/SIGTERM. */
@@ -44,6 +48,9 @@ export function addNode(program: Command, out: (line: string) => void): void {
     .option('--profile <name>', `protocol profile: ${PROFILE_NAMES.join(', ')} (default tuned)`)
     .option('--seed <n>', 'seed of every random choice (default 1)', intFlag('--seed', 0))
     .addOption(new Option('--log-level <level>', 'log level of the JSON-lines logs on stderr (default info)').choices(LOG_LEVELS))
+    .option('--insecure', 'plaintext node links, nothing authenticated: for lab runs only (logged and in /metrics as scattercast_secure 0)')
+    .option('--state-dir <folder>', "the node's key and credential live here (default ~/.scattercast, or $SCATTERCAST_STATE_DIR)")
+    .option('--overlay <folder>', "the overlay credential: overlay.pub, and overlay.key to issue this node's credential (default <state-dir>/overlay, made on first start)")
     .option('--print-config', 'print the effective config as JSON, every default filled in, and exit')
     .action(async (flags: NodeFlags) => {
       // Before any start-up work: a SIGTERM from here on stops the node cleanly (LEAVE), once it has started.
@@ -70,6 +77,14 @@ export function addNode(program: Command, out: (line: string) => void): void {
           ...(flags.profile ? { profile: flags.profile } : {}),
           ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
           ...(flags.logLevel ? { logLevel: flags.logLevel } : {}),
+          ...((flags.insecure || flags.stateDir || flags.overlay) && {
+            trust: {
+              ...raw.trust,
+              ...(flags.insecure && { insecure: true }),
+              ...(flags.stateDir && { stateDir: resolve(flags.stateDir) }),
+              ...(flags.overlay && { overlay: resolve(flags.overlay) }),
+            },
+          }),
           sessions,
         },
         baseDir,

@@ -45,4 +45,18 @@ export const ErrorCode = {
   LIMIT_SESSIONS: 'ERR_LIMIT_SESSIONS',
   LIMIT_LIVE_CLIENTS: 'ERR_LIMIT_LIVE_CLIENTS',
   UNAUTHORIZED: 'ERR_UNAUTHORIZED',
+  TRUST_INVALID: 'ERR_TRUST_INVALID',
+  TRUST_NO_CREDENTIAL: 'ERR_TRUST_NO_CREDENTIAL',
+  /** A signed announcement whose CREATOR does not verify, or whose name is not bound to its key (docs/security.md). */
+  ANNOUNCEMENT_SIGNATURE: 'ERR_ANNOUNCEMENT_SIGNATURE',
+  /** A send attach without a credential, to a session that needs one. */
+  SOURCE_NO_CREDENTIAL: 'ERR_SOURCE_NO_CREDENTIAL',
+  /** A send attach whose credential is neither a token the session's creator signed nor the session's secret. */
+  SOURCE_CREDENTIAL_INVALID: 'ERR_SOURCE_CREDENTIAL_INVALID',
+  /** A source token the creator signed for another session. */
+  SOURCE_TOKEN_SESSION: 'ERR_SOURCE_TOKEN_SESSION',
+  /** A source token past its expiry. */
+  SOURCE_TOKEN_EXPIRED: 'ERR_SOURCE_TOKEN_EXPIRED',
+  /** A send attach to an unsigned session at a secure node that has no secret for it. */
+  SOURCE_UNSIGNED_SESSION: 'ERR_SOURCE_UNSIGNED_SESSION',
 } as const;

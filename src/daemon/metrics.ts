@@ -112,6 +112,9 @@ function nodeRegistry(node: ScxNode): Registry {
   family(r, 'counter', 'scattercast_routes_refused_total', 'Sources refused in route updates: their neighbour already advertised gossamer.maxSourcesPerNeighbour.', S, perSession((s) => s.gossamer.stats.routesRefused));
   family(r, 'counter', 'scattercast_suspect_hints_total', 'Neighbours suspected at once on a broken connection, before any timeout.', S, perSession((s) => s.gossamer.stats.suspectHints));
   family(r, 'counter', 'scattercast_refused_failures_total', 'Suspected neighbours declared failed at once: their host refused a connection (the process is gone).', S, perSession((s) => s.gossamer.stats.refusedFailures));
+  family(r, 'counter', 'scattercast_failure_reports_checked_total', 'Failure reports (LEAVEs issued on another SCX\'s behalf) checked by pinging the reported SCX: refuted (it answered), confirmed (silent), overflow (too many under check).', [...S, 'outcome'], () =>
+    sessions().flatMap((s) => Object.entries(s.gossamer.stats.failureChecks).map(([outcome, n]): Sample => [{ session: s.name, outcome }, n])),
+  );
   family(r, 'counter', 'scattercast_upstream_changes_total', "A source's upstream moved to another neighbour or was lost (each a make-before-break handover).", S, perSession((s) => s.upstreamChanges));
   family(r, 'counter', 'scattercast_data_silent_upstreams_total', 'Upstreams routed around because their data connection went silent while control flowed (a gray failure).', S, perSession((s) => s.dataSilentUpstreams));
   family(r, 'counter', 'scattercast_channel_packets_in_total', 'Data packets into the channel.', SC, perChannel((c) => c.packetsIn));
@@ -144,6 +147,7 @@ function nodeRegistry(node: ScxNode): Registry {
   ]);
   family(r, 'counter', 'scattercast_clients_refused_total', 'Client connections refused (no such session or channel here).', [], one(() => node.clients.refused));
   family(r, 'counter', 'scattercast_clients_cut_off_total', 'Receivers cut off for reading too slowly.', [], one(() => node.clients.cutOff));
+  family(r, 'counter', 'scattercast_sources_refused_total', 'Senders refused at attach for their credential, by code (docs/security.md).', ['code'], () => [...node.clients.sources.refused].map(([code, n]): Sample => [{ code }, n]));
   family(r, 'counter', 'scattercast_data_links_silent_total', 'TCP data connections reset after hearing nothing (not even a keepalive) for dataLinkSilenceMs, by which end this node was.', ['end'], () =>
     Object.entries(node.watchdog.silent).map(([end, n]): Sample => [{ end }, n]),
   );
@@ -152,7 +156,12 @@ function nodeRegistry(node: ScxNode): Registry {
   family(r, 'counter', 'scattercast_malformed_total', 'Frames or packets that failed to decode.', [], one(() => node.counters.malformed));
   family(r, 'counter', 'scattercast_sessions_failed_total', 'Sessions stopped by an error in their code.', [], one(() => node.counters.sessionsFailed));
   family(r, 'counter', 'scattercast_udp_send_errors_total', 'Datagrams the kernel refused.', [], one(() => node.udp.sendErrors));
-  family(r, 'counter', 'scattercast_hellos_refused_total', 'Connections refused at their hello, by code.', ['code'], () => [...node.tcp.refusedHellos].map(([code, n]): Sample => [{ code }, n]));
+  family(r, 'counter', 'scattercast_hellos_refused_total', 'Connections refused at their hello or their TLS credential, by code (ERR_PEER_*: docs/security.md).', ['code'], () => [...node.tcp.refusedHellos].map(([code, n]): Sample => [{ code }, n]));
+  family(r, 'gauge', 'scattercast_secure', 'Whether node links are mutual TLS under the overlay (1) or plaintext and unauthenticated, trust.insecure (0).', [], one(() => (node.secure ? 1 : 0)));
+  family(r, 'counter', 'scattercast_udp_data_unauthenticated_total', 'UDP data datagrams not sent (no key to the peer yet) or dropped (no key to the sender, or a bad tag), by which.', ['what'], () => [
+    [{ what: 'unkeyed_send' }, node.udp.unkeyed],
+    [{ what: 'refused' }, node.udp.unauthenticated],
+  ]);
   family(r, 'counter', 'scattercast_connections_refused_total', 'Connections destroyed at accept, unread, by the limit they were over (per_ip, total, pending_handshakes).', ['reason'], () =>
     Object.entries(node.tcp.acceptLimits.refused).map(([reason, n]): Sample => [{ reason }, n]),
   );
@@ -165,6 +174,9 @@ function nodeRegistry(node: ScxNode): Registry {
     [{ socket: 'udp' }, node.udp.badAddresses],
   ]);
   family(r, 'counter', 'scattercast_unproven_contacts_refused_total', 'TCP dials and probes to addresses that never answered, not made: over limits.unprovenDialsPerSecond.', [], one(() => node.dialBudget.refused));
+  family(r, 'counter', 'scattercast_forged_state_refused_total', 'LEAVEs, HEARTBEATs and source adverts refused: their origin proof was missing, invalid or stale, by kind and code.', ['kind', 'code'], () =>
+    node.forgedState.samples().map(({ kind, code, n }): Sample => [{ kind, code }, n]),
+  );
   family(r, 'counter', 'scattercast_callback_errors_total', 'Exceptions caught in socket and timer callbacks (a bug met; the node went on).', [], one(() => node.guard.caught));
   r.registerMetric(node.histograms.probeRtt);
   r.registerMetric(node.histograms.relayDelay);

@@ -23,6 +23,7 @@ import type { MulticastOptions } from './local-multicast.ts';
 import { NODE_LIMITS_SCHEMA, nodeLimits, type NodeLimits } from './limits.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import type { TestSourceOptions } from './test-source.ts';
+import { TRUST_CONFIG_SCHEMA, trustConfig, type TrustConfig } from './trust-config.ts';
 
 /** One session the node joins at start. */
 export interface SessionEntry {
@@ -68,6 +69,8 @@ export interface NodeConfig {
   readonly cluster?: ClusterConfig;
   /** What the node grants strangers, each key documented in src/daemon/limits.ts (default: DEFAULT_NODE_LIMITS, all filled in here). */
   readonly limits: NodeLimits;
+  /** Whether the node is secure and where its keys live, each key documented in src/daemon/trust-config.ts (default: secure, keys under ~/.scattercast). */
+  readonly trust: TrustConfig;
 }
 
 /** A node's cluster: its name, the members its frontend spreads sessions over, and the node that probes for all. */
@@ -98,6 +101,7 @@ const NODE_CONFIG_SCHEMA = {
   sessions: [{ announcement: 'string', source: { channel: 'number', packetsPerSecond: 'number', payloadBytes: 'number', count: 'number' }, record: 'string' }],
   cluster: { name: 'string', members: [{ scx: 'string', admin: 'string' }], prober: 'string' },
   limits: NODE_LIMITS_SCHEMA,
+  trust: TRUST_CONFIG_SCHEMA,
 } as const;
 
 /**
@@ -107,11 +111,14 @@ const NODE_CONFIG_SCHEMA = {
  * latencies, so the core's defaults (0) keep its figures. Measured on 12 network namespaces sharing 2 cores (one-way
  * costs of 1-2 ms that swing by up to 1 ms), a minute at rest: 3-5 of 12 nodes changed upstream with a 1-ms gain
  * (one of them twice), 1 node with 2 ms; 7 a node on average, up to 28, with none. On a WAN the 10 % rules.
+ * A failure report is believed only once the node has pinged the reported SCX in vain (`verifyFailureReports`): a
+ * member's forged report then costs a live SCX one PING per node, not its place in the session.
  */
 export const DAEMON_GOSSAMER_DEFAULTS: Partial<GossamerConfig> = Object.freeze({
   linkCostChangeMinMs: 0.5,
   routeSwitchMinGainMs: 2,
   routeSwitchMinGainFraction: 0.1,
+  verifyFailureReports: true,
 });
 
 /** The raw fields a config file or the command line may give, before their types are checked. */
@@ -176,6 +183,7 @@ export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
     sessions: (raw.sessions ?? []).map((s, i) => sessionEntry(s, i, baseDir)),
     ...(raw.cluster !== undefined && { cluster: clusterConfig(raw.cluster) }),
     limits: nodeLimits(raw.limits),
+    trust: trustConfig(raw.trust, baseDir),
   };
 }
 
@@ -198,6 +206,14 @@ export function nodeConfigJson(c: NodeConfig): NodeConfigFile {
     sessions: c.sessions.map((s) => ({ announcement: buildAnnouncement(s.announcement), ...(s.source && { source: s.source }), ...(s.record !== undefined && { record: s.record }) })),
     ...(c.cluster && { cluster: { ...c.cluster, members: [...c.cluster.members] } }),
     limits: c.limits,
+    trust: {
+      insecure: c.trust.insecure,
+      stateDir: c.trust.stateDir,
+      ...(!c.trust.createOverlay && { overlay: c.trust.overlay }),
+      ...(c.trust.clusterToken !== undefined && { clusterToken: c.trust.clusterToken }),
+      ...(c.trust.sourceSecrets.length > 0 && { sourceSecrets: c.trust.sourceSecrets.map((s) => ({ ...s })) }),
+      ...(c.trust.https && { certificate: c.trust.https.certificate, certificateKey: c.trust.https.certificateKey, certificateAuthority: c.trust.https.certificateAuthority }),
+    },
   };
 }
 

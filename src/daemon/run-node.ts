@@ -9,6 +9,7 @@ import { builtinRegistry, loadModuleFile } from './module-loader.ts';
 import type { NodeConfig } from './node-config.ts';
 import { nodeSnapshot } from './node-snapshot.ts';
 import { Recorder } from './recorder.ts';
+import { nodeTrust, type NodeTrust } from './node-trust.ts';
 import { ScxNode } from './scx-node.ts';
 import { startTestSource } from './test-source.ts';
 import { formatAddress, parseAddress } from '../net/address.ts';
@@ -20,6 +21,8 @@ export interface RunningNode {
   readonly node: ScxNode;
   /** The frontend's placement, when it spreads sessions over several nodes. */
   readonly placement: ClusterPlacement | undefined;
+  /** The node's identity (undefined when insecure) and its cluster token. */
+  readonly trust: NodeTrust;
   /** Leaves every session (flooding LEAVE), closes sockets and files. */
   stop(): Promise<void>;
 }
@@ -28,6 +31,7 @@ export interface RunningNode {
 export async function runNode(config: NodeConfig): Promise<RunningNode> {
   const self = config.advertise ?? formatAddress(config.listen);
   const log = createLogger(config.logLevel, { node: self });
+  const trust = nodeTrust(config.trust, self, log);
   const registry = builtinRegistry();
   for (const path of config.modules) await loadModuleFile(registry, path);
   // Refuse a session this node cannot carry before opening any socket (paper 3.2: the client tries elsewhere).
@@ -44,7 +48,9 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     ...(!probesHere && { sharedProbe: { prober, intervalMs: config.pingIntervalMs, client: clusterCalls } }),
     seed: config.seed,
     multicast: config.multicast,
+    sources: { insecure: config.trust.insecure, secrets: config.trust.sourceSecrets },
     limits: config.limits,
+    ...(trust.identity && { identity: trust.identity }),
     registry,
     log,
   });
@@ -110,6 +116,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   return {
     node,
     placement,
+    trust,
     async stop() {
       for (const stop of stops) stop();
       placement?.stop();

@@ -13,17 +13,22 @@ import { DialBudget } from '../net/dial-budget.ts';
 import { Guard } from '../net/guard.ts';
 import type { Hello } from '../net/hello.ts';
 import { Probe, type ProbeModule, type ProbeOptions } from '../net/probe.ts';
+import { PeerTrust } from '../net/peer-trust.ts';
 import { TcpEndpoint } from '../net/tcp-endpoint.ts';
 import { UdpEndpoint, UdpType } from '../net/udp-endpoint.ts';
+import { UdpKeys } from '../net/udp-keys.ts';
 import type { Announcement } from '../session/announcement.ts';
 import { decodeDataPacket, type DataPacket } from '../session/data-header.ts';
 import { sessionIdHex } from '../session/name.ts';
 import { ErrorCode, ScError } from '../core/errors.ts';
 import type { ServiceRegistry } from '../transport/registry.ts';
 import { ClientLinks } from './client-links.ts';
+import { SourceAdmission, type SourcePolicy } from './source-admission.ts';
 import { DataLinks } from './data-links.ts';
 import { DataWatchdog, type WatchedLink } from './data-watchdog.ts';
+import { ForgedStateRefusals } from './forged-state.ts';
 import { DEFAULT_NODE_LIMITS, type NodeLimits } from './limits.ts';
+import { VerifyBudget } from './verify-budget.ts';
 import { LocalMulticast, type MulticastOptions } from './local-multicast.ts';
 import type { Logger } from './log.ts';
 import { NodeHistograms } from './node-histograms.ts';
@@ -31,6 +36,7 @@ import { RateMeter } from './rate-meter.ts';
 import { SessionCap } from './session-cap.ts';
 import { SessionRuntime } from './session-runtime.ts';
 import { SharedProbe, type SharedProbeOptions } from '../cluster/shared-probe.ts';
+import type { NodeIdentity } from '../trust/node-identity.ts';
 
 /** Options of a node. */
 export interface ScxNodeOptions {
@@ -49,10 +55,14 @@ export interface ScxNodeOptions {
   readonly log: Logger;
   /** Serve channels on local multicast groups too (default: unicast only). */
   readonly multicast?: MulticastOptions;
+  /** Who may attach as a source: `trust.insecure` and `trust.sourceSecrets` (default: secure, no secrets). */
+  readonly sources?: SourcePolicy;
   /** What the node grants strangers (default: DEFAULT_NODE_LIMITS). */
   readonly limits?: NodeLimits;
   /** Silence on a TCP data connection after which it is reset and its upstream routed around, ms (default 1200). */
   readonly dataLinkSilenceMs?: number;
+  /** The node's key and credential: links are mutual TLS under its overlay (default: none, insecure plaintext). */
+  readonly identity?: NodeIdentity;
 }
 
 /** Called with every packet a session delivers to this node's local clients. */
@@ -95,20 +105,31 @@ export class ScxNode {
   readonly dialBudget: DialBudget;
   /** The sessions this node hosts, at most `limits.sessionsPerNode`; counts the joins it refused. */
   readonly sessionCap: SessionCap;
+  /** LEAVEs, HEARTBEATs and source adverts refused for a missing, invalid or stale origin proof (a secure node). */
+  readonly forgedState: ForgedStateRefusals;
+  /** Signature checks of gossip state granted each peer. */
+  private readonly verifyBudget = new VerifyBudget();
   private readonly listeners: DeliveryListener[] = [];
   private stopped = false;
   private rateTimer: NodeJS.Timeout | undefined;
+
+  /** Whether node links are mutual TLS under an overlay (false: plaintext, insecure). */
+  get secure(): boolean {
+    return this.o.identity !== undefined;
+  }
 
   constructor(private readonly o: ScxNodeOptions) {
     this.self = o.advertise ?? formatAddress(o.listen);
     this.limits = o.limits ?? DEFAULT_NODE_LIMITS;
     this.sessionCap = new SessionCap(this.limits.sessionsPerNode, this.sessions, 'this node hosts');
     this.dialBudget = new DialBudget(this.limits.unprovenDialsPerSecond);
+    this.forgedState = new ForgedStateRefusals(o.log);
     const log = o.log;
     const guard = new Guard((where, err) =>
       log('error', 'a callback threw; counted and dropped, the node goes on', { where, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
     );
     this.guard = guard;
+    const udpKeys = o.identity ? new UdpKeys(this.self) : undefined;
     this.tcp = new TcpEndpoint({
       self: this.self,
       onControl: (from, frame) => this.onControl(from, frame),
@@ -124,12 +145,15 @@ export class ScxNode {
       helloDeadlineMs: this.limits.helloDeadlineMs,
       controlBytesPerSecond: this.limits.controlBytesPerSecond,
       dialBudget: this.dialBudget,
+      ...(o.identity && { trust: new PeerTrust(o.identity) }),
+      ...(udpKeys && { onLinkKey: (peer: string, material: Buffer) => udpKeys.set(peer, material) }),
       log,
       guard,
     });
     this.udp = new UdpEndpoint({
       onProbe: (from, type, nonce, sentMs) => this.onProbe(from, type, nonce, sentMs),
       onData: (from, bytes) => this.onUdpData(from, bytes),
+      ...(udpKeys && { keys: udpKeys }),
       log,
       guard,
     });
@@ -138,7 +162,7 @@ export class ScxNode {
     };
     const isWanted = (peer: string): boolean => [...this.sessions.values()].some((s) => s.gossamer.membership.has(peer));
     this.probe = o.sharedProbe ? new SharedProbe(this.udp, onRtt, isWanted, o.sharedProbe, log, guard) : new Probe(this.udp, onRtt, isWanted, guard, this.dialBudget, o.probe);
-    this.clients = new ClientLinks(this.sessions, log);
+    this.clients = new ClientLinks(this.sessions, log, new SourceAdmission(o.sources));
     this.listeners.push((s, channel, packet) => this.clients.deliver(s, channel, packet));
     const multicast = o.multicast ? new LocalMulticast(o.multicast) : undefined;
     this.multicast = multicast;
@@ -215,7 +239,7 @@ export class ScxNode {
           error: err instanceof Error ? err.message : String(err),
         });
       },
-    });
+    }, this.o.identity && { identity: this.o.identity, refusals: this.forgedState, budget: this.verifyBudget });
     this.sessions.set(hex, s);
     s.start();
     this.o.log('info', 'joined session', { session: s.name, id: hex, channels: [...s.channels.keys()] });

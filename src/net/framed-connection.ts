@@ -12,8 +12,16 @@ export const MAX_FRAME_BYTES = 70 * 1024;
  */
 const READ_BUDGET_BYTES = 64 * 1024;
 
+/** How a connection sits on its socket. */
+export interface FramedConnectionOptions {
+  /** The TCP socket under `socket` when that is a TLS socket: what a reset resets (default: `socket` itself). */
+  readonly tcp?: Socket;
+  /** Hold what is written until `release()` (a TLS dial whose peer is not yet verified); default false. */
+  readonly held?: boolean;
+}
+
 /**
- * A TCP socket that speaks length-prefixed frames; each read hands over all the frames it completed at once.
+ * A TCP (or TLS) socket that speaks length-prefixed frames; each read hands over all the frames it completed at once.
  * On a node, its socket events run through the node's guard, so that whoever takes the frames cannot crash it; a
  * client's connection has none (its application's exceptions are its own).
  */
@@ -23,13 +31,20 @@ export class FramedConnection {
   private closed = false;
   /** Bytes read since the socket last yielded; past the budget it pauses until the next turn. */
   private readSinceYield = 0;
+  /** What was written while held (see FramedConnectionOptions.held), and its bytes. */
+  private held: Buffer[] | undefined;
+  private heldBytes = 0;
+  private readonly tcp: Socket;
 
   constructor(
     readonly socket: Socket,
     /** Called once when the connection is gone, with why. */
     private readonly onClose: (why: string) => void,
     guard?: Guard,
+    options: FramedConnectionOptions = {},
   ) {
+    this.tcp = options.tcp ?? socket;
+    if (options.held) this.held = [];
     const guarded = <A extends unknown[]>(where: string, fn: (...args: A) => void): ((...args: A) => void) => (guard ? guard.wrap(where, fn) : fn);
     socket.setNoDelay(true);
     socket.on('data', guarded('connection read', (chunk: Buffer) => {
@@ -66,21 +81,38 @@ export class FramedConnection {
     return this.closed;
   }
 
-  /** Bytes written but not yet taken by the kernel. */
+  /** Bytes written but not yet taken by the kernel (held ones included). */
   get backlog(): number {
-    return this.socket.writableLength;
+    return this.socket.writableLength + this.heldBytes;
   }
 
   /** Writes frames in one write; false when the connection is closed. */
   writeFrames(payloads: readonly Uint8Array[]): boolean {
     if (this.closed || payloads.length === 0) return !this.closed;
-    this.socket.write(encodeFrames(payloads));
+    this.send(encodeFrames(payloads));
     return true;
   }
 
   /** Writes bytes already framed (see encodeFrames), in one write. */
   writeRaw(bytes: Uint8Array): void {
-    if (!this.closed) this.socket.write(bytes);
+    if (!this.closed) this.send(bytes);
+  }
+
+  /** Sends what was held, in one write, and writes straight through from now on. */
+  release(): void {
+    const held = this.held;
+    this.held = undefined;
+    this.heldBytes = 0;
+    if (held && held.length > 0 && !this.closed) this.socket.write(held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held));
+  }
+
+  private send(bytes: Uint8Array): void {
+    if (!this.held) {
+      this.socket.write(bytes);
+      return;
+    }
+    this.held.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    this.heldBytes += bytes.byteLength;
   }
 
   /** Sends what is queued, then closes. */
@@ -95,7 +127,8 @@ export class FramedConnection {
   reset(why: string): void {
     if (this.closed) return;
     this.closed = true;
-    this.socket.resetAndDestroy();
+    this.tcp.resetAndDestroy();
+    if (this.tcp !== this.socket) this.socket.destroy();
     this.onClose(why);
   }
 

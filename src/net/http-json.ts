@@ -18,6 +18,7 @@ export const STATUS: Readonly<Record<string, number>> = {
   [ErrorCode.ANNOUNCEMENT_TOO_LARGE]: 413,
   [ErrorCode.UNSUPPORTED_MEDIA_TYPE]: 415,
   [ErrorCode.ANNOUNCEMENT_INVALID]: 422,
+  [ErrorCode.ANNOUNCEMENT_SIGNATURE]: 422,
   [ErrorCode.TRANSPORT_UNSUPPORTED]: 422,
   [ErrorCode.INTERNAL]: 500,
   [ErrorCode.FETCH_FAILED]: 502,

@@ -5,6 +5,11 @@
  * dropped (Gossamer copes with loss). A node's peers are named by their node address: a control or data hello from
  * anything else is refused, and a peer id that is not one is never dialled (both counted).
  *
+ * On a secure node (`trust` given) node links are mutual TLS (see peer-trust.ts): a peer is the node its
+ * certificate proves, a control or data hello naming anyone else, or sent in plaintext, is refused; a dialled peer
+ * gets nothing until it proved to be the node dialled. Clients may attach in plaintext (their hello is checked by
+ * the client links).
+ *
  * What strangers get is bounded: a connection past the accept limits is destroyed before a byte of it is read, one
  * without a hello after `helloDeadlineMs` is closed, a control connection's frames past its byte rate are dropped
  * (the connection stays), and a dial to an address that never answered spends the dial budget (refused, it fails
@@ -12,13 +17,16 @@
  */
 
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { ErrorCode } from '../core/errors.ts';
-import { AcceptLimits, type AcceptLimitOptions } from './accept-limits.ts';
+import { AcceptLimits, type AcceptLimitOptions, type AcceptSlot } from './accept-limits.ts';
 import { isNodeAddress, parseNodeAddress } from './address.ts';
 import type { DialBudget } from './dial-budget.ts';
 import { FramedConnection } from './framed-connection.ts';
 import type { Guard } from './guard.ts';
 import { decodeHello, encodeHello, type Hello } from './hello.ts';
+import { startsTls, type PeerTrust } from './peer-trust.ts';
+import { EXPORTED_KEY_BYTES, UDP_KEY_LABEL } from './udp-keys.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 /** Options of a TCP endpoint. */
@@ -53,6 +61,10 @@ export interface TcpEndpointOptions {
   readonly log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
   /** Runs the socket events and timers: an exception in them is counted, never uncaught. */
   readonly guard: Guard;
+  /** Mutual TLS under the node's overlay (default: none, plaintext: insecure). */
+  readonly trust?: PeerTrust;
+  /** A verified control connection to `peer` exported keying material for UDP (secure nodes only). */
+  readonly onLinkKey?: (peer: string, material: Buffer) => void;
 }
 
 /** Failed dials remembered before expired ones are swept (each expires after `redialBackoffMs`). */
@@ -67,16 +79,22 @@ interface Control {
   readonly dialer: string;
 }
 
+/** A dialled connection: what frames are read from, and the TCP socket under it. */
+interface Dialled {
+  readonly socket: Socket;
+  readonly tcp: Socket;
+}
+
 /** The TCP listener and control connections of one node. */
 export class TcpEndpoint {
   private server: Server | undefined;
   private readonly controls = new Map<string, Control>();
   private readonly failedAt = new Map<string, number>();
   private readonly accepted = new Set<FramedConnection>();
-  private readonly o: Required<TcpEndpointOptions>;
+  private readonly o: Required<Omit<TcpEndpointOptions, 'trust' | 'onLinkKey'>> & Pick<TcpEndpointOptions, 'trust' | 'onLinkKey'>;
   /** Accepted connections open and pending, and those refused at accept by reason. */
   readonly acceptLimits: AcceptLimits;
-  /** Connections refused at their hello, by code (a WireCode, or ERR_NODE_ADDRESS_INVALID). */
+  /** Connections refused at their hello or TLS check, by code (a WireCode, ERR_NODE_ADDRESS_INVALID, or a LinkRefusal). */
   readonly refusedHellos = new Map<string, number>();
   /** Dials not made: the peer id is not a node address (what was to be sent is dropped). */
   badAddresses = 0;
@@ -120,9 +138,9 @@ export class TcpEndpoint {
 
   /** Dials a data connection to `peer` for one channel of one session; undefined if `peer` is not a node address. */
   dialData(peer: string, sessionId: Uint8Array, channel: number, onClose: (why: string) => void): FramedConnection | undefined {
-    const socket = this.dial(peer);
-    if (!socket) return undefined;
-    const conn = new FramedConnection(socket, onClose, this.o.guard);
+    const d = this.dial(peer);
+    if (!d) return undefined;
+    const conn = this.dialledConnection(peer, d, false, onClose);
     conn.writeFrames([encodeHello({ kind: 'data', from: this.o.self, sessionId, channel })]);
     return conn;
   }
@@ -144,7 +162,7 @@ export class TcpEndpoint {
    * Opens a connection to `peer`; undefined (counted) if it is not a node address, or if it never answered and the
    * dial budget is spent (then it counts as a failed dial for the redial backoff).
    */
-  private dial(peer: string): Socket | undefined {
+  private dial(peer: string): Dialled | undefined {
     const a = parseNodeAddress(peer);
     if (!a) {
       this.badAddresses++;
@@ -154,13 +172,28 @@ export class TcpEndpoint {
       this.dialFailed(peer);
       return undefined;
     }
-    const socket = connect({ host: a.host, port: a.port });
+    const trust = this.o.trust;
+    const d = trust ? trust.dial(a.host, a.port) : { tls: undefined, tcp: connect({ host: a.host, port: a.port }) };
+    const socket = d.tls ?? d.tcp;
     socket.setTimeout(this.o.connectTimeoutMs, () => socket.destroy(new Error('connect timed out')));
-    socket.once('connect', () => {
-      socket.setTimeout(0);
-      this.o.dialBudget.prove(peer);
-    });
-    return socket;
+    socket.once(d.tls ? 'secureConnect' : 'connect', () => socket.setTimeout(0));
+    d.tcp.once('connect', () => this.o.dialBudget.prove(peer));
+    return { socket, tcp: d.tcp };
+  }
+
+  /** A dialled connection; on a secure node it sends nothing until the peer proved to be `peer` (else it is refused). */
+  private dialledConnection(peer: string, d: Dialled, control: boolean, onClose: (why: string) => void): FramedConnection {
+    const trust = this.o.trust;
+    const conn = new FramedConnection(d.socket, onClose, this.o.guard, { tcp: d.tcp, held: trust !== undefined });
+    if (trust) {
+      d.socket.once('secureConnect', this.o.guard.wrap('peer check', () => {
+        const c = trust.check(d.socket as TLSSocket, peer);
+        if (!c.ok) return this.refuse(conn, c.code, c.reason);
+        if (control) this.linkKey(peer, d.socket as TLSSocket);
+        conn.release();
+      }));
+    }
+    return conn;
   }
 
   /** A dial to `peer` failed: no control dial to it for `redialBackoffMs`. Entries past it are swept, so the map stays small. */
@@ -177,19 +210,19 @@ export class TcpEndpoint {
     if (failed !== undefined && performance.now() - failed < this.o.redialBackoffMs) return undefined;
     let connected = false;
     let refused = false;
-    const socket = this.dial(peer);
-    if (!socket) return undefined;
-    socket.once('connect', () => {
+    const d = this.dial(peer);
+    if (!d) return undefined;
+    d.tcp.once('connect', () => {
       connected = true;
       this.failedAt.delete(peer);
     });
     // Before the connection's own error listener, which closes it: the close below then knows why.
-    socket.once('error', (err: NodeJS.ErrnoException) => (refused = err.code === 'ECONNREFUSED'));
-    const conn: FramedConnection = new FramedConnection(socket, (why) => {
+    d.socket.once('error', (err: NodeJS.ErrnoException) => (refused = err.code === 'ECONNREFUSED'));
+    const conn: FramedConnection = this.dialledConnection(peer, d, true, (why) => {
       if (!connected) this.dialFailed(peer);
       this.dropControl(peer, conn, why);
       if (!connected && refused) this.o.onPeerRefused(peer);
-    }, this.o.guard);
+    });
     const rate = this.controlRate();
     conn.onFrames((frames) => this.controlFrames(peer, rate, frames));
     conn.writeFrames([encodeHello({ kind: 'control', from: this.o.self })]);
@@ -198,21 +231,54 @@ export class TcpEndpoint {
     return c;
   }
 
-  private accept(socket: Socket): void {
-    const slot = this.acceptLimits.admit(socket.remoteAddress ?? '');
+  /**
+   * An accepted TCP connection, past the accept limits. On a secure node its first bytes say whether it is TLS (a
+   * node, or a client) or plaintext (a client only); the hello deadline runs from accept, TLS handshake included.
+   */
+  private accept(tcp: Socket): void {
+    const slot = this.acceptLimits.admit(tcp.remoteAddress ?? '');
     if (typeof slot === 'string') {
-      this.o.log('warn', 'refused a connection at accept', { reason: slot, remote: socket.remoteAddress });
-      socket.destroy();
+      this.o.log('warn', 'refused a connection at accept', { reason: slot, remote: tcp.remoteAddress });
+      tcp.destroy();
       return;
     }
+    let conn: FramedConnection | undefined;
+    const deadline = setTimeout(this.o.guard.wrap('hello deadline', () => (conn ? conn.destroy('no hello in time') : tcp.destroy())), this.o.helloDeadlineMs);
+    const trust = this.o.trust;
+    if (!trust) {
+      conn = this.acceptedConnection(tcp, tcp, slot, deadline);
+      return;
+    }
+    const gone = (): void => {
+      clearTimeout(deadline);
+      slot.release();
+    };
+    const ignore = (): void => {};
+    tcp.on('error', ignore);
+    tcp.once('close', gone);
+    tcp.once('data', this.o.guard.wrap('first bytes', (chunk: Buffer) => {
+      tcp.off('close', gone);
+      tcp.pause();
+      tcp.unshift(chunk);
+      if (startsTls(chunk)) {
+        conn = this.acceptedConnection(trust.serve(tcp), tcp, slot, deadline);
+        return;
+      }
+      tcp.off('error', ignore);
+      conn = this.acceptedConnection(tcp, tcp, slot, deadline);
+      tcp.resume();
+    }));
+  }
+
+  /** An accepted connection's frames: its hello first (refused unless its peer proved to be the node it names). */
+  private acceptedConnection(socket: Socket, tcp: Socket, slot: AcceptSlot, deadline: NodeJS.Timeout): FramedConnection {
     let hello: Hello | undefined;
-    const deadline = setTimeout(this.o.guard.wrap('hello deadline', () => conn.destroy('no hello in time')), this.o.helloDeadlineMs);
     const conn = new FramedConnection(socket, (why) => {
       clearTimeout(deadline);
       slot.release();
       this.accepted.delete(conn);
       if (hello?.kind === 'control') this.dropControl(hello.from, conn, why);
-    }, this.o.guard);
+    }, this.o.guard, { tcp });
     this.accepted.add(conn);
     conn.onFrames((frames) => {
       const decoded = decodeHello(frames[0] as Buffer);
@@ -220,8 +286,15 @@ export class TcpEndpoint {
       slot.handshaken();
       if (!decoded.ok) return this.refuse(conn, decoded.code, decoded.reason);
       const first = decoded.value;
-      if (first.kind !== 'client' && !isNodeAddress(first.from)) {
-        return this.refuse(conn, ErrorCode.NODE_ADDRESS_INVALID, `a ${first.kind} hello from ${JSON.stringify(first.from.slice(0, 80))}, not a node's host:port`);
+      if (first.kind !== 'client') {
+        if (!isNodeAddress(first.from)) {
+          return this.refuse(conn, ErrorCode.NODE_ADDRESS_INVALID, `a ${first.kind} hello from ${JSON.stringify(first.from.slice(0, 80))}, not a node's host:port`);
+        }
+        const trust = this.o.trust;
+        if (trust && socket === tcp) return this.refuse(conn, 'ERR_PEER_PLAINTEXT', `a ${first.kind} hello from ${first.from} without TLS`);
+        const c = trust?.check(socket as TLSSocket, first.from);
+        if (c && !c.ok) return this.refuse(conn, c.code, `a ${first.kind} hello from ${first.from}: ${c.reason}`);
+        if (c && first.kind === 'control') this.linkKey(first.from, socket as TLSSocket);
       }
       hello = first;
       if (first.kind === 'data') return this.o.onDataConnection(first, conn, frames.slice(1));
@@ -231,6 +304,12 @@ export class TcpEndpoint {
       conn.onFrames((more) => this.controlFrames(first.from, rate, more));
       this.controlFrames(first.from, rate, frames.slice(1));
     });
+    return conn;
+  }
+
+  /** Hands on the UDP keying material of a verified control connection to `peer`. */
+  private linkKey(peer: string, tls: TLSSocket): void {
+    this.o.onLinkKey?.(peer, tls.exportKeyingMaterial(EXPORTED_KEY_BYTES, UDP_KEY_LABEL, Buffer.alloc(0)));
   }
 
   /** Closes a connection whose hello is refused: counted by code, and a (rate-limited) log line. */

@@ -2,13 +2,16 @@
  * A node's UDP socket, bound to the same `host:port` as its TCP listener, so a datagram's source names the
  * sending node. It carries the probe module's PING/ECHO and the data of UDP channels:
  * `[type u8][body]`, type 1 PING and 2 ECHO (a probe packet, probe-packet.ts), type 16 DATA (a data packet).
- * A send to a peer id that is not a node address is dropped and counted, never thrown.
+ * A send to a peer id that is not a node address is dropped and counted, never thrown. On a secure node a DATA
+ * datagram carries a tag (udp-keys.ts): one without a key to its peer, or whose tag does not verify, is dropped
+ * and counted. Probes carry none: an ECHO counts only with the nonce of our PING, and answers none.
  */
 
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { formatAddress, parseNodeAddress, type Address } from './address.ts';
 import type { Guard } from './guard.ts';
 import { decodeProbePacket, encodeProbePacket, ProbeType, type ProbeTypeValue } from './probe-packet.ts';
+import type { UdpKeys } from './udp-keys.ts';
 
 /** Datagram types. */
 export const UdpType = { ...ProbeType, DATA: 16 } as const;
@@ -22,6 +25,8 @@ export interface UdpEndpointOptions {
   readonly log: (level: 'info' | 'warn', msg: string, fields?: Record<string, unknown>) => void;
   /** Runs the socket's events: an exception in them is counted, never uncaught. */
   readonly guard: Guard;
+  /** The keys that seal and open DATA datagrams (default: none, plaintext: insecure). */
+  readonly keys?: UdpKeys;
 }
 
 /** Most parsed peer addresses kept; past it the cache starts afresh. */
@@ -35,6 +40,10 @@ export class UdpEndpoint {
   sendErrors = 0;
   /** Datagrams not sent: the peer id is not a node address. */
   badAddresses = 0;
+  /** DATA datagrams not sent: no key to their peer yet (no verified control connection). */
+  unkeyed = 0;
+  /** DATA datagrams dropped: no key to their sender, or a tag that does not verify. */
+  unauthenticated = 0;
 
   constructor(private readonly o: UdpEndpointOptions) {}
 
@@ -63,7 +72,10 @@ export class UdpEndpoint {
     const b = Buffer.allocUnsafe(1 + packet.length);
     b[0] = UdpType.DATA;
     b.set(packet, 1);
-    this.send(peer, b);
+    const keys = this.o.keys;
+    const sealed = keys ? keys.seal(peer, b) : b;
+    if (sealed) this.send(peer, sealed);
+    else this.unkeyed++;
   }
 
   /** Closes the socket. */
@@ -91,7 +103,13 @@ export class UdpEndpoint {
   }
 
   private receive(msg: Buffer, from: string): void {
-    if (msg[0] === UdpType.DATA) return this.o.onData(from, msg.subarray(1));
+    if (msg[0] === UdpType.DATA) {
+      const keys = this.o.keys;
+      const opened = keys ? keys.open(from, msg) : msg;
+      if (opened) return this.o.onData(from, opened.subarray(1));
+      this.unauthenticated++;
+      return;
+    }
     const p = decodeProbePacket(msg);
     if (p.ok) this.o.onProbe(from, p.value.type, p.value.nonce, p.value.sentMs);
   }

@@ -24,6 +24,7 @@ import { payloadOf } from '../../src/session/data-header.ts';
 import { sessionIdHex } from '../../src/session/name.ts';
 import { freePort } from '../../src/net/free-port.ts';
 import { tokenHeaders } from '../support/cluster-token.ts';
+import { testCreator } from '../support/creator.ts';
 import { sequenceDefects } from '../support/sequence.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -162,12 +163,14 @@ describe('a cluster of several nodes behind one frontend', { timeout: 120_000 },
     // The member still alive besides the frontend's node, and a session that hashes to it among the healthy two.
     const healthy = [...frontendNode.placement!.health].filter(([, h]) => h.healthy).map(([scx]) => scx);
     const other = healthy.find((m) => m !== members[0]!.scx) as string;
+    // Signed by its creator: the frontend hands the announcement on to the member intact, and the sender holds a token.
+    const creator = testCreator();
     let name2 = '';
     for (let k = 0; ; k++) {
-      name2 = `scast://test.scattercast/staying-${k}`;
+      name2 = creator.name(`staying-${k}`);
       if (rendezvousOrder(sessionIdHex(name2), healthy)[0] === other) break;
     }
-    const doc = `<SCATTERCAST name="${name2}"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>${source.node.self}</RENDEZVOUS></SCATTERCAST>`;
+    const doc = creator.sign(`<SCATTERCAST name="${name2}"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>${source.node.self}</RENDEZVOUS></SCATTERCAST>`);
     source.node.join(parseAnnouncement(doc)); // the rendezvous SCX, in another cluster, so the session outlives its member here
     const got: number[] = [];
     const receiverAt: string[] = [];
@@ -176,7 +179,7 @@ describe('a cluster of several nodes behind one frontend', { timeout: 120_000 },
       onAttach: (a) => receiverAt.push(a.scx),
     });
     const senderAt: string[] = [];
-    const sender = await attachSender(frontend, name2, { announcement: doc }, 1, { onAttach: (a) => senderAt.push(a.scx) });
+    const sender = await attachSender(frontend, name2, { announcement: doc }, 1, { credential: creator.token(name2), onAttach: (a) => senderAt.push(a.scx) });
     let n = 0;
     let sending = true;
     const pump = (async () => {

@@ -42,7 +42,8 @@ describe('a node address that is not one', { timeout: 60_000 }, () => {
     await sendTcpFrames(attacked.live.port, [encodeHello({ kind: 'data', from: BAD[0] as string, sessionId: id, channel: 1 })]);
     await sendTcpBytes(attacked.live.port, longHello());
     const discovery = encodeMessage({ type: MessageType.DISCOVERY, known: [...BAD, attacked.sinks.addresses[0] as string], digest: new Uint8Array() });
-    await sendTcpFrames(attacked.live.port, [encodeHello({ kind: 'control', from: attacked.sinks.addresses[0] as string }), gossamerFrame(id, discovery)]);
+    const member = attacked.sinks.addresses[0] as string;
+    await sendTcpFrames(attacked.live.port, [encodeHello({ kind: 'control', from: member }), gossamerFrame(id, discovery)], member);
     await sleep(10 * PING_INTERVAL_MS);
 
     await attacked.live.serves();

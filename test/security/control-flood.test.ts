@@ -1,5 +1,6 @@
 /**
- * A peer may send control frames as fast as its link allows, and each one costs the node a decode and a dispatch.
+ * A peer (a member of the overlay: the links are TLS) may send control frames as fast as its link allows, and each
+ * one costs the node a decode and a dispatch.
  * Now each control connection has a byte rate (`controlBytesPerSecond`, bursts of twice that): frames past it are
  * dropped and counted, and the connection stays. This sends a valid control hello, then floods frames far above
  * the rate for a while, and checks that the node passed on no more than the rate allows, counted the rest, kept
@@ -62,8 +63,9 @@ describe('a flood of control frames', { timeout: 60_000 }, () => {
     // Frames for a session the node does not host: each one passed on is counted as such, so the test sees how many passed.
     const frame = gossamerFrame(new Uint8Array(16).fill(0xee), new Uint8Array(PAYLOAD_BYTES));
     const burst = encodeFrames(Array.from({ length: FRAMES_PER_WRITE }, () => frame));
-    const peer = holdTcp(attacked.live.port, encodeFrames([encodeHello({ kind: 'control', from: attacked.sinks.addresses[0] as string })]));
-    await new Promise((r) => peer.socket.once('connect', r));
+    const member = attacked.sinks.addresses[0] as string;
+    const peer = holdTcp(attacked.live.port, encodeFrames([encodeHello({ kind: 'control', from: member })]), '127.0.0.1', member);
+    await new Promise((r) => peer.socket.once('secureConnect', r));
     const unknown0 = await attacked.live.metric('scattercast_unknown_session_total');
     const before = await liveBytes();
     const rssBefore = process.memoryUsage().rss;

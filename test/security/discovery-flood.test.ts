@@ -53,7 +53,7 @@ describe('a DISCOVERY naming 10,000 invented members', { timeout: 60_000 }, () =
       frames.push(gossamerFrame(id, encodeMessage({ type: MessageType.DISCOVERY, known, digest: new Uint8Array() })));
     }
     const startedAt = performance.now();
-    await sendTcpFrames(live.port, frames);
+    await sendTcpFrames(live.port, frames, sink.peer(INVENTED));
     await sleep(WATCH_MS);
     const pings = sink.datagrams;
     const elapsedS = (performance.now() - startedAt) / 1000;

@@ -1,12 +1,16 @@
 /**
  * Survival under seeded random input: a live node takes thousands of random, garbled and hostile frames of every
  * kind it reads (hellos, control frames with Gossamer and module messages, data packets, UDP probes and data), and
- * its legit client keeps receiving before, during and after, with no uncaught exception and no failed session.
+ * its legit client keeps receiving before, during and after, with no uncaught exception and no failed session. A
+ * connection whose hello names a node address comes from a member of the overlay with a credential for that id
+ * (TLS), so that its frames reach past the link checks; the others come from outsiders in plaintext.
  */
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { isNodeAddress } from '../../src/net/address.ts';
+import { decodeHello } from '../../src/net/hello.ts';
 import { hostileActionArb, type HostileAction } from '../support/hostile-frames.ts';
 import { startLiveNode } from '../support/live-node.ts';
 import { openSinks, sendTcpBytes, sendTcpFrames, UdpSender } from '../support/raw-peer.ts';
@@ -23,6 +27,12 @@ const ATTACK_MS = 30_000;
 /** The probe module's interval, ms: random peers get pinged while the test runs. */
 const PING_INTERVAL_MS = 100;
 
+/** The node id a connection's hello claims, if it is a node address: the member the connection comes from. */
+function memberOf(frames: readonly Uint8Array[]): string | undefined {
+  const h = frames[0] ? decodeHello(frames[0]) : undefined;
+  return h?.ok && h.value.kind !== 'client' && isNodeAddress(h.value.from) ? h.value.from : undefined;
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('a node under random frames', { timeout: 120_000 }, () => {
@@ -34,7 +44,7 @@ describe('a node under random frames', { timeout: 120_000 }, () => {
     const udp = new UdpSender(live.port);
     const { node } = live.running;
     const run = (a: HostileAction): Promise<void> =>
-      a.kind === 'frames' ? sendTcpFrames(live.port, a.frames) : a.kind === 'stream' ? sendTcpBytes(live.port, a.bytes) : udp.send(a.bytes);
+      a.kind === 'frames' ? sendTcpFrames(live.port, a.frames, memberOf(a.frames)) : a.kind === 'stream' ? sendTcpBytes(live.port, a.bytes) : udp.send(a.bytes);
     try {
       const target = { sessionId: live.session.id, channel: 1, peers: [...sinks.addresses, node.self] };
       const actions = fc.sample(hostileActionArb(target), { seed, numRuns: COUNT });

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /** What a `scattercast` command run said and how it ended. */
 export interface CliResult {
@@ -21,4 +21,10 @@ export function runCli(args: readonly string[], killAfterMs = 30_000): Promise<C
       resolve({ status, stderr });
     });
   });
+}
+
+/** Runs `scattercast ARGS` to its end, blocking (for commands that need no server in this process); stdout and stderr captured. */
+export function runCliSync(args: readonly string[], timeoutMs = 60_000): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/scattercast.js', ...args], { encoding: 'utf8', timeout: timeoutMs });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,19 +1,35 @@
 /**
  * A hostile peer on loopback: raw TCP connections and UDP datagrams to a node, and sinks that stand in for the
- * peers it dials back (so that it never sends to a port this test does not own).
+ * peers it dials back (so that it never sends to a port this test does not own). A connection may come from an
+ * outsider (plaintext) or from a member of the node's overlay (TLS with a credential for the id it claims).
  */
 
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { encodeFrames } from '../../src/net/frame-decoder.ts';
+import { memberCredentials, type TlsCredentials } from './member.ts';
 
 /** How long one connection may take to be read and closed by the node, ms. */
 const CONNECTION_TIMEOUT_MS = 3000;
 
-/** Opens a connection to `port`, writes `bytes` (frames, or anything), ends it and waits until it is closed (what the node sends back is dropped). */
-export function sendTcpBytes(port: number, bytes: Uint8Array): Promise<void> {
+/** Who opens a connection: an outsider (undefined: plaintext), the overlay's member of that id, or TLS credentials given. */
+export type Opener = string | TlsCredentials | undefined;
+
+/** A connection to `port` from `localAddress`, as `member` (see Opener). */
+function open(port: number, member: Opener, localAddress = '127.0.0.1'): Socket {
+  const socket = connect({ host: '127.0.0.1', port, localAddress });
+  if (member === undefined) return socket;
+  return tlsConnect({ socket, ...(typeof member === 'string' ? memberCredentials(member) : member), rejectUnauthorized: false });
+}
+
+/**
+ * Opens a connection to `port` (as member `member`, see open), writes `bytes` (frames, or anything), ends it and
+ * waits until it is closed (what the node sends back is dropped).
+ */
+export function sendTcpBytes(port: number, bytes: Uint8Array, member?: Opener): Promise<void> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
+    const socket = open(port, member);
     socket.resume();
     const timer = setTimeout(() => socket.destroy(), CONNECTION_TIMEOUT_MS);
     socket.on('error', () => undefined);
@@ -25,9 +41,9 @@ export function sendTcpBytes(port: number, bytes: Uint8Array): Promise<void> {
   });
 }
 
-/** Opens a connection to `port` and sends `frames`, each length-prefixed (the first one a hello, say). */
-export function sendTcpFrames(port: number, frames: readonly Uint8Array[]): Promise<void> {
-  return sendTcpBytes(port, encodeFrames(frames));
+/** Opens a connection to `port` (as member `member`, see open) and sends `frames`, each length-prefixed (the first one a hello, say). */
+export function sendTcpFrames(port: number, frames: readonly Uint8Array[], member?: Opener): Promise<void> {
+  return sendTcpBytes(port, encodeFrames(frames), member);
 }
 
 /** A UDP socket on loopback that sends datagrams to one port. */
@@ -95,11 +111,11 @@ export interface HeldConnection {
   readonly closed: Promise<number>;
 }
 
-/** Opens a connection to `port` from `localAddress` (any loopback address 127.x.y.z), writes `bytes` and holds it open. */
-export function holdTcp(port: number, bytes: Uint8Array, localAddress = '127.0.0.1'): HeldConnection {
-  const socket = connect({ host: '127.0.0.1', port, localAddress });
+/** Opens a connection to `port` from `localAddress` (any loopback address 127.x.y.z; as member `member`, see open), writes `bytes` and holds it open. */
+export function holdTcp(port: number, bytes: Uint8Array, localAddress = '127.0.0.1', member?: Opener): HeldConnection {
+  const socket = open(port, member, localAddress);
   let at = performance.now();
-  socket.once('connect', () => {
+  socket.once(member === undefined ? 'connect' : 'secureConnect', () => {
     at = performance.now();
     if (bytes.length > 0) socket.write(bytes);
   });

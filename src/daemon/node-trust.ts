@@ -1,0 +1,25 @@
+/** What a node starts with from its `trust` config: its identity (secure) or a loud warning (insecure). */
+
+import { loadNodeIdentity, type NodeIdentity } from '../trust/node-identity.ts';
+import { loadOverlay } from '../trust/overlay.ts';
+import type { Logger } from './log.ts';
+import type { TrustConfig } from './trust-config.ts';
+
+/** A node's trust at run time. */
+export interface NodeTrust {
+  /** The node's key, credential and TLS certificate; undefined when insecure. */
+  readonly identity: NodeIdentity | undefined;
+  /** The bearer token of the cluster-internal API: configured, else derived from the overlay key (undefined if neither). */
+  readonly clusterToken: string | undefined;
+}
+
+/** Loads (or makes, on first start) the node's keys; logs what an insecure node gives up. */
+export function nodeTrust(trust: TrustConfig, self: string, log: Logger): NodeTrust {
+  if (trust.insecure) {
+    log('warn', 'INSECURE: node links are plaintext and nothing is authenticated; for lab runs only', { insecure: true });
+    return { identity: undefined, clusterToken: trust.clusterToken };
+  }
+  const identity = loadNodeIdentity(trust.stateDir, self, loadOverlay(trust.overlay, trust.createOverlay));
+  log('info', 'secure: links are mutual TLS 1.3 under the overlay', { overlay: identity.overlay.dir, publicKey: Buffer.from(identity.credential.publicKey).toString('base64url') });
+  return { identity, clusterToken: trust.clusterToken ?? identity.derivedToken };
+}
