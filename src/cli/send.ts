@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ErrorCode, ScError } from '../core/errors.ts';
 import { askFrontend } from '../client/frontend-client.ts';
 import { attachSender } from '../client/staying-sender.ts';
@@ -14,6 +14,7 @@ interface SendFlags {
   in?: string;
   chunk: number;
   rate?: number;
+  token?: string;
 }
 
 /** `scattercast send FRONTEND SESSION --channel N`: injects stdin (or a file) as a source, in chunks. */
@@ -29,6 +30,7 @@ export function addSend(program: Command): void {
     .option('--in <file>', 'read this file instead of stdin')
     .option('--chunk <bytes>', 'payload bytes per packet', intFlag('--chunk', 1, 60_000), 1024)
     .option('--rate <packets/s>', 'pace the packets at this rate (default: as fast as the SCX takes them)', intFlag('--rate', 1, 1_000_000))
+    .addOption(new Option('--token <token>', "the source token from the session's creator (scattercast creator token), or the session's secret").env('SCATTERCAST_SOURCE_TOKEN'))
     .action(async (frontend: string, session: string, flags: SendFlags) => {
       // Before any start-up work: Ctrl-C or SIGTERM from here on stops sending and detaches cleanly, once attached.
       const stopped = untilStopped();
@@ -39,6 +41,7 @@ export function addSend(program: Command): void {
       }
       const sender = await attachSender(frontend, session, ref, flags.channel, {
         answer,
+        ...(flags.token !== undefined && { credential: flags.token }),
         onAttach: (a) => process.stderr.write(`scattercast: sending to ${a.session} channel ${flags.channel} through SCX ${a.scx}\n`),
       });
       const input = flags.in ? createReadStream(flags.in) : process.stdin;

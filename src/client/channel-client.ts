@@ -1,6 +1,8 @@
 /**
  * A client's unicast attachment to one channel at its SCX (paper 3.4): a TCP connection that opens with a client
- * hello. A receiver gets the channel's packets; a sender writes payloads, which the SCX stamps and forwards.
+ * hello. A receiver gets the channel's packets; a sender presents its credential (a source token or the session's
+ * secret) and writes payloads, which the SCX stamps and forwards. An SCX that refuses a sender sends it one frame,
+ * the refusal's error code in ASCII, and closes.
  */
 
 import { connect } from 'node:net';
@@ -21,14 +23,23 @@ export interface ChannelAttachment {
   close(): void;
   /** Resolves when the connection is gone, with why. */
   readonly closed: Promise<string>;
+  /** The error code the SCX refused this sender with (`ERR_SOURCE_...`), once it has. */
+  readonly refusal: string | undefined;
 }
 
-/** Attaches to `channel` of the session `answer` describes, as `role`; `onPacket` gets each packet a receiver gets. */
+/** What a refusal frame may hold: an error code. */
+const REFUSAL = /^ERR_[A-Z0-9_]{1,60}$/;
+
+/**
+ * Attaches to `channel` of the session `answer` describes, as `role`; `onPacket` gets each packet a receiver gets;
+ * `credential`: a sender's source token or the session's secret (docs/security.md).
+ */
 export function attachChannel(
   answer: JoinAnswer,
   channel: number,
   role: ClientRole,
   onPacket: (packet: DataPacket) => void = () => undefined,
+  credential?: string,
 ): ChannelAttachment {
   const ch = answer.channels.find((c) => c.id === channel);
   if (!ch) {
@@ -38,15 +49,25 @@ export function attachChannel(
   const socket = connect({ host: ch.unicast.host, port: ch.unicast.port });
   let resolveClosed: (why: string) => void = () => undefined;
   const closed = new Promise<string>((r) => (resolveClosed = r));
-  const conn = new FramedConnection(socket, (why) => resolveClosed(why));
+  let refusal: string | undefined;
+  const conn = new FramedConnection(socket, (why) => resolveClosed(refusal === undefined ? why : `refused as a source: ${refusal}`));
   conn.onFrames((frames) => {
     for (const f of frames) {
+      if (role === 'send') {
+        const text = f.toString('latin1');
+        refusal ??= REFUSAL.test(text) ? text : ErrorCode.ATTACH_FAILED;
+        continue;
+      }
       const p = decodeDataPacket(f);
       if (p.ok) onPacket(p.value);
     }
   });
-  conn.writeFrames([encodeHello({ kind: 'client', from: `client-${process.pid}`, sessionId: Buffer.from(answer.id, 'hex'), channel, role })]);
+  const from = `client-${process.pid}`;
+  conn.writeFrames([encodeHello({ kind: 'client', from, sessionId: Buffer.from(answer.id, 'hex'), channel, role, ...(credential !== undefined && { credential }) })]);
   return {
+    get refusal() {
+      return refusal;
+    },
     send: (payloads) => void conn.writeFrames(payloads),
     get writable() {
       return conn.backlog < 1024 * 1024;

@@ -1,7 +1,8 @@
 /**
  * A source that stays attached: when its SCX goes away (the node died and the cluster moved the session), it
  * asks the frontend again and goes on sending through the new SCX. Payloads written while the old connection
- * was failing are lost, as on any best-effort hop; the new SCX becomes the source and numbers afresh.
+ * was failing are lost, as on any best-effort hop; the new SCX becomes the source and numbers afresh. A sender the
+ * SCX refused (its credential, docs/security.md) does not ask again: its next send throws the refusal's code.
  */
 
 import { ErrorCode, ScError } from '../core/errors.ts';
@@ -18,13 +19,18 @@ export interface SenderOptions {
   readonly retryForMs?: number;
   /** Told each time the sender is (re)attached. */
   readonly onAttach?: (answer: JoinAnswer) => void;
+  /** The source token the session's creator issued, or the session's secret (default: none). */
+  readonly credential?: string;
 }
 
 /** A staying sender. */
 export interface StayingSender {
   /** The SCX the sender is attached to now. */
   readonly scx: string;
-  /** Sends payloads, re-attaching first if the SCX went away and waiting while the connection is full; ScError(ERR_ATTACH_FAILED) once no SCX took it back within the retry window. */
+  /**
+   * Sends payloads, re-attaching first if the SCX went away and waiting while the connection is full; ScError(ERR_ATTACH_FAILED)
+   * once no SCX took it back within the retry window, ScError(ERR_SOURCE_...) once an SCX refused its credential.
+   */
   send(payloads: readonly Uint8Array[]): Promise<void>;
   /** Closes the attachment once what was sent has gone out. */
   close(): void;
@@ -37,7 +43,7 @@ export async function attachSender(frontend: string, name: string, ref: Announce
   let gone: string | undefined;
   let closing = false;
   const attach = (): void => {
-    const a = attachChannel(answer, channel, 'send');
+    const a = attachChannel(answer, channel, 'send', undefined, options.credential);
     link = a;
     gone = undefined;
     void a.closed.then((why) => {
@@ -64,6 +70,7 @@ export async function attachSender(frontend: string, name: string, ref: Announce
       return answer.scx;
     },
     async send(payloads) {
+      if (link.refusal !== undefined) throw new ScError(link.refusal, `the SCX ${answer.scx} refused this client as a source`);
       if (gone !== undefined) await reattach();
       link.send(payloads);
       if (!link.writable) await Promise.race([new Promise<void>((resolve) => link.onDrain(resolve)), link.closed]);

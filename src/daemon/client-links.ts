@@ -2,6 +2,8 @@
  * The clients attached to this node's SCXs over unicast (paper 3.4): a receiver gets every packet its channel
  * delivers here, framed as on a data link; a sender's frames are payloads, which the SCX stamps with the
  * scattercast header as the source SCX. A session's SCX advertises itself as a source while a sender is attached.
+ * A sender must be admitted first (source-admission.ts); a refused one gets one frame, the refusal's error code in
+ * ASCII, and the connection is closed.
  */
 
 import type { FramedConnection } from '../net/framed-connection.ts';
@@ -10,9 +12,13 @@ import type { DataPacket } from '../session/data-header.ts';
 import type { Logger } from './log.ts';
 import { RateMeter } from './rate-meter.ts';
 import type { SessionRuntime } from './session-runtime.ts';
+import { SourceAdmission } from './source-admission.ts';
 
 /** A receiver that lets this many bytes pile up unread is cut off, bytes. */
 const MAX_CLIENT_BACKLOG_BYTES = 4 * 1024 * 1024;
+
+/** How long a refused sender has to read its refusal and close before the node closes its socket, ms. */
+const REFUSAL_LINGER_MS = 1000;
 
 /** One attached client, as the dashboard shows it. */
 export interface AttachedClient {
@@ -39,6 +45,8 @@ export class ClientLinks {
   constructor(
     private readonly sessions: ReadonlyMap<string, SessionRuntime>,
     private readonly log: Logger,
+    /** Who may send (default: the secure policy, no secrets); counts the senders refused. */
+    readonly sources = new SourceAdmission(),
   ) {}
 
   /** A client connection opened with its hello. */
@@ -50,7 +58,16 @@ export class ClientLinks {
       return conn.destroy('no such session or channel here');
     }
     const who = `${hello.from}@${conn.socket.remoteAddress ?? '?'}:${conn.socket.remotePort ?? 0}`;
-    this.log('info', 'client attached', { session: s.name, channel: hello.channel, role: hello.role, client: who });
+    const admission = hello.role === 'send' ? this.sources.admit(s.announcement, hello.credential, Date.now()) : undefined;
+    if (admission?.ok === false) {
+      // Logged at most 20 times per 10 s (log.ts), counted by code in /metrics.
+      this.log('warn', 'refused a source', { session: s.name, channel: hello.channel, client: who, code: admission.code });
+      conn.writeFrames([Buffer.from(admission.code, 'ascii')]);
+      conn.end();
+      setTimeout(() => conn.socket.destroy(), REFUSAL_LINGER_MS).unref();
+      return;
+    }
+    this.log('info', 'client attached', { session: s.name, channel: hello.channel, role: hello.role, client: who, ...(admission && { admitted: admission.how }) });
     const client: AttachedClient = { id: who, session: s.name, channel: hello.channel, role: hello.role, conn };
     this.attached.add(client);
     conn.socket.once('close', () => this.attached.delete(client));

@@ -7,6 +7,9 @@ export { receiveChannel, type ReceiveOptions, type Reception } from '../client/r
 export { attachChannel, type ChannelAttachment } from '../client/channel-client.ts';
 export type { ChannelAnswer, JoinAnswer, MulticastGroup } from '../api/join-answer.ts';
 export { buildAnnouncement, renderAnnouncement } from '../session/announcement-build.ts';
-export { parseAnnouncement, type Announcement, type ChannelSpec } from '../session/announcement.ts';
+export { parseAnnouncement, parseToSign, type Announcement, type ChannelSpec, type CreatorSignature } from '../session/announcement.ts';
+export { signAnnouncement } from '../session/announcement-signature.ts';
+export { creatorKeyId } from '../session/creator-key.ts';
+export { issueSourceToken, TOKEN_NONCE_BYTES } from '../session/source-token.ts';
 export { payloadOf, type DataHeader, type DataPacket } from '../session/data-header.ts';
 export { ErrorCode, ScError } from '../core/errors.ts';

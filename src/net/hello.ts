@@ -1,11 +1,12 @@
 /**
  * The first frame on every TCP connection between nodes: who is calling and what the connection carries.
  * Layout: `['S' 'C' 'X'][version u8][kind u8][address len u8][address UTF-8]` and, for a data connection,
- * `[sessionId 16][channel u16]`, and for a client connection also `[role u8: 0 receive, 1 send]`. Control
+ * `[sessionId 16][channel u16]`, and for a client connection also `[role u8: 0 receive, 1 send; + 0x80 when a
+ * credential follows]` and then, with 0x80, `[credential len u8 1..255][credential UTF-8]`. Control
  * connections carry every session's control messages between a pair of nodes; a data connection carries one
  * channel of one session (paper 4.3.2: data kept apart from control); a client connection attaches a client to
- * one channel at its SCX, to receive the channel's packets or to send payloads as a source (paper 3.4).
- * See docs/wire.md.
+ * one channel at its SCX, to receive the channel's packets or to send payloads as a source (paper 3.4); a source
+ * presents its credential (a source token or a per-session secret, docs/security.md). See docs/wire.md.
  */
 
 import { ByteWriter, decodeWith, DecodeError, type ByteReader } from '../core/bytes.ts';
@@ -22,14 +23,24 @@ export type ClientRole = 'receive' | 'send';
 export type Hello =
   | { readonly kind: 'control'; readonly from: string }
   | { readonly kind: 'data'; readonly from: string; readonly sessionId: Uint8Array; readonly channel: number }
-  | { readonly kind: 'client'; readonly from: string; readonly sessionId: Uint8Array; readonly channel: number; readonly role: ClientRole };
+  | {
+      readonly kind: 'client';
+      readonly from: string;
+      readonly sessionId: Uint8Array;
+      readonly channel: number;
+      readonly role: ClientRole;
+      /** A source token's text or a per-session secret, 1..255 bytes of UTF-8 (absent: none). */
+      readonly credential?: string;
+    };
 
 /** 'SCX': opens every hello. */
 const MAGIC = Uint8Array.of(0x53, 0x43, 0x58);
 const KINDS: readonly Hello['kind'][] = ['control', 'data', 'client'];
 const ROLES: readonly ClientRole[] = ['receive', 'send'];
+/** Set in the role byte when a credential follows. */
+const WITH_CREDENTIAL = 0x80;
 
-/** Encodes a hello frame's payload. Throws RangeError on an address of 0 or over 255 bytes, a bad id or channel. */
+/** Encodes a hello frame's payload. Throws RangeError on an address or credential of 0 or over 255 bytes, a bad id or channel. */
 export function encodeHello(h: Hello): Uint8Array {
   const w = new ByteWriter(64);
   w.raw(MAGIC);
@@ -40,7 +51,12 @@ export function encodeHello(h: Hello): Uint8Array {
     w.raw(h.sessionId, SESSION_ID_BYTES);
     w.u16(h.channel);
   }
-  if (h.kind === 'client') w.u8(ROLES.indexOf(h.role));
+  if (h.kind === 'client') {
+    const role = ROLES.indexOf(h.role);
+    if (role < 0) throw new RangeError(`client role ${String(h.role)} is neither receive nor send`);
+    w.u8(role | (h.credential === undefined ? 0 : WITH_CREDENTIAL));
+    if (h.credential !== undefined) w.shortString(h.credential, 1);
+  }
   return w.finish();
 }
 
@@ -66,10 +82,15 @@ function readHello(r: ByteReader): Hello {
     return { kind, from, sessionId, channel };
   }
   const roleByte = r.u8();
-  const role = ROLES[roleByte];
-  if (role === undefined) throw new DecodeError(WireCode.RANGE, `client role ${roleByte} is neither 0 nor 1`);
+  const role = ROLES[roleByte & ~WITH_CREDENTIAL];
+  if (role === undefined) throw new DecodeError(WireCode.RANGE, `client role ${roleByte} is neither 0 nor 1 (+ 0x80 with a credential)`);
+  if ((roleByte & WITH_CREDENTIAL) === 0) {
+    r.end('hello');
+    return { kind, from, sessionId, channel, role };
+  }
+  const credential = r.shortString('credential', 1);
   r.end('hello');
-  return { kind, from, sessionId, channel, role };
+  return { kind, from, sessionId, channel, role, credential };
 }
 
 /** Decodes a hello. Never throws. */

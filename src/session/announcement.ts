@@ -6,31 +6,11 @@
  */
 import { ErrorCode, ScError } from '../core/errors.ts';
 import { readXml, xmlTrim, type XmlElement } from './announcement-parse.ts';
+import { checkCreator } from './announcement-signature.ts';
+import type { Announcement, ChannelSpec, CreatorSignature } from './announcement-types.ts';
 import { parseSessionName, quoted, type SessionName } from './name.ts';
 
-/** One channel of a session (`<CHANNEL>`). */
-export interface ChannelSpec {
-  /** Numeric channel id, 0..65535, unique in the session; data packets carry it. */
-  readonly id: number;
-  /** Optional text about the channel. */
-  readonly description?: string;
-  /** Protocol that carries the channel between SCXs and unicast clients, lower-cased. */
-  readonly unicast: string;
-  /** Protocol for clients on a local multicast group, lower-cased, if any. */
-  readonly multicast?: string;
-}
-
-/** A session announcement (`<SCATTERCAST>`). */
-export interface Announcement {
-  /** The session's name. */
-  readonly name: SessionName;
-  /** Optional text about the session. */
-  readonly description?: string;
-  /** The session's channels, in document order; at least one. */
-  readonly channels: readonly ChannelSpec[];
-  /** Rendezvous points as `host:port`, host lower-cased; at least one. */
-  readonly rendezvous: readonly string[];
-}
+export type { Announcement, ChannelSpec, CreatorSignature } from './announcement-types.ts';
 
 /** Largest announcement accepted by default, in bytes of UTF-8. */
 export const ANNOUNCEMENT_MAX_BYTES = 64 * 1024;
@@ -183,6 +163,26 @@ function readChannel(el: XmlElement, index: number, ids: Set<number>): ChannelSp
   });
 }
 
+/** Bytes of base64url text of exactly `bytes` bytes, unpadded and canonical, or the reason it is not. */
+function readBase64url(text: string | undefined, bytes: number, what: string): Uint8Array {
+  const decoded = Buffer.from(text ?? '', 'base64url');
+  if (text === undefined || !/^[A-Za-z0-9_-]*$/.test(text) || decoded.length !== bytes || decoded.toString('base64url') !== text) {
+    throw invalid(`CREATOR: ${what} must be ${bytes} bytes in unpadded base64url (${Math.ceil((bytes * 4) / 3)} characters)`);
+  }
+  return new Uint8Array(decoded);
+}
+
+/** A `<CREATOR key="..." signature="..."/>`, its fields well-formed (announcement-signature.ts verifies them). */
+function readCreator(el: XmlElement): CreatorSignature {
+  onlyAttributes(el, 'CREATOR', ['key', 'signature']);
+  noChildren(el, 'CREATOR');
+  noText(el, 'CREATOR');
+  return Object.freeze({
+    publicKey: readBase64url(el.attributes.get('key'), 32, 'key'),
+    signature: readBase64url(el.attributes.get('signature'), 64, 'signature'),
+  });
+}
+
 /** The session name from the root's `name` attribute. */
 function readName(root: XmlElement): SessionName {
   const text = root.attributes.get('name');
@@ -195,9 +195,25 @@ function readName(root: XmlElement): SessionName {
   }
 }
 
-/** Parses and checks an announcement; throws ScError(ERR_ANNOUNCEMENT_INVALID or ERR_ANNOUNCEMENT_TOO_LARGE). */
+/**
+ * Parses and checks an announcement, a signed one's signature included; throws ScError(ERR_ANNOUNCEMENT_INVALID,
+ * ERR_ANNOUNCEMENT_TOO_LARGE, or ERR_ANNOUNCEMENT_SIGNATURE).
+ */
 export function parseAnnouncement(input: string | Uint8Array, options: { maxBytes?: number } = {}): Announcement {
-  const root = readXml(input, options.maxBytes ?? ANNOUNCEMENT_MAX_BYTES);
+  const announcement = readAnnouncement(input, options.maxBytes ?? ANNOUNCEMENT_MAX_BYTES);
+  checkCreator(announcement);
+  return announcement;
+}
+
+/** Parses an announcement to be signed: as parseAnnouncement, but any CREATOR is dropped unchecked. */
+export function parseToSign(input: string | Uint8Array): Announcement {
+  const { creator: _, ...unsigned } = readAnnouncement(input, ANNOUNCEMENT_MAX_BYTES);
+  return Object.freeze(unsigned);
+}
+
+/** An announcement, every field checked but its CREATOR. */
+function readAnnouncement(input: string | Uint8Array, maxBytes: number): Announcement {
+  const root = readXml(input, maxBytes);
   if (root.name !== 'SCATTERCAST') throw invalid(`root element must be <SCATTERCAST>, not <${root.name}>`);
   onlyAttributes(root, 'SCATTERCAST', ['name']);
   noText(root, 'SCATTERCAST');
@@ -207,6 +223,7 @@ export function parseAnnouncement(input: string | Uint8Array, options: { maxByte
   const channels: ChannelSpec[] = [];
   const ids = new Set<number>();
   const rendezvous: string[] = [];
+  let creator: CreatorSignature | undefined;
   for (const child of root.children) {
     if (child.name === 'DESCRIPTION') {
       if (described) throw invalid('SCATTERCAST: more than one DESCRIPTION');
@@ -217,6 +234,9 @@ export function parseAnnouncement(input: string | Uint8Array, options: { maxByte
       channels.push(readChannel(child, channels.length, ids));
     } else if (child.name === 'RENDEZVOUS') {
       readRendezvous(child, rendezvous);
+    } else if (child.name === 'CREATOR') {
+      if (creator !== undefined) throw invalid('SCATTERCAST: more than one CREATOR');
+      creator = readCreator(child);
     } else {
       throw invalid(`SCATTERCAST: unknown element <${child.name}>`);
     }
@@ -228,6 +248,7 @@ export function parseAnnouncement(input: string | Uint8Array, options: { maxByte
     ...(description !== undefined && { description }),
     channels: Object.freeze(channels),
     rendezvous: Object.freeze(rendezvous),
+    ...(creator !== undefined && { creator }),
   });
 }
 

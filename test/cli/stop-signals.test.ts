@@ -16,6 +16,8 @@ import { freePort } from '../../src/net/free-port.ts';
 import { signalDuringStartup, type EarlySignalResult } from '../support/early-signal.ts';
 
 const NAME = 'scast://test.scattercast/early-signal';
+/** The session's source secret at the host (trust.sourceSecrets): `send` presents it as its --token. */
+const SECRET = 'early-signal source secret';
 
 /** Exited by itself with status 0, not killed by the signal, which came before the ready line (on stdout or stderr). */
 function stoppedCleanly(r: EarlySignalResult, ready: { stdout?: RegExp; stderr?: RegExp }): void {
@@ -39,7 +41,7 @@ describe('a SIGTERM during start-up', { timeout: 120_000 }, () => {
     frontend = `127.0.0.1:${await freePort()}`;
     xml = join(dir, 'session.xml');
     writeFileSync(xml, `<SCATTERCAST name="${NAME}"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>127.0.0.1:${port}</RENDEZVOUS></SCATTERCAST>`);
-    host = await runNode(nodeConfig({ listen: `127.0.0.1:${port}`, frontend, logLevel: 'error', seed: 1 }, dir));
+    host = await runNode(nodeConfig({ listen: `127.0.0.1:${port}`, frontend, logLevel: 'error', seed: 1, trust: { sourceSecrets: [{ session: NAME, secret: SECRET }] } }, dir));
   });
 
   after(async () => {
@@ -74,7 +76,7 @@ describe('a SIGTERM during start-up', { timeout: 120_000 }, () => {
   });
 
   it('send: attaches, then stops reading, detaches and exits 0', async () => {
-    const r = await signalDuringStartup(['send', frontend, NAME, '--channel', '1', '--announcement', xml]);
+    const r = await signalDuringStartup(['send', frontend, NAME, '--channel', '1', '--announcement', xml, '--token', SECRET]);
     stoppedCleanly(r, { stderr: /sending to/ });
     assert.match(r.stderr, /sending to .* channel 1 through SCX/);
     assert.match(r.stderr, /sent 0 packet\(s\) .* \(stopped by SIGTERM\)/);

@@ -1,7 +1,8 @@
 /**
  * Clients through cluster frontends, on loopback: two nodes, each with its frontend; a sender attaches through
  * one, a receiver through the other (the rendezvous), and the receiver gets the sender's payloads in order. Then
- * the CLI does the same with `scattercast send` and `scattercast join`.
+ * the CLI does the same with `scattercast send` and `scattercast join`. The session is signed by its creator, and
+ * every sender presents a source token (docs/security.md).
  */
 
 import assert from 'node:assert/strict';
@@ -18,20 +19,25 @@ import { runNode, type RunningNode } from '../../src/daemon/run-node.ts';
 import { payloadOf } from '../../src/session/data-header.ts';
 import { freePort } from '../../src/net/free-port.ts';
 import { runCli } from '../support/cli.ts';
+import { testCreator } from '../support/creator.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const NAME = 'scast://test.scattercast/frontends';
+const creator = testCreator();
+const NAME = creator.name('frontends');
 
 describe('clients attach through cluster frontends', { timeout: 120_000 }, () => {
   const nodes: RunningNode[] = [];
   const frontends: string[] = [];
   let xml = '';
   let dir = '';
+  /** The session's announcement, unsigned, under `name`. */
+  let doc: (name: string) => string = () => '';
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sc-frontend-'));
     const ports = [await freePort(), await freePort()];
-    xml = `<SCATTERCAST name="${NAME}"><CHANNEL id="3"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>127.0.0.1:${ports[1]}</RENDEZVOUS></SCATTERCAST>`;
+    doc = (name) => `<SCATTERCAST name="${name}"><CHANNEL id="3"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>127.0.0.1:${ports[1]}</RENDEZVOUS></SCATTERCAST>`;
+    xml = creator.sign(doc(NAME));
     for (const [i, port] of ports.entries()) {
       const fe = `127.0.0.1:${await freePort()}`;
       frontends.push(fe);
@@ -52,7 +58,7 @@ describe('clients attach through cluster frontends', { timeout: 120_000 }, () =>
     assert.deepEqual(toReceiver.channels.map((c) => [c.id, c.transport, c.unicast.protocol]), [[3, 'tcp', 'scattercast-tcp']]);
     const got: number[] = [];
     const receiver = attachChannel(toReceiver, 3, 'receive', (p) => got.push(Buffer.from(payloadOf(p)).readUInt32BE(0)));
-    const sender = attachChannel(toSender, 3, 'send');
+    const sender = attachChannel(toSender, 3, 'send', undefined, creator.token(NAME));
     let n = 0;
     const timer = setInterval(() => {
       const b = Buffer.alloc(200);
@@ -72,7 +78,7 @@ describe('clients attach through cluster frontends', { timeout: 120_000 }, () =>
   });
 
   it('refuses a session whose transport the cluster lacks, naming what it has', async () => {
-    const srm = xml.replace('unicast="tcp"', 'unicast="srm"').replace('frontends', 'srm');
+    const srm = doc('scast://test.scattercast/srm').replace('unicast="tcp"', 'unicast="srm"');
     await assert.rejects(askFrontend(frontends[0] as string, 'scast://test.scattercast/srm', { announcement: srm }), {
       code: 'ERR_TRANSPORT_UNSUPPORTED',
       message: /HTTP 422.*srm.*supported: forward, reliable, tcp, udp/,
@@ -88,7 +94,7 @@ describe('clients attach through cluster frontends', { timeout: 120_000 }, () =>
     const out = join(dir, 'out.bin');
     const joined = runCli(['join', frontends[1] as string, NAME, '--announcement', announcement, '--count', '100', '--out', out], 20_000);
     await sleep(1000);
-    const sent = runCli(['send', frontends[0] as string, NAME, '--channel', '3', '--announcement', announcement, '--in', join(dir, 'in.bin'), '--chunk', '100', '--rate', '100'], 20_000);
+    const sent = runCli(['send', frontends[0] as string, NAME, '--channel', '3', '--announcement', announcement, '--in', join(dir, 'in.bin'), '--chunk', '100', '--rate', '100', '--token', creator.token(NAME)], 20_000);
     const ends = await Promise.all([sent, joined]);
     assert.deepEqual(ends.map((e) => e.status), [0, 0], ends.map((e) => e.stderr).join(''));
     const got = readFileSync(out);
@@ -96,6 +102,17 @@ describe('clients attach through cluster frontends', { timeout: 120_000 }, () =>
     const at = input.indexOf(got.subarray(0, 100));
     assert.ok(at >= 0 && at % 100 === 0, 'the first packet received is one the sender sent');
     assert.ok(input.subarray(at, at + got.length).equals(got), 'what join wrote is a contiguous run of what send read');
+  });
+
+  it('refuses a tampered signed announcement at the frontend, and a sender without a token at the SCX', async () => {
+    const tampered = xml.replace('unicast="tcp"', 'unicast="udp"');
+    await assert.rejects(askFrontend(frontends[0] as string, NAME, { announcement: tampered }), { code: 'ERR_ANNOUNCEMENT_SIGNATURE', message: /HTTP 422.*does not verify/ });
+    const announcement = join(dir, 'session.xml');
+    writeFileSync(announcement, xml);
+    writeFileSync(join(dir, 'small.bin'), Buffer.alloc(100 * 100));
+    const sent = await runCli(['send', frontends[0] as string, NAME, '--channel', '3', '--announcement', announcement, '--in', join(dir, 'small.bin'), '--chunk', '100', '--rate', '100'], 20_000);
+    assert.equal(sent.status, 2, sent.stderr);
+    assert.match(sent.stderr, /refused this client as a source \(ERR_SOURCE_NO_CREDENTIAL\)\n$/);
   });
 
   it('scattercast join --udp hands each payload to a local UDP port, one datagram each (for a player)', async () => {
@@ -107,7 +124,7 @@ describe('clients attach through cluster frontends', { timeout: 120_000 }, () =>
     const port = (player.address() as { port: number }).port;
     const joined = runCli(['join', frontends[1] as string, NAME, '--announcement', announcement, '--count', '20', '--udp', `127.0.0.1:${port}`], 20_000);
     const toSender = await askFrontend(frontends[0] as string, NAME, { announcement: xml });
-    const sender = attachChannel(toSender, 3, 'send');
+    const sender = attachChannel(toSender, 3, 'send', undefined, creator.token(NAME));
     let n = 0;
     const timer = setInterval(() => sender.send([Buffer.from(`payload ${n++}`)]), 10);
     const { status } = await joined;
@@ -122,18 +139,18 @@ describe('clients attach through cluster frontends', { timeout: 120_000 }, () =>
   });
 
   it('scattercast join takes every channel of a session by default, one file each, and refuses to mix them on stdout', async () => {
-    const two = 'scast://test.scattercast/two-channels';
-    const doc = `<SCATTERCAST name="${two}"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><CHANNEL id="2"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>${nodes[1]!.node.self}</RENDEZVOUS></SCATTERCAST>`;
+    const two = creator.name('two-channels');
+    const twoDoc = creator.sign(`<SCATTERCAST name="${two}"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><CHANNEL id="2"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>${nodes[1]!.node.self}</RENDEZVOUS></SCATTERCAST>`);
     const announcement = join(dir, 'two.xml');
-    writeFileSync(announcement, doc);
+    writeFileSync(announcement, twoDoc);
     const mixed = await runCli(['join', frontends[1] as string, two, '--announcement', announcement]);
     assert.equal(mixed.status, 2, mixed.stderr);
     assert.match(mixed.stderr, /^scattercast: the session has 2 channels and stdout takes one: .+ \(ERR_USAGE\)\n$/);
 
     const out = join(dir, 'two.bin');
     const joined = runCli(['join', frontends[1] as string, two, '--announcement', announcement, '--count', '30', '--out', out], 20_000);
-    const toSender = await askFrontend(frontends[0] as string, two, { announcement: doc });
-    const senders = [1, 2].map((ch) => attachChannel(toSender, ch, 'send'));
+    const toSender = await askFrontend(frontends[0] as string, two, { announcement: twoDoc });
+    const senders = [1, 2].map((ch) => attachChannel(toSender, ch, 'send', undefined, creator.token(two)));
     let n = 0;
     const timer = setInterval(() => {
       n++;

@@ -3,7 +3,8 @@
  * ECONNRESET. Now a connection past `connectionsPerIp`, `connectionsTotal` or `pendingHandshakes` is destroyed at
  * accept, before a byte of it is read, and one without a hello is closed after `helloDeadlineMs` (a trickle of bytes
  * does not keep it open). This floods a live node from many loopback addresses with connections that send nothing,
- * most of a frame, or a data or sender's hello then most of a frame, and checks that the node serves its client through the flood,
+ * most of a frame, or a data, sender's or receiver's hello then most of a frame (a sender without a source token is
+ * refused at once, docs/security.md; receivers stay open and hold), and checks that the node serves its client through the flood,
  * counts each refusal by reason, stays within a memory bound computed from its limits, and takes new clients after.
  */
 
@@ -92,6 +93,7 @@ describe('a flood of connections', { timeout: 120_000 }, () => {
       partial,
       afterHello(encodeHello({ kind: 'data', from: '127.0.0.9:9', sessionId: id, channel: 1 })),
       afterHello(encodeHello({ kind: 'client', from: 'flood', sessionId: id, channel: 1, role: 'send' })),
+      afterHello(encodeHello({ kind: 'client', from: 'flood', sessionId: id, channel: 1, role: 'receive' })),
     ];
     const open0 = await live.metric('scattercast_accepted_connections');
     const ips0 = await live.metric('scattercast_accepted_connection_ips');
@@ -112,7 +114,7 @@ describe('a flood of connections', { timeout: 120_000 }, () => {
       held.push(...opened);
       return opened;
     };
-    const [silent, , , holding] = kinds as [Buffer, Buffer, Buffer, Buffer];
+    const [silent, , , , holding] = kinds as [Buffer, Buffer, Buffer, Buffer, Buffer];
     const pendingPhase = 4 * LIMITS.pendingHandshakes;
     const perIpPhase = LIMITS.connectionsPerIp + 50;
     const totalPhase = LIMITS.connectionsTotal;

@@ -53,6 +53,7 @@ export function hostileActionArb(target: Target): fc.Arbitrary<HostileAction> {
       record({ kind: fc.constant('control' as const), from: id }),
       record({ kind: fc.constant('data' as const), from: id, sessionId, channel }),
       record({ kind: fc.constant('client' as const), from: id, sessionId, channel, role: fc.constantFrom('receive' as const, 'send' as const) }),
+      record({ kind: fc.constant('client' as const), from: id, sessionId, channel, role: fc.constant('send' as const), credential: fc.string({ minLength: 1, maxLength: 124 }) }),
     )
     .map((h: Hello) => encodeHello(h));
   const gossamer = fc.tuple(sessionId, mostly(messageArb(id).map(encodeMessage))).map(([s, m]) => gossamerFrame(s, m));
