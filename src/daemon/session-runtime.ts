@@ -5,7 +5,7 @@
  */
 
 import type { Millis } from '../core/time.ts';
-import type { GossamerConfig } from '../gossamer/config.ts';
+import { DEFAULT_GOSSAMER_CONFIG, type GossamerConfig } from '../gossamer/config.ts';
 import type { GossamerEvent } from '../gossamer/events.ts';
 import { GossamerNode } from '../gossamer/node.ts';
 import { isNodeAddress } from '../net/address.ts';
@@ -14,11 +14,15 @@ import { encodeDataPacket, type DataPacket } from '../session/data-header.ts';
 import { formatSessionName, sessionId } from '../session/name.ts';
 import { ChannelRuntime } from '../transport/channel-runtime.ts';
 import type { ServiceRegistry } from '../transport/registry.ts';
+import type { NodeIdentity } from '../trust/node-identity.ts';
 import { LOCAL_LINK, type DataTransport } from '../transport/service-module.ts';
 import { treeViewOf } from '../transport/tree-view.ts';
 import { monotonicMs, wallClockMs } from './clock.ts';
+import type { ForgedStateRefusals } from './forged-state.ts';
+import type { VerifyBudget } from './verify-budget.ts';
 import { LinkCostFilter } from './link-cost-filter.ts';
 import { RELAY_SAMPLE_EVERY } from './node-histograms.ts';
+import { SignedState } from './signed-state.ts';
 
 /** What a session needs from its node: sockets, the probe module and local clients. */
 export interface SessionIo {
@@ -38,6 +42,13 @@ export interface SessionIo {
   failed(err: unknown): void;
   /** A sampled packet (1 in RELAY_SAMPLE_EVERY from peers) took `ms` from arrival to its first write on a link. */
   relayDelay(ms: number): void;
+}
+
+/** A secure node's identity, where its sessions count the gossip state they refuse, and its budget of checks per peer. */
+export interface SessionSigning {
+  readonly identity: NodeIdentity;
+  readonly refusals: ForgedStateRefusals;
+  readonly budget: VerifyBudget;
 }
 
 /** A channel at this SCX. */
@@ -84,6 +95,8 @@ export class SessionRuntime {
   upstreamChanges = 0;
   /** Upstreams routed around because their data connection went silent (DataWatchdog). */
   dataSilentUpstreams = 0;
+  /** Proofs of the state this SCX originates, and checks of what arrives (a secure node only). */
+  readonly signed: SignedState | undefined;
   private readonly linkCosts = new LinkCostFilter();
   /** Peers whose data went silent, and the timer that lifts their penalty. */
   private readonly dataSilentHolds = new Map<string, NodeJS.Timeout>();
@@ -99,12 +112,16 @@ export class SessionRuntime {
     config: Partial<GossamerConfig>,
     seed: number,
     private readonly io: SessionIo,
+    signing?: SessionSigning,
   ) {
     this.name = formatSessionName(announcement.name);
     this.id = sessionId(announcement.name);
     this.idHex = this.id.toString('hex');
+    const heartbeatMemoryMs = config.heartbeatTimeoutMs ?? DEFAULT_GOSSAMER_CONFIG.heartbeatTimeoutMs;
+    this.signed = signing && new SignedState({ ...signing, sessionId: this.id, session: this.name, heartbeatMemoryMs });
+    const sourceProof = this.signed?.sourceProof;
     // Every SCX id is a node's host:port here: the core never learns one this node could not dial.
-    this.gossamer = new GossamerNode({ id: self, rendezvous: announcement.rendezvous, seed, config, acceptId: isNodeAddress });
+    this.gossamer = new GossamerNode({ id: self, rendezvous: announcement.rendezvous, seed, config, acceptId: isNodeAddress, ...(sourceProof && { sourceProof }) });
     const tree = treeViewOf(this.gossamer);
     for (const ch of announcement.channels) {
       const factory = registry.resolve(ch.unicast);
@@ -138,7 +155,10 @@ export class SessionRuntime {
 
   /** A Gossamer message from `peer`. */
   onGossamer(peer: string, data: Uint8Array): void {
-    this.guard(() => this.gossamer.handleMessage(monotonicMs(), peer, data));
+    this.guard(() => {
+      const now = monotonicMs();
+      if (this.signed?.incoming(peer, data, now) !== false) this.gossamer.handleMessage(now, peer, data);
+    });
   }
 
   /** A module-to-module message from `peer` on `channel`. */
@@ -227,7 +247,7 @@ export class SessionRuntime {
   leave(): void {
     if (this.failure !== undefined || this.left) return;
     this.gossamer.leave(monotonicMs());
-    for (let t = this.gossamer.pollTransmit(); t; t = this.gossamer.pollTransmit()) this.io.sendGossamer(t.to, t.data);
+    this.sendGossamer();
     for (const lift of this.dataSilentHolds.values()) clearTimeout(lift);
     this.left = true;
     this.stopTimer();
@@ -245,7 +265,7 @@ export class SessionRuntime {
       this.stopTimer();
       try {
         this.gossamer.leave(monotonicMs());
-        for (let t = this.gossamer.pollTransmit(); t; t = this.gossamer.pollTransmit()) this.io.sendGossamer(t.to, t.data);
+        this.sendGossamer();
       } catch {
         // the session is already failing; its LEAVE is best effort
       }
@@ -258,9 +278,15 @@ export class SessionRuntime {
     const g = this.gossamer;
     const now = monotonicMs();
     for (let ev = g.pollEvent(); ev; ev = g.pollEvent()) this.onEvent(now, ev);
-    for (let t = g.pollTransmit(); t; t = g.pollTransmit()) this.io.sendGossamer(t.to, t.data);
+    this.sendGossamer();
     for (const [id, ch] of this.channels) this.writeChannel(id, ch);
     this.armTimer();
+  }
+
+  /** Sends the core's messages, the state this SCX originates signed (a secure node). */
+  private sendGossamer(): void {
+    const g = this.gossamer;
+    for (let t = g.pollTransmit(); t; t = g.pollTransmit()) this.io.sendGossamer(t.to, this.signed ? this.signed.outgoing(t.data) : t.data);
   }
 
   /** Takes one channel's output; re-arms the timer only if the channel's module moved its deadline. */

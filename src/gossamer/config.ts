@@ -84,6 +84,10 @@ export interface GossamerConfig {
   readonly routeSwitchMinGainMs: number;
   /** The least gain for a new upstream, as a fraction (0..1) of the current route's cost (see routeSwitchMinGainMs); both 0: the cheapest route always wins. Default 0. */
   readonly routeSwitchMinGainFraction: number;
+  /** A LEAVE issued by another SCX on X's behalf (a failure report) marks X failed only if X, pinged by this SCX, stays silent for failureCheckMs; false: at once (section 4.2.2). Default false. */
+  readonly verifyFailureReports: boolean;
+  /** How long a reported SCX has to answer this SCX's ping before the report is believed, ms (verifyFailureReports). Default 2000. */
+  readonly failureCheckMs: Millis;
 }
 
 /** The paper's parameters. */
@@ -128,6 +132,8 @@ export const DEFAULT_GOSSAMER_CONFIG: GossamerConfig = Object.freeze({
   linkCostChangeMinMs: 0,
   routeSwitchMinGainMs: 0,
   routeSwitchMinGainFraction: 0,
+  verifyFailureReports: false,
+  failureCheckMs: 2000,
 });
 
 const POSITIVE_INTEGERS = ['k1', 'k2', 'discoveryBound', 'discoveryBoundLearning', 'discoveryMembersPerAnswer', 'maxMembers', 'maxSourcesPerNeighbour', 'maxMissedRequests', 'healMaxAttempts'] as const;
@@ -146,6 +152,7 @@ const POSITIVE_DURATIONS = [
   'staleAfterDeathMs',
   'heartbeatIntervalMs',
   'heartbeatTimeoutMs',
+  'failureCheckMs',
 ] as const;
 
 /** The keys of GossamerConfig and their JSON types, derived from the defaults: a key added there is checked too. */

@@ -1,3 +1,4 @@
+import type { FailureCheckCounts } from './liveness/failure-check.ts';
 import type { MembersRefused } from './membership/membership.ts';
 
 /** Counters of one node, for metrics. */
@@ -18,9 +19,11 @@ export interface NodeStats {
   readonly membersRefused: MembersRefused;
   /** Sources refused in route updates: their neighbour already advertised `maxSourcesPerNeighbour`. */
   routesRefused: number;
+  /** Failure reports checked by pinging the reported SCX (`verifyFailureReports`), by outcome. */
+  readonly failureChecks: FailureCheckCounts;
 }
 
 /** Zeroed counters. */
 export function newNodeStats(): NodeStats {
-  return { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0, malformed: 0, suspectHints: 0, refusedFailures: 0, idsRefused: 0, membersRefused: { answer: 0, full: 0 }, routesRefused: 0 };
+  return { messagesSent: 0, bytesSent: 0, messagesReceived: 0, bytesReceived: 0, malformed: 0, suspectHints: 0, refusedFailures: 0, idsRefused: 0, membersRefused: { answer: 0, full: 0 }, routesRefused: 0, failureChecks: { refuted: 0, confirmed: 0, overflow: 0 } };
 }

@@ -3,6 +3,7 @@ import type { Millis } from '../core/time.ts';
 import { gossamerConfig, type GossamerConfig } from './config.ts';
 import type { GossamerEvent, NeighbourDownReason } from './events.ts';
 import { LinkCosts } from './link-costs.ts';
+import { FailureCheck } from './liveness/failure-check.ts';
 import { HeartbeatWatch } from './liveness/heartbeat.ts';
 import { failSuspect, suspectNeighbour, watchNeighbours } from './liveness/neighbour-watch.ts';
 import { LeaveFlood } from './liveness/leave-flood.ts';
@@ -17,7 +18,7 @@ import { Router } from './routing/router.ts';
 import { TimerTable } from './timers.ts';
 import type { LinkCostsView, MembershipView, NeighboursView, RoutesView } from './views.ts';
 import { decodeMessage, encodeMessage } from './wire/codec.ts';
-import { MessageType, type Message, type ScxId } from './wire/messages.ts';
+import { MessageType, type Message, type OriginProof, type ScxId } from './wire/messages.ts';
 
 /** Options of one Gossamer node. */
 export interface GossamerNodeOptions {
@@ -34,6 +35,8 @@ export interface GossamerNodeOptions {
    * learned, measured or heard from (its messages are dropped); counted in `stats.idsRefused`. Default: every id.
    */
   readonly acceptId?: (id: ScxId) => boolean;
+  /** This SCX's proof that it is a source, made by the driver and carried in its route adverts (default: none). */
+  readonly sourceProof?: OriginProof;
 }
 
 /** A control message ready to go: raw bytes for the driver to send to `to`. */
@@ -41,7 +44,6 @@ export interface Transmit {
   readonly to: ScxId;
   readonly data: Uint8Array;
 }
-
 
 type TimerKind = 'discovery' | 'probe' | 'routes' | 'route-flush' | 'tick' | 'beat' | 'heal';
 
@@ -85,7 +87,9 @@ export class GossamerNode {
   private readonly discovery: Discovery;
   private readonly mesh: MeshManager;
   private readonly router = new Router();
-  private readonly leaves = new LeaveFlood();
+  private readonly leaves: LeaveFlood;
+  /** Failure reports under check (`verifyFailureReports`), else undefined. */
+  private readonly failureCheck: FailureCheck | undefined;
   private readonly heartbeat: HeartbeatWatch;
   private readonly transmits: Transmit[] = [];
   private transmitHead = 0;
@@ -104,7 +108,9 @@ export class GossamerNode {
       return false;
     };
     this.members = new Membership(this.self, this.accepts, this.config.maxMembers, this.stats.membersRefused);
-    this.table = new RouteTable(this.self, this.config.maxSourcesPerNeighbour, this.stats);
+    this.table = new RouteTable(this.self, this.config.maxSourcesPerNeighbour, this.stats, options.sourceProof);
+    this.failureCheck = this.config.verifyFailureReports ? new FailureCheck(this.stats.failureChecks) : undefined;
+    this.leaves = new LeaveFlood(this.failureCheck);
     this.membership = this.members;
     this.neighbours = this.edges;
     this.routes = this.table;
@@ -182,6 +188,7 @@ export class GossamerNode {
     if (from === this.self || this.members.recentlyDead(from, now, this.config.staleAfterDeathMs)) return;
     if (!this.members.has(from) && !this.accepts(from)) return;
     this.members.heardFrom(from);
+    this.failureCheck?.heard(from);
     const n = this.edges.get(from);
     if (n) {
       n.lastHeardMs = now;
@@ -241,13 +248,13 @@ export class GossamerNode {
 
   /**
    * The driver dialled `peer` and its host refused (no process listens at its address). A suspected neighbour is
-   * then declared failed at once, without waiting out `suspicionMs`; anyone else is left to the usual watch (a
-   * refusal alone, without a broken connection first, may be a restart in progress).
+   * then declared failed at once, without waiting out `suspicionMs`, and so is an SCX whose failure report is under
+   * check; anyone else is left to the usual watch (a refusal alone may be a restart in progress).
    */
   refused(now: Millis, peer: ScxId): void {
     if (this.state !== 'running') return;
     this.now = now;
-    if (failSuspect(this.ctx, this.leaves, peer)) this.stats.refusedFailures++;
+    if (failSuspect(this.ctx, this.leaves, peer) || this.failureCheck?.refused(this.ctx, peer)) this.stats.refusedFailures++;
   }
 
   /** The next message to send, if any. */
@@ -335,6 +342,7 @@ export class GossamerNode {
   private markDead(id: ScxId, reason: 'left' | 'failed'): void {
     if (!this.members.markDead(id, this.now, this.config.deadMemoryMs)) return;
     this.emit({ type: 'scx-dead', scx: id, reason });
+    this.failureCheck?.forget(id);
     this.mesh.forget(id);
     this.heartbeat.declaredDead(id, reason, this.now);
     this.costs.forget(id);
@@ -426,6 +434,7 @@ export class GossamerNode {
     this.discovery.expire(this.ctx);
     this.mesh.expire(this.ctx);
     this.leaves.expire(this.ctx);
+    this.failureCheck?.expire(this.ctx);
     this.members.expireDead(this.now);
     this.heartbeat.watch(this.ctx);
     const healAt = this.heartbeat.healDeadline;

@@ -1,13 +1,18 @@
 import type { NodeContext } from '../node-context.ts';
 import { MessageType, type Leave, type ScxId } from '../wire/messages.ts';
+import type { FailureCheck } from './failure-check.ts';
 import { FloodCache } from './flood-cache.ts';
 
 /**
  * SCX leaves and failures (section 4.2.2): a time-stamped LEAVE flooded over the mesh, duplicates suppressed by
- * (scx, origin, timestamp). Issued by an SCX that leaves, or by a neighbour that detected its silent death.
+ * (scx, origin, timestamp). Issued by an SCX that leaves, or by a neighbour that detected its silent death. With a
+ * `check` (`verifyFailureReports`), a report of another SCX's death about a member is flooded on at once but believed
+ * only once this SCX has checked it (FailureCheck); a report about an SCX it does not know is dropped.
  */
 export class LeaveFlood {
   private readonly seen = new FloodCache();
+
+  constructor(private readonly check?: FailureCheck) {}
 
   /** Floods a LEAVE for `scx` (this SCX, or a dead neighbour) to every neighbour but `except`. */
   announce(ctx: NodeContext, scx: ScxId, except?: ScxId): void {
@@ -22,13 +27,15 @@ export class LeaveFlood {
     if (msg.scx === ctx.self) return; // Reported dead while alive: our next direct contact revives us.
     // A failure report about a neighbour we still hear is wrong (lost messages, a one-sided cut): stop it here.
     const n = ctx.neighbours.get(msg.scx);
-    if (msg.origin !== msg.scx && n && ctx.now - n.lastHeardMs <= ctx.config.neighbourTimeoutMs) return;
-    const reason = msg.origin === msg.scx ? 'left' : 'failed';
+    const report = msg.origin !== msg.scx;
+    if (report && n && ctx.now - n.lastHeardMs <= ctx.config.neighbourTimeoutMs) return;
+    if (report && this.check && !ctx.membership.has(msg.scx)) return;
     ctx.sendAll(
       ctx.neighbours.ids().filter((id) => id !== from && id !== msg.scx),
       msg,
     );
-    ctx.markDead(msg.scx, reason);
+    if (report && this.check) this.check.start(ctx, msg.scx);
+    else ctx.markDead(msg.scx, report ? 'failed' : 'left');
   }
 
   /** Forgets old duplicate keys. */

@@ -1,4 +1,4 @@
-import type { RouteAdvert, ScxId } from '../wire/messages.ts';
+import type { OriginProof, RouteAdvert, ScxId } from '../wire/messages.ts';
 
 /** This SCX's best route to one source: `path` runs from this SCX to the source, both included. */
 export interface Route {
@@ -7,6 +7,8 @@ export interface Route {
   readonly path: readonly ScxId[];
   /** The neighbour data from `source` arrives through; undefined when this SCX is the source. */
   readonly upstream: ScxId | undefined;
+  /** The source's origin proof, as advertised to us (or our own), re-advertised unchanged. */
+  readonly proof?: OriginProof;
 }
 
 /**
@@ -46,6 +48,8 @@ export class RouteTable {
     private readonly maxSourcesPerNeighbour = Number.POSITIVE_INFINITY,
     /** Where refused sources are counted. */
     private readonly counters: { routesRefused: number } = { routesRefused: 0 },
+    /** This SCX's own origin proof as a source, made by its driver (none: unsigned). */
+    private readonly selfProof?: OriginProof,
   ) {}
 
   /** Whether this SCX advertises itself as a source. */
@@ -122,7 +126,7 @@ export class RouteTable {
    */
   recompute(linkCostMs: (n: ScxId) => number | undefined, gain: SwitchGain = ALWAYS_SWITCH): RouteChanges {
     const next = new Map<ScxId, Route>();
-    if (this.selfSource) next.set(this.self, { source: this.self, costMs: 0, path: [this.self], upstream: undefined });
+    if (this.selfSource) next.set(this.self, withProof({ source: this.self, costMs: 0, path: [this.self], upstream: undefined }, this.selfProof));
     for (const [neighbour, rib] of this.ribIn) {
       const link = linkCostMs(neighbour);
       if (link === undefined) continue;
@@ -132,7 +136,7 @@ export class RouteTable {
         const current = next.get(advert.source);
         if (current && !better(costMs, advert.path.length + 1, neighbour, current)) continue;
         if (!validPath(advert, neighbour, this.self)) continue;
-        next.set(advert.source, { source: advert.source, costMs, path: [this.self, ...advert.path], upstream: neighbour });
+        next.set(advert.source, withProof({ source: advert.source, costMs, path: [this.self, ...advert.path], upstream: neighbour }, advert.proof));
       }
     }
     if (gain.minMs > 0 || gain.fraction > 0) {
@@ -160,7 +164,7 @@ export class RouteTable {
     const link = linkCostMs(upstream);
     const advert = this.ribIn.get(upstream)?.get(source);
     if (link === undefined || !advert || !validPath(advert, upstream, this.self)) return undefined;
-    return { source, costMs: link + advert.costMs + this.penalty(advert.path), path: [this.self, ...advert.path], upstream };
+    return withProof({ source, costMs: link + advert.costMs + this.penalty(advert.path), path: [this.self, ...advert.path], upstream }, advert.proof);
   }
 
   /** DVMRP's downstream set: the neighbours whose best route to `source` runs through this SCX. */
@@ -182,8 +186,13 @@ export class RouteTable {
 
   /** The advert for our best route to `source`, as sent to neighbours. */
   advertOf(route: Route): RouteAdvert {
-    return { source: route.source, costMs: route.costMs, path: route.path };
+    return withProof({ source: route.source, costMs: route.costMs, path: route.path }, route.proof);
   }
+}
+
+/** `r` with `proof`, if there is one (unsigned routes have no `proof` key at all). */
+function withProof<T extends object>(r: T, proof: OriginProof | undefined): T & { proof?: OriginProof } {
+  return proof === undefined ? r : { ...r, proof };
 }
 
 /** Lower cost wins; then the shorter path; then the smaller upstream id, so every run is deterministic. */
@@ -208,5 +217,13 @@ function validPath(advert: RouteAdvert, neighbour: ScxId, self: ScxId): boolean 
 function sameRoute(a: Route, b: Route): boolean {
   if (a.costMs !== b.costMs || a.upstream !== b.upstream || a.path.length !== b.path.length) return false;
   for (let i = 0; i < a.path.length; i++) if (a.path[i] !== b.path[i]) return false;
-  return true;
+  return sameProof(a.proof, b.proof);
+}
+
+/** A new proof of the source (a new incarnation) is news to re-advertise; the same one decoded again is not. */
+function sameProof(a: OriginProof | undefined, b: OriginProof | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.incarnation !== b.incarnation) return false;
+  for (let i = 0; i < a.signature.length; i++) if (a.signature[i] !== b.signature[i]) return false;
+  return a.signature.length === b.signature.length;
 }

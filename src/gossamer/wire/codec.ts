@@ -4,7 +4,8 @@
  * Every message is `[version u8][type u8][body]`. Body fields use the conventions of core/bytes.ts:
  * big-endian u32 and f64, minimal LEB128 varuint counts, bools as 0/1 bytes, and ids as a varuint
  * UTF-8 byte length (1..MAX_SCX_ID_BYTES) followed by the UTF-8 bytes. Lists are a varuint count
- * followed by the entries. A route is `id source, f64 costMs, varuint n, n × id path`.
+ * followed by the entries. A route is `id source, f64 costMs, varuint n, n × id path`. LEAVE, HEARTBEAT, STATUS
+ * and ROUTE_UPDATE may end with origin proofs (origin-proof.ts); without them they are what they always were.
  *
  * The encoding is canonical: a byte string that decodes re-encodes to exactly the same bytes.
  *
@@ -33,6 +34,7 @@ import {
   type RouteAdvert,
   type ScxId,
 } from './messages.ts';
+import { readRouteProofs, readTailProof, writeRouteProofs, writeTailProof } from './origin-proof.ts';
 
 /** The CONNECT intents a peer may send. */
 const CONNECT_INTENTS: ReadonlySet<number> = new Set(Object.values(ConnectIntent));
@@ -153,6 +155,7 @@ export function encodeMessage(msg: Message): Uint8Array {
         writeBool(w, msg.canAccept, 'canAccept');
         writeBool(w, msg.canEvict, 'canEvict');
         writeRoutes(w, msg.routes);
+        writeRouteProofs(w, msg.routes);
         break;
       case MessageType.CONNECT:
         w.u8(msg.type);
@@ -175,17 +178,20 @@ export function encodeMessage(msg: Message): Uint8Array {
         writeBool(w, msg.full, 'full');
         writeRoutes(w, msg.routes);
         writeIdList(w, msg.withdrawn, MAX_WITHDRAWN_PER_MESSAGE, 'withdrawn');
+        writeRouteProofs(w, msg.routes);
         break;
       case MessageType.LEAVE:
         w.u8(msg.type);
         writeId(w, msg.scx, 'scx');
         writeNonNegative(w, msg.timestampMs, 'timestamp');
         writeId(w, msg.origin, 'origin');
+        writeTailProof(w, msg.proof);
         break;
       case MessageType.HEARTBEAT:
         w.u8(msg.type);
         writeId(w, msg.generator, 'generator');
         writeU32(w, msg.seq, 'seq');
+        writeTailProof(w, msg.proof);
         break;
       default:
         throw misuse(ErrorCode.MESSAGE_MALFORMED, `unknown message type ${String((msg as { type: unknown }).type)}`);
@@ -263,7 +269,7 @@ function readBody(r: ByteReader, type: number): Message {
       const nonce = r.u32();
       const canAccept = r.bool();
       const canEvict = r.bool();
-      const routes = readRoutes(r);
+      const routes = readRouteProofs(r, readRoutes(r));
       return { type: MessageType.STATUS, nonce, canAccept, canEvict, routes };
     }
     case MessageType.CONNECT:
@@ -281,18 +287,18 @@ function readBody(r: ByteReader, type: number): Message {
       const full = r.bool();
       const routes = readRoutes(r);
       const withdrawn = readIdList(r, MAX_WITHDRAWN_PER_MESSAGE, 'withdrawn');
-      return { type: MessageType.ROUTE_UPDATE, full, routes, withdrawn };
+      return { type: MessageType.ROUTE_UPDATE, full, routes: readRouteProofs(r, routes), withdrawn };
     }
     case MessageType.LEAVE: {
       const scx = readId(r, 'scx');
       const timestampMs = r.nonNegative('timestamp');
       const origin = readId(r, 'origin');
-      return { type: MessageType.LEAVE, scx, timestampMs, origin };
+      return { type: MessageType.LEAVE, scx, timestampMs, origin, ...readTailProof(r) };
     }
     case MessageType.HEARTBEAT: {
       const generator = readId(r, 'generator');
       const seq = r.u32();
-      return { type: MessageType.HEARTBEAT, generator, seq };
+      return { type: MessageType.HEARTBEAT, generator, seq, ...readTailProof(r) };
     }
     case MessageType.KEEPALIVE:
       return { type: MessageType.KEEPALIVE };

@@ -26,3 +26,9 @@ export const MAX_ALTERNATIVES = 16;
 
 /** Most bytes in a DISCOVERY digest (a Bloom filter of the sender's membership). */
 export const MAX_DIGEST_BYTES = 4096;
+
+/** Bytes of an origin proof's public key (Ed25519). */
+export const PROOF_KEY_BYTES = 32;
+
+/** Bytes of each of an origin proof's two signatures (Ed25519). */
+export const PROOF_SIGNATURE_BYTES = 64;

@@ -3,12 +3,30 @@ import type { Millis } from '../../core/time.ts';
 /** An SCX's address in a session: opaque to the core ("10.0.0.2:7000" in the daemon, "s17" in the simulator). */
 export type ScxId = string;
 
+/**
+ * An originator's proof of what it originated (its LEAVE, its HEARTBEAT, its being a source), carried unchanged by
+ * every relay. Opaque to the core, which never signs or checks one: the daemon makes and verifies them
+ * (src/daemon/gossip-proofs.ts); the simulator and insecure nodes send none.
+ */
+export interface OriginProof {
+  /** The originator's incarnation in the session (the daemon: its join time, wall-clock ms); 0..2^53-1. */
+  readonly incarnation: number;
+  /** The originator's Ed25519 public key, 32 bytes. */
+  readonly publicKey: Uint8Array;
+  /** The overlay's signature binding that key to the originator's id (its credential), 64 bytes. */
+  readonly credentialSignature: Uint8Array;
+  /** The originator's signature over the session, the message kind, its fields and the incarnation, 64 bytes. */
+  readonly signature: Uint8Array;
+}
+
 /** One route of the path-vector table as advertised: `path` runs from the advertiser to the source, both included. */
 export interface RouteAdvert {
   readonly source: ScxId;
   /** Sum of link latencies from the advertiser to the source, ms. */
   readonly costMs: number;
   readonly path: readonly ScxId[];
+  /** The source's proof that it is one, copied along the path; absent when the session runs unsigned. */
+  readonly proof?: OriginProof;
 }
 
 /** Message type bytes on the wire (stable: never renumber). */
@@ -108,6 +126,8 @@ export interface Leave {
   readonly timestampMs: Millis;
   /** Who issued the notice: `scx` itself, or the neighbour that detected its death. */
   readonly origin: ScxId;
+  /** The origin's proof that it issued this notice; absent when the session runs unsigned. */
+  readonly proof?: OriginProof;
 }
 
 /** Flooded liveness beacon of the elected heartbeat generator. */
@@ -115,6 +135,8 @@ export interface Heartbeat {
   readonly type: typeof MessageType.HEARTBEAT;
   readonly generator: ScxId;
   readonly seq: number;
+  /** The generator's proof that it sent this beat; absent when the session runs unsigned. */
+  readonly proof?: OriginProof;
 }
 
 /** Neighbour liveness when nothing else was sent on the edge lately. */

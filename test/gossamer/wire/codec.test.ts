@@ -327,7 +327,9 @@ describe('decode rejections', () => {
 
   it('trailing bytes', () => {
     assertRejected(decodeMessage(unhex('01 0b 00')), TRAILING, /1 trailing bytes/);
-    assertRejected(decodeMessage(unhex('01 0a 03733137 00000102 ffff')), TRAILING, /2 trailing bytes/);
+    assertRejected(decodeMessage(unhex('01 0d 00000007 ffff')), TRAILING, /2 trailing bytes/);
+    // After a HEARTBEAT (or a LEAVE, STATUS, ROUTE_UPDATE) more bytes are an origin proof: see origin-proof.test.ts.
+    assertRejected(decodeMessage(unhex('01 0a 03733137 00000102 ffff')), TRUNCATED, /varuint at offset 10/);
   });
 
   it('oversize input, before anything else', () => {
