@@ -13,13 +13,19 @@ export interface NodeTrust {
   readonly clusterToken: string | undefined;
 }
 
-/** Loads (or makes, on first start) the node's keys; logs what an insecure node gives up. */
-export function nodeTrust(trust: TrustConfig, self: string, log: Logger): NodeTrust {
-  if (trust.insecure) {
-    log('warn', 'INSECURE: node links are plaintext and nothing is authenticated; for lab runs only', { insecure: true });
-    return { identity: undefined, clusterToken: trust.clusterToken };
-  }
+/** Loads (or makes, on first start) the node's keys; nothing when insecure. */
+export function nodeTrust(trust: TrustConfig, self: string): NodeTrust {
+  if (trust.insecure) return { identity: undefined, clusterToken: trust.clusterToken };
   const identity = loadNodeIdentity(trust.stateDir, self, loadOverlay(trust.overlay, trust.createOverlay));
-  log('info', 'secure: links are mutual TLS 1.3 under the overlay', { overlay: identity.overlay.dir, publicKey: Buffer.from(identity.credential.publicKey).toString('base64url') });
   return { identity, clusterToken: trust.clusterToken ?? identity.derivedToken };
+}
+
+/** Logs, once the node listens, how its links are secured, or loudly that they are not. */
+export function logTrust(trust: NodeTrust, log: Logger): void {
+  const identity = trust.identity;
+  if (!identity) {
+    log('warn', 'INSECURE: node links are plaintext and nothing is authenticated; for lab runs only', { insecure: true });
+    return;
+  }
+  log('info', 'secure: node links are mutual TLS 1.3 under the overlay', { overlay: identity.overlay.dir, publicKey: Buffer.from(identity.credential.publicKey).toString('base64url') });
 }

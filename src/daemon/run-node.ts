@@ -9,7 +9,7 @@ import { builtinRegistry, loadModuleFile } from './module-loader.ts';
 import type { NodeConfig } from './node-config.ts';
 import { nodeSnapshot } from './node-snapshot.ts';
 import { Recorder } from './recorder.ts';
-import { nodeTrust, type NodeTrust } from './node-trust.ts';
+import { logTrust, nodeTrust, type NodeTrust } from './node-trust.ts';
 import { ScxNode } from './scx-node.ts';
 import { startTestSource } from './test-source.ts';
 import { formatAddress, parseAddress } from '../net/address.ts';
@@ -31,7 +31,7 @@ export interface RunningNode {
 export async function runNode(config: NodeConfig): Promise<RunningNode> {
   const self = config.advertise ?? formatAddress(config.listen);
   const log = createLogger(config.logLevel, { node: self });
-  const trust = nodeTrust(config.trust, self, log);
+  const trust = nodeTrust(config.trust, self);
   const registry = builtinRegistry();
   for (const path of config.modules) await loadModuleFile(registry, path);
   // Refuse a session this node cannot carry before opening any socket (paper 3.2: the client tries elsewhere).
@@ -55,6 +55,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     log,
   });
   await node.start();
+  logTrust(trust, log);
   const frontendUrl = config.frontend ? `${clusterCalls.scheme}://${formatAddress(config.frontend)}/v1/sessions` : null;
   let admin: AdminServer | undefined;
   let frontend: WebServer | undefined;
