@@ -6,6 +6,7 @@
  * scattercast trust overlay --dir ./overlay                 # makes an overlay (if none), prints its public key
  * scattercast trust key --id 10.0.0.2:7400                  # on the node: makes its key (if none), prints it
  * scattercast trust issue --overlay ./overlay --id 10.0.0.2:7400 --public-key KEY > node.cred
+ * scattercast trust token                                     # the cluster token derived from overlay.key
  * ```
  */
 
@@ -16,7 +17,7 @@ import { defaultStateDir } from '../daemon/trust-config.ts';
 import { isNodeAddress } from '../net/address.ts';
 import { issueCredential, PUBLIC_KEY_BYTES } from '../trust/credential.ts';
 import { credentialJson, loadNodeKey, NODE_CREDENTIAL_FILE, nodeDir } from '../trust/node-identity.ts';
-import { loadOverlay } from '../trust/overlay.ts';
+import { derivedClusterToken, loadOverlay } from '../trust/overlay.ts';
 
 function nodeId(id: string): string {
   if (!isNodeAddress(id)) throw new ScError(ErrorCode.USAGE, `--id must be the node's address as peers dial it, host:port (got ${JSON.stringify(id)})`);
@@ -43,6 +44,16 @@ export function addTrust(program: Command, out: (line: string) => void): void {
       const stateDir = o.stateDir ?? defaultStateDir();
       const { publicKey } = loadNodeKey(stateDir, nodeId(o.id));
       out(`node ${o.id}: public key ${publicKey.toString('base64url')}; put its credential in ${join(nodeDir(stateDir, o.id), NODE_CREDENTIAL_FILE)}`);
+    });
+  trust
+    .command('token')
+    .description("print the cluster token derived from the overlay's private key (what /state, /v1/host and /v1/probe ask for)")
+    .option('--overlay <folder>', 'the overlay folder holding overlay.key (default: ~/.scattercast/overlay, or $SCATTERCAST_STATE_DIR/overlay)')
+    .action((o: { overlay?: string }) => {
+      const dir = o.overlay ?? join(defaultStateDir(), 'overlay');
+      const overlay = loadOverlay(dir, false);
+      if (!overlay.privateKey) throw new ScError(ErrorCode.TRUST_NO_CREDENTIAL, `${dir} holds no overlay.key: the cluster's token is its trust.clusterToken`);
+      out(derivedClusterToken(overlay.privateKey));
     });
   trust
     .command('issue')

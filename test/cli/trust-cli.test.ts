@@ -40,6 +40,9 @@ describe('scattercast trust', { timeout: 60_000 }, () => {
     assert.equal(issued.status, 0, issued.stderr);
     writeFileSync(join(nodeDir(stateDir, id), NODE_CREDENTIAL_FILE), issued.stdout);
 
+    const token = runCliSync(['trust', 'token', '--overlay', issuer]);
+    assert.match(token.stdout, /^[0-9a-f]{64}\n$/);
+    assert.equal(runCliSync(['trust', 'token', '--overlay', members]).status, 2, 'a token without overlay.key');
     const running = await start();
     try {
       const identity = running.trust.identity;
