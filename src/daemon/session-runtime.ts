@@ -125,7 +125,9 @@ export class SessionRuntime {
     const tree = treeViewOf(this.gossamer);
     for (const ch of announcement.channels) {
       const factory = registry.resolve(ch.unicast);
-      const runtime = new ChannelRuntime({ self, channel: ch.id, factory, tree });
+      // After the module's call returns (it may be mid-iteration over its sources): route around the silent upstream.
+      const onUpstreamSilent = (link: string): void => queueMicrotask(() => this.dataSilent(link));
+      const runtime = new ChannelRuntime({ self, channel: ch.id, factory, tree, onUpstreamSilent });
       this.channels.set(ch.id, {
         runtime,
         transport: factory.dataTransport,
@@ -210,7 +212,8 @@ export class SessionRuntime {
   }
 
   /**
-   * `peer`'s data connection went silent while its control traffic may flow: if it is an upstream here, every route
+   * `peer`'s data connection went silent while its control traffic may flow (the watchdog), or it never delivered as a
+   * new upstream while the previous one did (the service module): if it is an upstream here, every route
    * through it costs DATA_SILENT_PENALTY_MS more for DATA_SILENT_HOLD_MS (renewed by a new silence).
    */
   dataSilent(peer: string): void {

@@ -27,6 +27,12 @@ export interface TlsDial {
   readonly tls: TLSSocket;
 }
 
+/**
+ * The ALPN protocol a dialled connection names in its (plaintext) ClientHello: what it carries, before any byte of it
+ * is decrypted. A firewall can tell data connections from control ones by it (the chaos bench's gray failure does).
+ */
+export const ALPN = { control: 'scattercast-control/1', data: 'scattercast-data/1' } as const;
+
 /** The first byte of a TLS handshake record; a framed hello starts with 0 (frames are far under 16 MiB). */
 const TLS_HANDSHAKE = 0x16;
 
@@ -45,13 +51,13 @@ export class PeerTrust {
 
   /** Serves TLS on an accepted TCP socket (its first bytes put back, see startsTls). */
   serve(tcp: Socket): TLSSocket {
-    return new TLSSocket(tcp, { isServer: true, secureContext: this.context, requestCert: true, rejectUnauthorized: false });
+    return new TLSSocket(tcp, { isServer: true, secureContext: this.context, requestCert: true, rejectUnauthorized: false, ALPNProtocols: [ALPN.control, ALPN.data] });
   }
 
-  /** Dials `host:port` with TLS; the caller checks the peer (`peerId`) on 'secureConnect' before sending anything. */
-  dial(host: string, port: number): TlsDial {
+  /** Dials `host:port` with TLS for a `kind` connection; the caller checks the peer (`check`) on 'secureConnect' before sending anything. */
+  dial(host: string, port: number, kind: keyof typeof ALPN): TlsDial {
     const tcp = tcpConnect({ host, port });
-    const tls = tlsConnect({ socket: tcp, secureContext: this.context, rejectUnauthorized: false, minVersion: 'TLSv1.3' });
+    const tls = tlsConnect({ socket: tcp, secureContext: this.context, rejectUnauthorized: false, minVersion: 'TLSv1.3', ALPNProtocols: [ALPN[kind]] });
     return { tcp, tls };
   }
 

@@ -138,7 +138,7 @@ export class TcpEndpoint {
 
   /** Dials a data connection to `peer` for one channel of one session; undefined if `peer` is not a node address. */
   dialData(peer: string, sessionId: Uint8Array, channel: number, onClose: (why: string) => void): FramedConnection | undefined {
-    const d = this.dial(peer);
+    const d = this.dial(peer, 'data');
     if (!d) return undefined;
     const conn = this.dialledConnection(peer, d, false, onClose);
     conn.writeFrames([encodeHello({ kind: 'data', from: this.o.self, sessionId, channel })]);
@@ -162,7 +162,7 @@ export class TcpEndpoint {
    * Opens a connection to `peer`; undefined (counted) if it is not a node address, or if it never answered and the
    * dial budget is spent (then it counts as a failed dial for the redial backoff).
    */
-  private dial(peer: string): Dialled | undefined {
+  private dial(peer: string, kind: 'control' | 'data'): Dialled | undefined {
     const a = parseNodeAddress(peer);
     if (!a) {
       this.badAddresses++;
@@ -173,7 +173,7 @@ export class TcpEndpoint {
       return undefined;
     }
     const trust = this.o.trust;
-    const d = trust ? trust.dial(a.host, a.port) : { tls: undefined, tcp: connect({ host: a.host, port: a.port }) };
+    const d = trust ? trust.dial(a.host, a.port, kind) : { tls: undefined, tcp: connect({ host: a.host, port: a.port }) };
     const socket = d.tls ?? d.tcp;
     socket.setTimeout(this.o.connectTimeoutMs, () => socket.destroy(new Error('connect timed out')));
     socket.once(d.tls ? 'secureConnect' : 'connect', () => socket.setTimeout(0));
@@ -210,7 +210,7 @@ export class TcpEndpoint {
     if (failed !== undefined && performance.now() - failed < this.o.redialBackoffMs) return undefined;
     let connected = false;
     let refused = false;
-    const d = this.dial(peer);
+    const d = this.dial(peer, 'control');
     if (!d) return undefined;
     d.tcp.once('connect', () => {
       connected = true;

@@ -33,6 +33,8 @@ export interface ChannelRuntimeOptions {
   readonly channel: number;
   readonly factory: ServiceModuleFactory;
   readonly tree: TreeView;
+  /** The module found `link` silent as a source's upstream (ChannelContext.upstreamSilent); default: nothing done. */
+  readonly onUpstreamSilent?: (link: LinkId) => void;
 }
 
 /** A module-to-module control message ready to go. */
@@ -185,6 +187,7 @@ export class ChannelRuntime {
       wakeAt: (at) => {
         rt.deadline = at;
       },
+      upstreamSilent: (link) => o.onUpstreamSilent?.(link),
     };
   }
 

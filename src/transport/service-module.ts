@@ -49,6 +49,11 @@ export interface ChannelContext {
   drop(reason: DropReason): void;
   /** Asks for `handleTimeout` at `at` (ms); one deadline per module, a later call replaces it. */
   wakeAt(at: Millis | undefined): void;
+  /**
+   * Says `link`, a source's upstream, delivered nothing while another link still delivered that source's data: a
+   * data-plane failure that no connection's silence shows (its data connection never opened). The driver routes around it.
+   */
+  upstreamSilent(link: LinkId): void;
 }
 
 /** The upcalls a module implements; all but `onData` are optional. */

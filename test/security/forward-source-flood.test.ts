@@ -76,6 +76,7 @@ function scx(routeAll: boolean, create: (ctx: ChannelContext) => ServiceModule) 
     deliver: (p) => (p.header.sourceScx === 'S' ? real.push(p.header.seq) : deliveredOther++),
     drop: (reason) => (drops[reason] = (drops[reason] ?? 0) + 1),
     wakeAt: (at) => (clock.wake = at),
+    upstreamSilent: () => undefined,
   };
   const m = create(ctx);
   const advance = (to: number): void => {

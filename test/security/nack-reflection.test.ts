@@ -32,6 +32,7 @@ function scx() {
     deliver: () => undefined,
     drop: () => undefined,
     wakeAt: () => undefined,
+    upstreamSilent: () => undefined,
   };
   const m = new ReliableModule(ctx);
   for (let seq = 0; seq < SENT; seq++) {

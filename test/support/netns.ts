@@ -6,6 +6,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { encodeHello } from '../../src/net/hello.ts';
+import { ALPN } from '../../src/net/peer-trust.ts';
 
 /** A LAN of namespaces on one bridge. */
 export interface Lan {
@@ -63,9 +64,18 @@ export function dataHelloPattern(): string {
   return `|${Buffer.from(head).toString('hex')}|`;
 }
 
-/** The iptables match and target that mark a TCP connection whose first bytes carry a data hello. */
-function dataMarkRule(): string[] {
-  return ['-p', 'tcp', '-m', 'connmark', '--mark', '0', '-m', 'string', '--algo', 'bm', '--to', '200', '--hex-string', dataHelloPattern(), '-j', 'CONNMARK', '--set-mark', DATA_MARK];
+/** The ALPN name a data connection's TLS ClientHello carries in plaintext (src/net/peer-trust.ts), as `--hex-string` takes it. */
+export function dataAlpnPattern(): string {
+  return `|${Buffer.from(ALPN.data).toString('hex')}|`;
+}
+
+/**
+ * The iptables matches and target that mark a TCP connection whose first bytes say it is a data connection: a data
+ * hello in plaintext (an insecure node), or a TLS ClientHello naming the data ALPN (a secure one).
+ */
+function dataMarkRules(): string[][] {
+  const mark = (pattern: string, to: number): string[] => ['-p', 'tcp', '-m', 'connmark', '--mark', '0', '-m', 'string', '--algo', 'bm', '--to', String(to), '--hex-string', pattern, '-j', 'CONNMARK', '--set-mark', DATA_MARK];
+  return [mark(dataHelloPattern(), 200), mark(dataAlpnPattern(), 1500)];
 }
 
 /** The iptables rules of a gray failure, to add (`-A`) or delete (`-D`). */
@@ -159,7 +169,7 @@ export function createLan(n: number): Lan {
       lan.exec(i, ['ip', 'addr', 'add', `${ip(i)}/24`, 'dev', 'eth0']);
       lan.exec(i, ['ip', 'link', 'set', 'eth0', 'up']);
       lan.exec(i, ['ip', 'link', 'set', 'lo', 'up']);
-      for (const chain of ['INPUT', 'OUTPUT']) lan.exec(i, ['iptables', '-t', 'mangle', '-A', chain, ...dataMarkRule()]);
+      for (const chain of ['INPUT', 'OUTPUT']) for (const rule of dataMarkRules()) lan.exec(i, ['iptables', '-t', 'mangle', '-A', chain, ...rule]);
     });
   } catch (err) {
     lan.destroy();

@@ -55,6 +55,8 @@ export interface ForwardStats {
   sourcesRefused: number;
   /** Source states forgotten after `sourceIdleMs` without a packet. */
   sourcesExpired: number;
+  /** Handovers that ended with nothing from the new upstream while the previous one delivered: the new one was reported silent. */
+  upstreamsSilent: number;
 }
 
 /** A sequence jump at least this large (either way) means the source restarted its numbering. */
@@ -65,7 +67,7 @@ export const BUSY_RECHECK_MS = 1000;
 
 /** Best-effort forwarding with make-before-break. */
 export class ForwardModule implements ServiceModule {
-  readonly stats: ForwardStats = { sourcesRefused: 0, sourcesExpired: 0 };
+  readonly stats: ForwardStats = { sourcesRefused: 0, sourcesExpired: 0, upstreamsSilent: 0 };
   private readonly sources = new Map<string, SourceState>();
   /** Links whose peer failed or left: nothing more will come from them. */
   private readonly gone = new Set<LinkId>();
@@ -195,7 +197,7 @@ export class ForwardModule implements ServiceModule {
   handleTimeout(now: Millis): void {
     for (const [source, st] of this.sources) {
       for (const [link, until] of st.lingering) if (until <= now) st.lingering.delete(link);
-      if (st.handover && handoverDeadline(st.handover, this.stallMs) <= now) this.endHandover(source, st);
+      if (st.handover && handoverDeadline(st.handover, this.stallMs) <= now) this.handoverDue(source, st);
       // No longer kept by a handover or lingering link: due at its own time, not BUSY_RECHECK_MS later.
       if (idle(st)) this.sweepAt = Math.min(this.sweepAt, st.lastPacketMs + this.sourceIdleMs);
     }
@@ -242,6 +244,21 @@ export class ForwardModule implements ServiceModule {
   }
 
   /** Ends a handover: the previous upstream is told to stop (unless it is gone), held packets go out in order. */
+  /**
+   * A handover's time is up. If the new upstream sent nothing in all of it while the previous one still delivered, the
+   * new one is silent (its data connection never opened: a gray failure no watchdog sees). It is reported, and the
+   * previous upstream is not released, so that the route can go back to it while it still sends.
+   */
+  private handoverDue(source: string, st: SourceState): void {
+    const h = st.handover as Handover;
+    const upstream = this.ctx.upstream(source);
+    const silent = h.held.length === 0 && h.lastFromPreviousMs > h.untilMs - this.handoverMs && upstream !== undefined && upstream !== h.previous;
+    this.endHandover(source, st, !silent);
+    if (!silent) return;
+    this.stats.upstreamsSilent++;
+    this.ctx.upstreamSilent(upstream);
+  }
+
   private endHandover(source: string, st: SourceState, release = true): void {
     const h = st.handover;
     if (!h) return;

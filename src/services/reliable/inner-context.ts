@@ -31,5 +31,6 @@ export function innerContext(ctx: ChannelContext, hooks: InnerHooks): ChannelCon
     deliver: (packet) => hooks.deliver(packet),
     drop: (reason) => ctx.drop(reason),
     wakeAt: (at) => hooks.wakeAt(at),
+    upstreamSilent: (link) => ctx.upstreamSilent(link),
   };
 }

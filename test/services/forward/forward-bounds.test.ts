@@ -31,6 +31,7 @@ function scx(options: ForwardOptions = {}) {
     deliver: (p) => delivered.push(`${p.header.sourceScx}#${p.header.seq}`),
     drop: (reason) => (drops[reason] = (drops[reason] ?? 0) + 1),
     wakeAt: (at) => (clock.wake = at),
+    upstreamSilent: () => undefined,
   };
   const m = new ForwardModule(ctx, options);
   /** Moves the clock to `to`, running every deadline met on the way. */
@@ -53,7 +54,7 @@ describe('forward: per-source state is created only after the upstream check', (
     m.onData('local', pkt('R', 0)); // a local packet naming another SCX as its source
     assert.equal(m.trackedSources, 0);
     assert.equal(drops['not-upstream'], 4);
-    assert.deepEqual(m.counters(), { sourcesRefused: 0, sourcesExpired: 0 });
+    assert.deepEqual(m.counters(), { sourcesRefused: 0, sourcesExpired: 0, upstreamsSilent: 0 });
   });
 
   it('route and tree changes of an untracked source create nothing; its first packet takes the tree then', () => {
@@ -157,7 +158,7 @@ describe('forward: at most maxSources sources', () => {
     assert.equal(m.trackedSources, 3);
     assert.equal(m.stats.sourcesRefused, 2);
     assert.equal(drops.overflow, 2);
-    assert.deepEqual(m.counters(), { sourcesRefused: 2, sourcesExpired: 0 });
+    assert.deepEqual(m.counters(), { sourcesRefused: 2, sourcesExpired: 0, upstreamsSilent: 0 });
     m.onData('P', pkt('a', 1));
     assert.deepEqual(delivered, ['a#0', 'b#0', 'c#0', 'a#1']);
     // Once 'b' and 'c' go idle they make room: the packet of 'd' that comes then forgets them first.

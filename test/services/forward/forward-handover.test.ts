@@ -8,6 +8,8 @@ import type { ChannelContext, LinkId } from '../../../src/transport/service-modu
 function scx() {
   const state = { now: 0, upstream: 'P' as LinkId | undefined, wake: undefined as number | undefined };
   const delivered: number[] = [];
+  const silent: LinkId[] = [];
+  const controls: LinkId[] = [];
   const ctx: ChannelContext = {
     self: 'X',
     channel: 1,
@@ -17,12 +19,13 @@ function scx() {
     links: () => ['P', 'U'],
     queuedBytes: () => 0,
     send: () => undefined,
-    sendControl: () => undefined,
+    sendControl: (link) => void controls.push(link),
     deliver: (p) => delivered.push(p.header.seq),
     drop: () => undefined,
     wakeAt: (at) => (state.wake = at),
+    upstreamSilent: (link) => void silent.push(link),
   };
-  return { m: new ForwardModule(ctx, { handoverMs: 3000, stallMs: 500 }), state, delivered };
+  return { m: new ForwardModule(ctx, { handoverMs: 3000, stallMs: 500 }), state, delivered, silent, controls };
 }
 
 function pkt(seq: number): DataPacket {
@@ -57,5 +60,33 @@ describe('forward: the end of a handover', () => {
     }
     m.onData('U', pkt(8));
     assert.deepEqual(delivered, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('a new upstream that sends nothing while the previous one delivers is reported silent, and the previous kept', () => {
+    const { m, state, delivered, silent, controls } = scx();
+    for (let s = 0; s < 5; s++) m.onData('P', pkt(s));
+    state.upstream = 'U';
+    m.onUpstreamChange('S', 'U', 'P');
+    for (let s = 5; s < 30; s++) {
+      state.now = (s - 4) * 100;
+      m.onData('P', pkt(s)); // the previous upstream still delivers; U never does
+    }
+    state.now = 3000;
+    m.handleTimeout(state.now);
+    assert.deepEqual(silent, ['U']);
+    assert.deepEqual(controls, [], 'the previous upstream was released though the new one never delivered');
+    assert.equal(m.stats.upstreamsSilent, 1);
+    assert.equal(delivered.length, 30);
+  });
+
+  it('a handover in which neither upstream delivers (an idle source) reports nothing', () => {
+    const { m, state, silent, controls } = scx();
+    for (let s = 0; s < 5; s++) m.onData('P', pkt(s));
+    state.upstream = 'U';
+    m.onUpstreamChange('S', 'U', 'P');
+    state.now = 3000;
+    m.handleTimeout(state.now);
+    assert.deepEqual(silent, []);
+    assert.deepEqual(controls, ['P'], 'an ordinary handover ends with a RELEASE to the previous upstream');
   });
 });

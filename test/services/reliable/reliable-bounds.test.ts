@@ -33,6 +33,7 @@ function scx(options: ReliableOptions = {}) {
     deliver: (p) => delivered.push(`${p.header.sourceScx}#${p.header.seq}`),
     drop: () => undefined,
     wakeAt: (at) => (clock.wake = at),
+    upstreamSilent: () => undefined,
   };
   const m = new ReliableModule(ctx, options);
   /** Moves the clock to `to`, running every deadline met on the way. */
