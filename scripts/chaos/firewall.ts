@@ -3,8 +3,9 @@
  * touched and healing is one flush):
  * - `SCCHAOS` (filter, from INPUT and OUTPUT): partitions, one DROP per address on the other side, both ways;
  * - `SCGRAY` (filter, from INPUT and OUTPUT): the gray failure, dropping packets of connections marked as data
- *   (createLan marks every TCP connection whose first bytes carry a data hello with DATA_MARK, from the start, so
- *   control connections and UDP probes never are).
+ *   (createLan marks every TCP connection whose first bytes say it is a data connection, a data hello in plaintext or
+ *   the data ALPN name in a TLS ClientHello, with DATA_MARK, from the start, so control connections and UDP probes
+ *   never are).
  */
 
 import { execFile } from 'node:child_process';
