@@ -18,12 +18,13 @@ import { sleep } from './chaos/wait.ts';
 import { allReceiving, type Effective, type PhaseContext } from './chaos/phases/context.ts';
 import { attacks } from './chaos/phases/attacks.ts';
 import { flap } from './chaos/phases/flap.ts';
+import { forgeries } from './chaos/phases/forgeries.ts';
 import { generator } from './chaos/phases/generator.ts';
 import { gray } from './chaos/phases/gray.ts';
 import { kill } from './chaos/phases/kill.ts';
 import { rest } from './chaos/phases/rest.ts';
 
-const RUNNERS: Record<PhaseName, (ctx: PhaseContext) => Promise<void>> = { rest, flap, gray, attacks, generator, kill };
+const RUNNERS: Record<PhaseName, (ctx: PhaseContext) => Promise<void>> = { rest, flap, gray, attacks, forgeries, generator, kill };
 /** The whole run is bounded: past this, it stops, cleans up, and fails. */
 const RUN_BOUND_MS = 20 * 60_000;
 /** Quiet time after every receiver first receives, before the first phase: the mesh still forms then. */

@@ -20,8 +20,8 @@ import { RecordTail } from './records.ts';
 let clusterToken: string | undefined;
 
 /** The port every node listens on (TCP and UDP), and its admin port. */
-const PORT = 7400;
-const ADMIN_PORT = 8400;
+export const PORT = 7400;
+export const ADMIN_PORT = 8400;
 /** Packets per second of the test source: light enough for 20 nodes on 2 cores, dense enough to see 250-ms silences. */
 export const RATE = 50;
 /** The channel the source sends on, and the reliable channel the NACK attacks aim at. */
@@ -30,7 +30,7 @@ export const RELIABLE_CHANNEL = 2;
 /** Hosts of the source and of the two rendezvous. */
 export const SOURCE = 0;
 export const RENDEZVOUS = [1, 2] as const;
-const SESSION_NAME = 'scast://chaos.scattercast/bench';
+export const SESSION_NAME = 'scast://chaos.scattercast/bench';
 /** This checkout: its bin/scattercast.js runs the nodes unless the bench is told another tree. */
 export const REPO = resolve(import.meta.dirname, '../..');
 

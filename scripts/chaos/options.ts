@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 /** The command line of `npm run bench:chaos`: its options, its help, and one-line errors. */
 
 /** Phases, in the order a full run takes them (those that kill nodes last, so that the others start with all). */
-export const PHASES = ['rest', 'flap', 'gray', 'attacks', 'generator', 'kill'] as const;
+export const PHASES = ['rest', 'flap', 'gray', 'attacks', 'forgeries', 'generator', 'kill'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 export interface Options {
@@ -22,7 +22,7 @@ export const HELP = `npm run bench:chaos [-- options]
 Chaos and attack bench (issue 11): real \`scattercast node\` processes, one per network namespace on one bridge,
 one session (a test source at 50 packets/s on host 0, rendezvous on hosts 1 and 2), every node recording what it
 delivers. Each phase prints one line per goal with its figure and PASS/FAIL; a table follows; the exit status is 1
-when a goal is missed. Needs root, ip (netns) and iptables with the string and connmark matches. About 9 minutes
+when a goal is missed. Needs root, ip (netns) and iptables with the string and connmark matches. About 10 minutes
 on 2 cores for all phases.
 
 Phases (in this order):
@@ -33,7 +33,15 @@ Phases (in this order):
              dropped for 60 s: receivers below silent <= 3 s, data again <= 3 s after the rule is removed
   attacks    against the same kind of interior node while data flows: random frames, connections holding partial
              frames, DISCOVERY naming thousands of invented members, NACK floods: 0 crashes, RSS growth within
-             the bound of its limits, share of packets delivered to the other receivers during each (goal: >= 95%)
+             the bound of its limits, share of packets delivered to the other receivers during each (goal: >= 95%),
+             forged data packets delivered at the receivers (goal: 0)
+  forgeries  against the same kind of interior node, from an outsider (plaintext, or a stranger overlay's
+             certificate) and a malicious member (a valid credential of the nodes' overlay): forged LEAVE, forged
+             source advert, forged heartbeat, injected data, hello claiming another node, outsider as source,
+             outsider on the cluster-internal API, NACK reflection. One line each: tried, accepted (goal 0, from
+             the effect, cross-checked with the refusal counters), amplification (bytes sent to the attacker over
+             bytes it sent, by iptables; goal <= 1x; for the NACKs reported only) and bytes to the victim address
+             the messages name (goal 0). About 1 minute
   generator  the elected heartbeat generator killed as the mesh is cut into halves, healed after 30 s: one mesh,
              one generator and data on both sides within 2 heartbeat intervals + 2 s
   kill       kill -9 of 30% of the nodes at once (never the source): every survivor receiving again within 3 s,

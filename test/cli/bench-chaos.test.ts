@@ -10,7 +10,7 @@ describe('npm run bench:chaos, its command line', () => {
   it('--help names every phase, every option and the exit statuses, and starts nothing', () => {
     const r = bench('--help');
     assert.equal(r.status, 0, r.stderr);
-    for (const word of ['rest', 'flap', 'gray', 'attacks', 'generator', 'kill', '--seed', '--only', '--nodes', '--json', 'Exit status']) {
+    for (const word of ['rest', 'flap', 'gray', 'attacks', 'forgeries', 'generator', 'kill', '--seed', '--only', '--nodes', '--json', 'Exit status']) {
       assert.ok(r.stdout.includes(word), `--help does not mention ${word}`);
     }
     assert.equal(r.stderr, '');
