@@ -13,10 +13,14 @@ const exec = promisify(execFile);
 
 /** What one node, or all of them, exchanged with the attacker and the victim, bytes. */
 export interface WireBytes {
-  /** From the attacker to a node port (TCP or UDP, not the admin port). */
+  /** From the attacker to a node port over TCP (not the admin port). */
   readonly fromAttacker: number;
-  /** From a node to the attacker, but the admin port's answers. */
+  /** From a node to the attacker over TCP, but the admin port's answers. */
   readonly toAttacker: number;
+  /** Datagrams from the attacker to a node. */
+  readonly udpFromAttacker: number;
+  /** Datagrams from a node to the attacker: what an attacker forging its source address could aim at someone else. */
+  readonly udpToAttacker: number;
   /** From the attacker to the admin port. */
   readonly adminFromAttacker: number;
   /** From the admin port to the attacker. */
@@ -25,10 +29,10 @@ export interface WireBytes {
   readonly toVictim: number;
 }
 
-const FIELDS = ['adminFromAttacker', 'adminToAttacker', 'fromAttacker', 'toAttacker', 'toVictim'] as const;
+const FIELDS = ['adminFromAttacker', 'adminToAttacker', 'udpFromAttacker', 'udpToAttacker', 'fromAttacker', 'toAttacker', 'toVictim'] as const;
 const CHAIN = 'SCMETER';
 
-export const NO_BYTES: WireBytes = { fromAttacker: 0, toAttacker: 0, adminFromAttacker: 0, adminToAttacker: 0, toVictim: 0 };
+export const NO_BYTES: WireBytes = { fromAttacker: 0, toAttacker: 0, udpFromAttacker: 0, udpToAttacker: 0, adminFromAttacker: 0, adminToAttacker: 0, toVictim: 0 };
 
 /** `a - b`, field by field. */
 export function minus(a: WireBytes, b: WireBytes): WireBytes {
@@ -56,6 +60,8 @@ export class ByteMeter {
     const rules = [
       `-A ${CHAIN} -s ${a} -p tcp --dport ${port} -j RETURN`,
       `-A ${CHAIN} -d ${a} -p tcp --sport ${port} -j RETURN`,
+      `-A ${CHAIN} -s ${a} -p udp -j RETURN`,
+      `-A ${CHAIN} -d ${a} -p udp -j RETURN`,
       `-A ${CHAIN} -s ${a} -j RETURN`,
       `-A ${CHAIN} -d ${a} -j RETURN`,
       `-A ${CHAIN} -d ${this.victimIp} -j RETURN`,

@@ -79,8 +79,6 @@ export interface Outcome {
   readonly effect: string;
   /** The refusal counters' cross-check: each must have counted at least `expected`. */
   readonly checks: readonly Check[];
-  /** For the NACK reflection: the amplification towards the attacker is reported, the goal is on the victim. */
-  readonly amplificationGoal?: boolean;
 }
 
 export interface Forgery {

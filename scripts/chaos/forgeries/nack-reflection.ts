@@ -52,7 +52,6 @@ export const nackReflection: Forgery = {
       unit: 'NACKs',
       accepted: repairs + Math.max(0, received - notDownstream) + kept,
       effect: `${repairs} repairs sent, ${received} NACKs reached the module, ${notDownstream} of them refused as not downstream, ${kept} of 2 victim-claiming links kept`,
-      amplificationGoal: false,
       checks: [
         { counter: 'scattercast_hellos_refused_total{code="ERR_PEER_PLAINTEXT"}', expected: 1, got: delta(before, after, 'scattercast_hellos_refused_total', { code: 'ERR_PEER_PLAINTEXT' }, T) },
         { counter: 'scattercast_hellos_refused_total{code="ERR_PEER_ID_MISMATCH"}', expected: 1, got: delta(before, after, 'scattercast_hellos_refused_total', { code: 'ERR_PEER_ID_MISMATCH' }, T) },

@@ -6,8 +6,11 @@
  * One goal line per forgery: what was tried, how many were accepted (goal 0, measured from the effect and
  * cross-checked with the refusal counters of /metrics), the amplification (bytes the nodes sent to the attacker over
  * bytes it sent them, IP packets counted by iptables in every namespace, TCP and TLS handshakes included; the admin
- * port's only for the forgery that talks to it; goal <= 1x) and the bytes sent to the victim, a third party's address
- * on the bridge that the messages name (goal 0).
+ * port's only for the forgery that talks to it) and the bytes sent to the victim, a third party's address on the
+ * bridge that the messages name (goal 0). The amplification goal (<= 1x) is on datagrams: an answer to one goes to
+ * whatever source address it bears, which an attacker may forge. A TCP answer goes only to the address that
+ * completed the handshake, the asker's own, so its ratio is reported, not scored (a 401 or a TLS server flight is
+ * larger than the smallest request that draws it).
  */
 
 import { defaultStateDir } from '../../../src/daemon/trust-config.ts';
@@ -92,18 +95,19 @@ export async function forgeries(ctx: PhaseContext): Promise<void> {
     const sent = wire.fromAttacker + (forgery.adminPort ? wire.adminFromAttacker : 0);
     const answered = wire.toAttacker + (forgery.adminPort ? wire.adminToAttacker : 0);
     const amplification = sent === 0 ? 0 : answered / sent;
+    const udpAmplification = wire.udpFromAttacker === 0 ? 0 : wire.udpToAttacker / wire.udpFromAttacker;
     const toVictim = Math.max(wire.toVictim, victimArrived);
     const missing = o.checks.filter((c) => c.got < c.expected);
     const counted = missing.length === 0 ? 'every refusal counted' : `NOT COUNTED: ${missing.map((c) => `${c.counter} ${c.got}/${c.expected}`).join(', ')}`;
-    const scored = o.amplificationGoal !== false;
-    const amp = `amplification ${amplification.toFixed(2)}x${scored ? '' : ' towards the asker (reported)'} (${bytes(answered)} out / ${bytes(sent)} in)`;
+    const udp = `UDP ${udpAmplification.toFixed(2)}x (${bytes(wire.udpToAttacker)} out / ${bytes(wire.udpFromAttacker)} in)`;
+    const amp = `TCP ${amplification.toFixed(2)}x to the asker (${bytes(answered)} out / ${bytes(sent)} in), ${udp}`;
     results.add({
       phase: PHASE,
       name: `${forgery.name} (${forgery.who})`,
       figure: `${o.tried} ${o.unit} tried, ${o.accepted} accepted (${o.effect}; ${counted}); ${amp}; ${bytes(toVictim)} to the victim`,
-      goal: scored ? '0 accepted, <= 1x, 0 B to the victim' : '0 accepted, 0 B to the victim; the ratio to the asker is not scored',
-      pass: o.accepted === 0 && missing.length === 0 && toVictim === 0 && (!scored || amplification <= 1),
-      values: { ...o, wire, victimArrived, amplification, toVictim },
+      goal: '0 accepted, 0 B to the victim, UDP answers <= 1x (the TCP ratio is reported)',
+      pass: o.accepted === 0 && missing.length === 0 && toVictim === 0 && udpAmplification <= 1,
+      values: { ...o, wire, victimArrived, amplification, udpAmplification, toVictim },
     });
   }
   victim.close();
