@@ -7,9 +7,13 @@
  *      for reference, through a null relay: a plain Node child process that copies bytes to the 4 sinks);
  *   2. aggregate throughput out of the SCX for 1..64 sessions, 1 KiB and 8 KiB packets, against iperf3 (a single
  *      stream on loopback: /usr/bin/iperf3 must be installed, `apt-get install iperf3`; CI does not install it);
- *   3. a UDP channel at 10,000 datagrams/s in (40,000/s out): sent, received per sink, loss.
+ *   3. a UDP channel at 10,000 datagrams/s in (40,000/s out): sent, received per sink, loss, delay.
  *
- * Usage: npm run bench:dataplane -- [--quick] [--json FILE] [--seed N] [--only LIST] [--sessions L] [--help]
+ * Each experiment runs in both security modes back to back (`--security on,off`): the SCX secure, its default
+ * (the fakes members of its overlay: mutual TLS 1.3, UDP tags; see bench-dataplane/security.ts), and --insecure;
+ * the report gives both and what security adds, with a micro-benchmark of the UDP tag (seal + open).
+ *
+ * Usage: npm run bench:dataplane -- [--quick] [--json FILE] [--seed N] [--only LIST] [--sessions L] [--security L] [--help]
  * Progress goes to stderr, the report to stdout.
  */
 
@@ -20,10 +24,12 @@ import { BENCH_GOSSAMER } from './bench-dataplane/cluster.ts';
 import { runIperf } from './bench-dataplane/iperf.ts';
 import { runLatency } from './bench-dataplane/latency.ts';
 import { cleanup, installCleanupHandlers } from './bench-dataplane/procs.ts';
-import { goals, renderReport, type BenchReport } from './bench-dataplane/report.ts';
+import { goals, renderReport, tlsCost, type BenchReport } from './bench-dataplane/report.ts';
 import { runThroughput } from './bench-dataplane/throughput.ts';
+import { measureUdpAuth, modeName, SECURITY_MODES, type Security } from './bench-dataplane/security.ts';
 import { runUdp } from './bench-dataplane/udp.ts';
 import { progress } from './bench-dataplane/util.ts';
+import { PacketTemplate } from './bench-dataplane/wire.ts';
 
 const EXPERIMENTS = ['latency', 'iperf', 'throughput', 'udp'] as const;
 type Experiment = (typeof EXPERIMENTS)[number];
@@ -37,7 +43,15 @@ Measures one SCX (the real daemon in a child process) relaying from 1 upstream t
   --seed N       seed of the SCX (default 1)
   --only LIST    comma-separated subset of: ${EXPERIMENTS.join(', ')} (default: all; iperf needs iperf3 installed)
   --sessions L   session counts of the throughput sweep (default 1,2,4,8,16,32,64)
+  --security L   modes of the SCX, in this order: on (secure, the default of scattercast node: mutual TLS 1.3
+                 on every TCP link, tags on UDP data; the fakes are members of a temporary overlay), off
+                 (--insecure, plaintext); default on,off: both back to back, and what TLS adds
   --help         this text
+
+Each experiment measures the modes back to back (latency: repetitions interleaved). With both modes the
+report adds what security costs: delay added at p50/p99, throughput out secure/insecure, UDP loss and
+delay, and the CPU cost of authenticating a UDP datagram (a micro-benchmark of seal + open, and the SCX's
+CPU per datagram end to end). Goals with TLS: <= 20 us more at p50, >= 0.85x the throughput out.
 `;
 
 /** Durations and sizes of one run. */
@@ -61,6 +75,7 @@ interface Args {
   readonly seed: number;
   readonly only: Set<Experiment>;
   readonly sessions: number[];
+  readonly security: Security[];
 }
 
 function parse(argv: string[]): Args {
@@ -74,6 +89,7 @@ function parse(argv: string[]): Args {
         seed: { type: 'string', default: '1' },
         only: { type: 'string' },
         sessions: { type: 'string', default: '1,2,4,8,16,32,64' },
+        security: { type: 'string', default: SECURITY_MODES.join(',') },
         help: { type: 'boolean', default: false },
       },
     }));
@@ -89,9 +105,12 @@ function parse(argv: string[]): Args {
   const only = new Set((values.only ?? EXPERIMENTS.join(',')).split(',').map((s) => s.trim()));
   const unknown = [...only].filter((x) => !(EXPERIMENTS as readonly string[]).includes(x));
   const sessions = values.sessions.split(',').map(Number);
+  const security = [...new Set(values.security.split(',').map((s) => s.trim()))];
   const problem =
     unknown.length > 0
       ? `unknown experiment(s) ${unknown.join(', ')}`
+      : security.length === 0 || !security.every((s) => (SECURITY_MODES as readonly string[]).includes(s))
+        ? `bad --security ${values.security} (on, off, or both: on,off)`
       : !Number.isSafeInteger(seed) || seed < 0
         ? `bad seed ${values.seed}`
         : !sessions.every((n) => Number.isInteger(n) && n >= 1 && n <= 256)
@@ -101,7 +120,7 @@ function parse(argv: string[]): Args {
     process.stderr.write(`bench-dataplane: ${problem}\n${USAGE}`);
     process.exit(2);
   }
-  return { quick: values.quick, json: values.json, seed, only: only as Set<Experiment>, sessions };
+  return { quick: values.quick, json: values.json, seed, only: only as Set<Experiment>, sessions, security: security as Security[] };
 }
 
 async function main(): Promise<number> {
@@ -115,6 +134,7 @@ async function main(): Promise<number> {
     scx: { command: 'node bin/scattercast.js node --config FILE', profile: 'tuned (default)', gossamer: BENCH_GOSSAMER, logLevel: 'warn' },
     machine: { cpus: availableParallelism(), node: process.version, platform: `${process.platform}/${process.arch}` },
     plan: Object.fromEntries(EXPERIMENTS.filter((e) => args.only.has(e)).map((e) => [e, p[e]])),
+    security: args.security,
     goals: [],
     errors: [],
   };
@@ -131,24 +151,32 @@ async function main(): Promise<number> {
     }
   };
   await attempt('latency', async () => {
-    report.latency = await runLatency({ seed: args.seed, ...p.latency });
+    report.latency = await runLatency({ seed: args.seed, ...p.latency }, args.security);
   });
   await attempt('iperf', async () => {
     report.iperf = await runIperf(p.iperf.seconds, p.iperf.reps);
   });
   await attempt('throughput', async () => {
     report.throughput = [];
-    await runThroughput({ seed: args.seed, ...p.throughput }, (pt) => {
+    await runThroughput({ seed: args.seed, ...p.throughput }, args.security, (pt) => {
       report.throughput?.push(pt);
       progress(
-        `throughput ${pt.payloadBytes} B x ${pt.sessions} session(s): ${pt.outGbps.toFixed(2)} Gbit/s out ` +
+        `throughput ${modeName(pt.security)} ${pt.payloadBytes} B x ${pt.sessions} session(s): ${pt.outGbps.toFixed(2)} Gbit/s out ` +
           `(${(pt.outPacketsPerS / 1000).toFixed(1)} kpkt/s, loss ${(pt.lossFraction * 100).toFixed(2)}%, SCX CPU ${(pt.scxCpu * 100).toFixed(0)}%)`,
       );
     });
   });
   await attempt('udp', async () => {
-    report.udp = await runUdp({ seed: args.seed, ...p.udp });
+    report.udp = {};
+    for (const mode of args.security) report.udp[mode] = await runUdp({ seed: args.seed, ...p.udp }, mode);
+    if (args.security.includes('on')) {
+      // Datagrams as the bench sends them: the type byte and a packet of the experiment's payload.
+      const bytes = 1 + new PacketTemplate(Buffer.alloc(16), 1, '127.0.0.1:1', p.udp.payloadBytes).bytes.length;
+      report.udpAuth = measureUdpAuth(bytes);
+      progress(`udp auth micro-benchmark: seal+open ${(report.udpAuth.sealOpenNs / 1000).toFixed(2)} us per ${bytes} B datagram`);
+    }
   });
+  report.tlsCost = tlsCost(report);
   report.goals = goals(report);
   process.stdout.write(`\n${renderReport(report)}`);
   if (args.json) {

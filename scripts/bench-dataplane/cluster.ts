@@ -10,6 +10,7 @@ import { sessionId } from '../../src/session/name.ts';
 import { FakePeer } from './fake-peer.ts';
 import { onCleanup } from './procs.ts';
 import { startScx, type ScxConfig, type ScxProcess } from './scx.ts';
+import { BenchOverlay, modeName, sourceProof, type Security } from './security.ts';
 import { progress, waitFor } from './util.ts';
 
 /** The protocol overrides of the SCX under test: room for every fake as an inbound neighbour (k2 > k1). */
@@ -22,6 +23,8 @@ export interface ClusterOptions {
   readonly sessions: number;
   readonly transport: 'tcp' | 'udp';
   readonly seed: number;
+  /** `on`: the SCX secure and the fakes members of its overlay (see security.ts); `off`: the SCX --insecure. */
+  readonly security: Security;
 }
 
 /** Counters of the SCX under test (from its /metrics), summed over sessions. */
@@ -31,6 +34,9 @@ export interface ScxCounters {
   drops: Record<string, number>;
   udpSendErrors: number;
   malformed: number;
+  /** UDP DATA datagrams the SCX did not send for want of a key, and dropped for a bad or missing tag (secure only). */
+  udpUnkeyed: number;
+  udpRefused: number;
 }
 
 /** The difference of two counter readings. */
@@ -43,6 +49,8 @@ export function counterDelta(a: ScxCounters, b: ScxCounters): ScxCounters {
     drops,
     udpSendErrors: b.udpSendErrors - a.udpSendErrors,
     malformed: b.malformed - a.malformed,
+    udpUnkeyed: b.udpUnkeyed - a.udpUnkeyed,
+    udpRefused: b.udpRefused - a.udpRefused,
   };
 }
 
@@ -56,7 +64,9 @@ export class Cluster {
     readonly upstream: FakePeer,
     readonly downstreams: readonly FakePeer[],
     readonly sessionIds: readonly Buffer[],
+    readonly security: Security,
     private readonly unregister: () => void,
+    private readonly trust: BenchOverlay | undefined,
   ) {}
 
   /** Starts the daemon, the fakes, and waits until every fake's edge is up in every session. */
@@ -67,6 +77,7 @@ export class Cluster {
     while (adminPort === port) adminPort = await freePort();
     const admin = `127.0.0.1:${adminPort}`;
     const names = Array.from({ length: o.sessions }, (_, i) => `scast://bench/${o.label}-${i + 1}`);
+    const trust = o.security === 'on' ? BenchOverlay.create() : undefined;
     const config: ScxConfig = {
       listen,
       admin,
@@ -74,39 +85,55 @@ export class Cluster {
       logLevel: 'warn',
       gossamer: BENCH_GOSSAMER,
       sessions: names.map((n) => ({ announcement: announcement(n, o.transport, listen) })),
+      trust: trust ? { stateDir: trust.stateDir } : { insecure: true },
     };
-    progress(`starting SCX ${listen} with ${o.sessions} ${o.transport.toUpperCase()} session(s)`);
-    const scx = await startScx(config);
+    progress(`starting ${modeName(o.security)} SCX ${listen} with ${o.sessions} ${o.transport.toUpperCase()} session(s)`);
+    let scx: ScxProcess;
+    try {
+      scx = await startScx(config);
+    } catch (err) {
+      trust?.remove();
+      throw err;
+    }
     const fakes: FakePeer[] = [];
     const unregister = onCleanup(() => {
       for (const f of fakes) f.close();
     });
     try {
-      fakes.push(await FakePeer.create('U', listen));
-      for (let i = 1; i <= 4; i++) fakes.push(await FakePeer.create(`D${i}`, listen));
+      const member = trust && ((id: string) => trust.member(id));
+      fakes.push(await FakePeer.create('U', listen, member));
+      for (let i = 1; i <= 4; i++) fakes.push(await FakePeer.create(`D${i}`, listen, member));
       const [up, ...downs] = fakes as [FakePeer, ...FakePeer[]];
       for (const f of fakes) await f.connectControl();
       const ids = names.map((n) => sessionId(n));
       for (const id of ids) {
-        up.join(id, [{ source: up.address, costMs: 0, path: [up.address] }]);
-        for (const d of downs) d.join(id, [{ source: up.address, costMs: 0.1, path: [d.address, listen, up.address] }]);
+        // A secure SCX takes an advert only with its source's proof, copied along the path.
+        const proof = up.member && sourceProof(up.member, id);
+        up.join(id, [{ source: up.address, costMs: 0, path: [up.address], ...(proof && { proof }) }]);
+        for (const d of downs) d.join(id, [{ source: up.address, costMs: 0.1, path: [d.address, listen, up.address], ...(proof && { proof }) }]);
       }
       await waitFor(() => fakes.every((f) => f.edgesUp() === o.sessions), 20_000, `mesh edges of ${fakes.length} fakes in ${o.sessions} session(s)`);
-      return new Cluster(scx, config, up, downs, ids, unregister);
+      return new Cluster(scx, config, up, downs, ids, o.security, unregister, trust);
     } catch (err) {
       for (const f of fakes) f.close();
       unregister();
       const tail = scx.stderrTail();
       await scx.stop();
+      trust?.remove();
       if (tail && err instanceof Error) err.message += `\n--- SCX stderr ---\n${tail}`;
       throw err;
     }
   }
 
+  /** The state folder of the overlay the secure SCX and its fakes are members of; undefined when insecure. */
+  get trustStateDir(): string | undefined {
+    return this.trust?.stateDir;
+  }
+
   /** The daemon's own counters, summed over its sessions, from its /metrics. */
   async counters(): Promise<ScxCounters> {
     const res = await fetch(`http://${this.config.admin}/metrics`, { signal: AbortSignal.timeout(5000) });
-    const c: ScxCounters = { packetsIn: 0, packetsOut: 0, drops: {}, udpSendErrors: 0, malformed: 0 };
+    const c: ScxCounters = { packetsIn: 0, packetsOut: 0, drops: {}, udpSendErrors: 0, malformed: 0, udpUnkeyed: 0, udpRefused: 0 };
     for (const line of (await res.text()).split('\n')) {
       const m = /^(\w+)(?:\{(.*)\})? (\S+)$/.exec(line);
       if (!m) continue;
@@ -115,6 +142,10 @@ export class Cluster {
       else if (m[1] === 'scattercast_channel_packets_out_total') c.packetsOut += value;
       else if (m[1] === 'scattercast_udp_send_errors_total') c.udpSendErrors += value;
       else if (m[1] === 'scattercast_malformed_total') c.malformed += value;
+      else if (m[1] === 'scattercast_udp_data_unauthenticated_total') {
+        if (m[2]?.includes('unkeyed_send')) c.udpUnkeyed += value;
+        else c.udpRefused += value;
+      }
       else if (m[1] === 'scattercast_channel_drops_total') {
         const reason = /reason="([^"]*)"/.exec(m[2] ?? '')?.[1] ?? '?';
         c.drops[reason] = (c.drops[reason] ?? 0) + value;
@@ -129,6 +160,7 @@ export class Cluster {
     for (const d of this.downstreams) d.close();
     this.unregister();
     await this.scx.stop();
+    this.trust?.remove();
   }
 }
 

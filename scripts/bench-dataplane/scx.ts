@@ -23,6 +23,8 @@ export interface ScxConfig {
   readonly logLevel: 'warn';
   readonly gossamer: Readonly<Record<string, number>>;
   readonly sessions: ReadonlyArray<{ readonly announcement: string }>;
+  /** Secure (the default) with its keys in `stateDir` (the bench's overlay), or `--insecure`. */
+  readonly trust: { readonly stateDir: string } | { readonly insecure: true };
 }
 
 /** A running SCX daemon. */
