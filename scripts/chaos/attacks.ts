@@ -3,11 +3,13 @@
  * attacker would be). The shapes are the security tests': the random frames are test/support/hostile-frames.ts's
  * seeded actions; the others are built from the real encoders. Each runs for a bounded time, paced so that the
  * bench stays light, and says what it sent. Invented addresses lie in the bench's own /24, on hosts no node uses,
- * so that every packet they cause stays on the bridge.
+ * so that every packet they cause stays on the bridge. The random and partial frames come from an outsider (plaintext);
+ * the DISCOVERY and NACK floods from a member of the nodes' overlay (TLS), since an outsider's would stop at the hello.
  */
 
 import { createSocket } from 'node:dgram';
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import fc from 'fast-check';
 import { encodeMessage } from '../../src/gossamer/wire/codec.ts';
 import { MAX_KNOWN_ENTRIES } from '../../src/gossamer/wire/limits.ts';
@@ -18,6 +20,7 @@ import { MAX_FRAME_BYTES } from '../../src/net/framed-connection.ts';
 import { encodeHello } from '../../src/net/hello.ts';
 import { encodeNack, MAX_NACK_RANGES } from '../../src/services/reliable/nack.ts';
 import { hostileActionArb, type HostileAction } from '../../test/support/hostile-frames.ts';
+import { memberCredentials } from '../../test/support/member.ts';
 import type { Rng } from './rng.ts';
 import { sleep } from './wait.ts';
 
@@ -67,9 +70,15 @@ function shortConnection(t: AttackTarget, bytes: Uint8Array): Promise<void> {
   });
 }
 
-/** A control connection that says hello as `from`, kept open for writes; `closed()` tells whether the node cut it. */
+/**
+ * A control connection from a member of the nodes' overlay (TLS, a credential for `from`, its own address), so that its
+ * frames reach the protocol past the link checks; it says hello as `from` and is kept open for writes; `closed()` tells
+ * whether the node cut it.
+ */
 function controlConnection(t: AttackTarget, from: string): { socket: Socket; closed: () => boolean } {
-  const s = open(t);
+  const s = tlsConnect({ socket: connect({ host: t.host, port: t.port }), ...memberCredentials(from), rejectUnauthorized: false });
+  s.on('error', () => undefined);
+  s.resume();
   let closed = false;
   s.on('close', () => (closed = true));
   s.write(encodeFrames([encodeHello({ kind: 'control', from })]));

@@ -4,7 +4,10 @@
  * through the last cluster's frontend; and a dashboard that sees all of it.
  */
 
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { tuneIn, type TunedIn } from '../client/tune-in.ts';
 import { nodeConfig } from '../daemon/node-config.ts';
 import { nodeState } from '../daemon/node-state.ts';
@@ -101,6 +104,8 @@ async function startDemo(o: DemoOptions): Promise<Demo> {
   let dashboard: { server: Server; live: DashboardServer } | undefined;
   let client: TunedIn | undefined;
   let ticker: NodeJS.Timeout | undefined;
+  // The demo's own overlay and node keys, in a folder of its own: its nodes trust each other, and nothing else.
+  const stateDir = mkdtempSync(join(tmpdir(), 'scattercast-demo-'));
   const stopAll = async (): Promise<void> => {
     clearInterval(ticker);
     client?.close();
@@ -108,6 +113,7 @@ async function startDemo(o: DemoOptions): Promise<Demo> {
     dashboard?.server.close();
     dashboard?.server.closeAllConnections();
     await Promise.all(started.map((n) => n.stop()));
+    rmSync(stateDir, { recursive: true, force: true });
   };
   try {
     const plan = await planClusters(o);
@@ -121,7 +127,7 @@ async function startDemo(o: DemoOptions): Promise<Demo> {
         const isSource = m.scx === rendezvous;
         const session = { announcement: xml, ...(isSource && { source: { channel: CHANNEL, packetsPerSecond: o.rate, payloadBytes: o.payloadBytes } }) };
         const config = nodeConfig(
-          { listen: m.scx, admin: m.admin, cluster, seed: seed++, logLevel: o.logLevel, allowPrivateUrls: true, sessions: [session], ...(i === 0 && { frontend: c.frontend }) },
+          { listen: m.scx, admin: m.admin, cluster, seed: seed++, logLevel: o.logLevel, allowPrivateUrls: true, sessions: [session], trust: { stateDir }, ...(i === 0 && { frontend: c.frontend }) },
           process.cwd(),
         );
         const running = await runNode(config);

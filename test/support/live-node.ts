@@ -12,6 +12,7 @@ import { nodeConfig } from '../../src/daemon/node-config.ts';
 import { runNode, type RunningNode } from '../../src/daemon/run-node.ts';
 import type { SessionRuntime } from '../../src/daemon/session-runtime.ts';
 import { freePort } from '../../src/net/free-port.ts';
+import { ErrorCode, ScError } from '../../src/core/errors.ts';
 import { tokenHeaders } from './cluster-token.ts';
 import { openSinks, type Sinks } from './raw-peer.ts';
 import { watchUncaught, type UncaughtWatch } from './uncaught.ts';
@@ -39,20 +40,7 @@ export interface LiveNode {
  * client; resolves once packets flow.
  */
 export async function startLiveNode(pingIntervalMs: number, limits: Partial<NodeLimits> = {}): Promise<LiveNode> {
-  const [port, adminPort] = [await freePort(), await freePort()];
-  const announcement = `<SCATTERCAST name="scast://security.scattercast/live"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>127.0.0.1:${port}</RENDEZVOUS></SCATTERCAST>`;
-  const config = nodeConfig(
-    {
-      listen: `127.0.0.1:${port}`,
-      admin: `127.0.0.1:${adminPort}`,
-      logLevel: 'error',
-      pingIntervalMs,
-      sessions: [{ announcement, source: { channel: 1, packetsPerSecond: 100 } }],
-      limits,
-    },
-    process.cwd(),
-  );
-  const running = await runNode(config);
+  const { running, port, adminPort } = await runOnFreePorts(pingIntervalMs, limits);
   const session = [...running.node.sessions.values()][0] as SessionRuntime;
   let received = 0;
   const client: ChannelAttachment = attachChannel(joinHere(running.node, session.announcement), 1, 'receive', () => void received++);
@@ -85,6 +73,24 @@ export async function startLiveNode(pingIntervalMs: number, limits: Partial<Node
   };
   await live.serves();
   return live;
+}
+
+/** Ports free a moment ago may be taken before the node binds them (another test's outgoing connections): tries. */
+const LISTEN_ATTEMPTS = 3;
+
+/** Runs the live node on ports free now, picking others when one was taken in between. */
+async function runOnFreePorts(pingIntervalMs: number, limits: Partial<NodeLimits>): Promise<{ running: RunningNode; port: number; adminPort: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const [port, adminPort] = [await freePort(), await freePort()];
+    const announcement = `<SCATTERCAST name="scast://security.scattercast/live"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>127.0.0.1:${port}</RENDEZVOUS></SCATTERCAST>`;
+    const sessions = [{ announcement, source: { channel: 1, packetsPerSecond: 100 } }];
+    const config = nodeConfig({ listen: `127.0.0.1:${port}`, admin: `127.0.0.1:${adminPort}`, logLevel: 'error', pingIntervalMs, sessions, limits }, process.cwd());
+    try {
+      return { running: await runNode(config), port, adminPort };
+    } catch (err) {
+      if (!(err instanceof ScError && err.code === ErrorCode.LISTEN_FAILED) || attempt >= LISTEN_ATTEMPTS) throw err;
+    }
+  }
 }
 
 /** What a describe block attacks: the live node, sinks standing in for the peers it dials, and a watch on uncaught exceptions. */
