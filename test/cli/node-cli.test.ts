@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { nodeConfig, readNodeConfigFile } from '../../src/daemon/node-config.ts';
-import { freePort } from '../../src/net/free-port.ts';
+import { freePort, freePorts } from '../../src/net/free-port.ts';
 import { overlayToken, tokenHeaders } from '../support/cluster-token.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sc-node-cli-'));
@@ -94,7 +94,7 @@ describe('scattercast node: bad input', () => {
   });
 
   it('runs from a config file: a session with a test source and a record file, /metrics and /state served', async () => {
-    const [port, admin] = [await freePort(), await freePort()];
+    const [port, admin] = await freePorts(2);
     file('radio.xml', `<SCATTERCAST name="scattercast://example.org/radio"><CHANNEL id="7"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>127.0.0.1:${port}</RENDEZVOUS></SCATTERCAST>`);
     const config = file(
       'node.json',

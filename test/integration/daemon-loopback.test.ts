@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { nodeConfig } from '../../src/daemon/node-config.ts';
 import { runNode, type RunningNode } from '../../src/daemon/run-node.ts';
 import { renderMetrics } from '../../src/daemon/metrics.ts';
-import { freePort } from '../../src/net/free-port.ts';
+import { freePort, freePorts } from '../../src/net/free-port.ts';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

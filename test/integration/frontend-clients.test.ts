@@ -17,7 +17,7 @@ import { nodeConfig } from '../../src/daemon/node-config.ts';
 import { renderMetrics } from '../../src/daemon/metrics.ts';
 import { runNode, type RunningNode } from '../../src/daemon/run-node.ts';
 import { payloadOf } from '../../src/session/data-header.ts';
-import { freePort } from '../../src/net/free-port.ts';
+import { freePort, freePorts } from '../../src/net/free-port.ts';
 import { runCli } from '../support/cli.ts';
 import { testCreator } from '../support/creator.ts';
 
@@ -35,7 +35,7 @@ describe('clients attach through cluster frontends', { timeout: 120_000 }, () =>
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'sc-frontend-'));
-    const ports = [await freePort(), await freePort()];
+    const ports = await freePorts(2);
     doc = (name) => `<SCATTERCAST name="${name}"><CHANNEL id="3"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>127.0.0.1:${ports[1]}</RENDEZVOUS></SCATTERCAST>`;
     xml = creator.sign(doc(NAME));
     for (const [i, port] of ports.entries()) {

@@ -9,13 +9,13 @@ import { attachChannel } from '../../src/client/channel-client.ts';
 import { joinHere } from '../../src/daemon/local-join.ts';
 import { nodeConfig } from '../../src/daemon/node-config.ts';
 import { runNode } from '../../src/daemon/run-node.ts';
-import { freePort } from '../../src/net/free-port.ts';
+import { freePorts } from '../../src/net/free-port.ts';
 
 const WAIT_MS = 15_000;
 
 describe('a UDP channel between secure nodes', { timeout: 30_000 }, () => {
   it('delivers the source\'s packets at the other node, every datagram authenticated', async () => {
-    const [pa, pb] = [await freePort(), await freePort()];
+    const [pa, pb] = await freePorts(2);
     const xml = `<SCATTERCAST name="scast://test.scattercast/udp"><CHANNEL id="1"><TRANSPORT unicast="udp"/></CHANNEL><RENDEZVOUS>127.0.0.1:${pa}</RENDEZVOUS></SCATTERCAST>`;
     const common = { logLevel: 'error', pingIntervalMs: 200 };
     const a = await runNode(nodeConfig({ ...common, listen: `127.0.0.1:${pa}`, sessions: [{ announcement: xml, source: { channel: 1, packetsPerSecond: 100 } }] }, process.cwd()));

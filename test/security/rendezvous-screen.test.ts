@@ -13,7 +13,7 @@ import { ErrorCode, ScError } from '../../src/core/errors.ts';
 import { parseAnnouncement } from '../../src/session/announcement.ts';
 import { nodeConfig } from '../../src/daemon/node-config.ts';
 import { runNode, type RunningNode } from '../../src/daemon/run-node.ts';
-import { freePort } from '../../src/net/free-port.ts';
+import { freePorts } from '../../src/net/free-port.ts';
 import { openSinks, type Sinks } from '../support/raw-peer.ts';
 
 const NAME = 'scast://security.scattercast/rendezvous';
@@ -27,7 +27,7 @@ const announcement = (rendezvous: string): string =>
 
 /** A node with a frontend on loopback. */
 async function nodeWithFrontend(allowPrivateUrls: boolean): Promise<{ running: RunningNode; url: string }> {
-  const [port, frontendPort] = [await freePort(), await freePort()];
+  const [port, frontendPort] = await freePorts(2);
   const config = nodeConfig({ listen: `127.0.0.1:${port}`, frontend: `127.0.0.1:${frontendPort}`, logLevel: 'error', allowPrivateUrls }, process.cwd());
   return { running: await runNode(config), url: `http://127.0.0.1:${frontendPort}/v1/sessions` };
 }

@@ -11,7 +11,7 @@ import { joinHere } from '../../src/daemon/local-join.ts';
 import { nodeConfig } from '../../src/daemon/node-config.ts';
 import { runNode, type RunningNode } from '../../src/daemon/run-node.ts';
 import type { SessionRuntime } from '../../src/daemon/session-runtime.ts';
-import { freePort } from '../../src/net/free-port.ts';
+import { freePorts } from '../../src/net/free-port.ts';
 import { ErrorCode, ScError } from '../../src/core/errors.ts';
 import { tokenHeaders } from './cluster-token.ts';
 import { openSinks, type Sinks } from './raw-peer.ts';
@@ -81,7 +81,7 @@ const LISTEN_ATTEMPTS = 3;
 /** Runs the live node on ports free now, picking others when one was taken in between. */
 async function runOnFreePorts(pingIntervalMs: number, limits: Partial<NodeLimits>): Promise<{ running: RunningNode; port: number; adminPort: number }> {
   for (let attempt = 1; ; attempt++) {
-    const [port, adminPort] = [await freePort(), await freePort()];
+    const [port, adminPort] = (await freePorts(2)) as [number, number];
     const announcement = `<SCATTERCAST name="scast://security.scattercast/live"><CHANNEL id="1"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>127.0.0.1:${port}</RENDEZVOUS></SCATTERCAST>`;
     const sessions = [{ announcement, source: { channel: 1, packetsPerSecond: 100 } }];
     const config = nodeConfig({ listen: `127.0.0.1:${port}`, admin: `127.0.0.1:${adminPort}`, logLevel: 'error', pingIntervalMs, sessions, limits }, process.cwd());

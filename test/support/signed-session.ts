@@ -17,7 +17,7 @@ import { defaultStateDir } from '../../src/daemon/trust-config.ts';
 import { decodeMessage, encodeMessage } from '../../src/gossamer/wire/codec.ts';
 import type { Message } from '../../src/gossamer/wire/messages.ts';
 import { gossamerFrame } from '../../src/net/control-frame.ts';
-import { freePort } from '../../src/net/free-port.ts';
+import { freePort, freePorts } from '../../src/net/free-port.ts';
 import { encodeHello } from '../../src/net/hello.ts';
 import { loadNodeIdentity, type NodeIdentity } from '../../src/trust/node-identity.ts';
 import { memoryIdentity } from './identities.ts';
