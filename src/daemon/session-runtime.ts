@@ -123,10 +123,10 @@ export class SessionRuntime {
     // Every SCX id is a node's host:port here: the core never learns one this node could not dial.
     this.gossamer = new GossamerNode({ id: self, rendezvous: announcement.rendezvous, seed, config, acceptId: isNodeAddress, ...(sourceProof && { sourceProof }) });
     const tree = treeViewOf(this.gossamer);
+    // After the module's call returns (it may be mid-iteration over its sources): route around the silent upstream.
+    const onUpstreamSilent = (link: string): void => queueMicrotask(() => this.dataSilent(link));
     for (const ch of announcement.channels) {
       const factory = registry.resolve(ch.unicast);
-      // After the module's call returns (it may be mid-iteration over its sources): route around the silent upstream.
-      const onUpstreamSilent = (link: string): void => queueMicrotask(() => this.dataSilent(link));
       const runtime = new ChannelRuntime({ self, channel: ch.id, factory, tree, onUpstreamSilent });
       this.channels.set(ch.id, {
         runtime,

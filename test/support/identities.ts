@@ -2,6 +2,7 @@
 
 import { generateKeyPairSync } from 'node:crypto';
 import { issueCredential, rawPublicKey } from '../../src/trust/credential.ts';
+import { nodeCertificate } from '../../src/trust/node-certificate.ts';
 import type { NodeIdentity } from '../../src/trust/node-identity.ts';
 import type { Overlay } from '../../src/trust/overlay.ts';
 
@@ -11,9 +12,11 @@ export function memoryOverlay(): Overlay {
   return { publicKey: rawPublicKey(privateKey), privateKey, dir: '(memory)' };
 }
 
-/** A new key for node `id` and `overlay`'s credential for it (no TLS certificate: these sign gossip only). */
+/** A new key for node `id`, `overlay`'s credential for it, and the TLS certificate that carries it. */
 export function memoryIdentity(overlay: Overlay, id: string): NodeIdentity {
-  if (!overlay.privateKey) throw new Error('the overlay holds no private key');
+  if (!overlay.privateKey) throw new Error(`the overlay in ${overlay.dir} holds no private key`);
   const { privateKey } = generateKeyPairSync('ed25519');
-  return { overlay, credential: issueCredential(overlay.privateKey, id, rawPublicKey(privateKey)), privateKey, tls: { key: '', cert: '' }, derivedToken: undefined };
+  const credential = issueCredential(overlay.privateKey, id, rawPublicKey(privateKey));
+  const tls = { key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, cert: nodeCertificate(privateKey, credential) };
+  return { overlay, credential, privateKey, tls, derivedToken: undefined };
 }

@@ -3,12 +3,10 @@
  * credentials for any node id, as a malicious member (or one that holds the overlay key) would show them.
  */
 
-import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { defaultStateDir } from '../../src/daemon/trust-config.ts';
-import { issueCredential, rawPublicKey } from '../../src/trust/credential.ts';
-import { nodeCertificate } from '../../src/trust/node-certificate.ts';
 import { loadOverlay, type Overlay } from '../../src/trust/overlay.ts';
+import { memoryIdentity } from './identities.ts';
 
 /** A key and a certificate for TLS, PEM. */
 export interface TlsCredentials {
@@ -29,12 +27,6 @@ export function defaultOverlay(): Overlay {
 export function memberCredentials(id: string, by: Overlay = defaultOverlay()): TlsCredentials {
   const cacheKey = `${Buffer.from(by.publicKey).toString('hex')}|${id}`;
   let c = made.get(cacheKey);
-  if (!c) {
-    const { privateKey } = generateKeyPairSync('ed25519');
-    if (!by.privateKey) throw new Error(`the overlay in ${by.dir} holds no private key`);
-    const cert = nodeCertificate(privateKey, issueCredential(by.privateKey, id, rawPublicKey(privateKey)));
-    c = { key: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string, cert };
-    made.set(cacheKey, c);
-  }
+  if (!c) made.set(cacheKey, (c = memoryIdentity(by, id).tls));
   return c;
 }
