@@ -48,6 +48,8 @@ describe('a member forging a LEAVE of the source', { timeout: 90_000 }, () => {
     const [A, C] = [s.a.node.self, s.c.node.self];
     const report = (scx: string): Leave => ({ type: MessageType.LEAVE, scx, timestampMs: 10, origin: s.m });
     const signed = (scx: string): Leave => ({ ...report(scx), proof: makeProof(s.mIdentity, s.at.b.id, { kind: 'leave', msg: report(scx) }, 1) });
+    // A report about an SCX B does not know yet is dropped unchecked: wait until gossip has told B of C.
+    await until(() => s.at.b.gossamer.membership.has(C), 10_000, 'B never learned of C');
     s.resetGap();
     await s.sendToB([signed(A), signed(C)]);
     // A verdict comes on the liveness tick after the PONG (or after failureCheckMs): generous, for a loaded machine.
