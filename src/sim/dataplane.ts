@@ -27,6 +27,8 @@ export interface SimDataPlaneOptions {
   readonly lossRate?: number;
   /** Seed of the loss PRNG (default 1). */
   readonly lossSeed?: number;
+  /** Whether a data packet sent now from SCX i to SCX j is lost besides `lossRate` (a blackout, say; default: never). */
+  readonly lostOnHop?: (i: number, j: number, now: Millis) => boolean;
 }
 
 /** One channel of a simulated session, at every SCX. */
@@ -92,7 +94,7 @@ export class SimDataPlane {
       const j = this.sim.index(link);
       const sent = rt.dequeue(link);
       if (j === undefined) continue;
-      const packets = this.survivors(sent);
+      const packets = this.survivors(i, j, sent);
       this.after(i, j, () => {
         for (const p of packets) this.runtime(j).receive(this.sim.now, self, p);
       });
@@ -114,11 +116,12 @@ export class SimDataPlane {
     }
   }
 
-  /** The packets that survive one hop (each lost with probability `lossRate`). */
-  private survivors(packets: DataPacket[]): DataPacket[] {
+  /** The packets that survive the hop from i to j (each lost with probability `lossRate`, or by `lostOnHop`). */
+  private survivors(i: number, j: number, packets: DataPacket[]): DataPacket[] {
     const rate = this.options.lossRate ?? 0;
-    if (rate === 0) return packets;
-    const kept = packets.filter(() => this.loss.next() >= rate);
+    const lostOnHop = this.options.lostOnHop;
+    if (rate === 0 && !lostOnHop) return packets;
+    const kept = packets.filter(() => (rate === 0 || this.loss.next() >= rate) && !lostOnHop?.(i, j, this.sim.now));
     this.lost += packets.length - kept.length;
     return kept;
   }
