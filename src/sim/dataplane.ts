@@ -3,6 +3,8 @@
  * underlay. Data packets and module control messages arrive after the one-way latency between SCXs, in order
  * per link (like the daemon's TCP data connections); a crashed SCX neither sends nor receives. With `lossRate`,
  * each data packet is lost on each SCX-to-SCX hop with that probability (seeded); control messages never are.
+ * With capacities (`wires`), an overlay link sends one packet at a time at its rate and the rest wait in the
+ * channel's scheduler (link-wires.ts); without, links have latency but no bandwidth and queues drain at once.
  */
 
 import { Random } from '../core/random.ts';
@@ -12,6 +14,7 @@ import { encodeDataPacket, type DataPacket } from '../session/data-header.ts';
 import { ChannelRuntime } from '../transport/channel-runtime.ts';
 import { LOCAL_LINK, type ServiceModuleFactory } from '../transport/service-module.ts';
 import { treeViewOf } from '../transport/tree-view.ts';
+import type { SimLinkWires } from './link-wires.ts';
 import type { Simulation } from './simulation.ts';
 
 /** Options of a simulated channel. */
@@ -29,6 +32,11 @@ export interface SimDataPlaneOptions {
   readonly lossSeed?: number;
   /** Whether a data packet sent now from SCX i to SCX j is lost besides `lossRate` (a blackout, say; default: never). */
   readonly lostOnHop?: (i: number, j: number, now: Millis) => boolean;
+  /** The simulation's link wires (capacities), shared by its channels; default: links without bandwidth. */
+  readonly wires?: SimLinkWires;
+  /** This channel's weight among its session's channels, and the session's among the sessions on a link (default 1, 1). */
+  readonly weight?: number;
+  readonly sessionWeight?: number;
 }
 
 /** One channel of a simulated session, at every SCX. */
@@ -39,6 +47,8 @@ export class SimDataPlane {
   private readonly timerAt: Array<Millis | undefined>;
   private readonly seqs = new Map<number, number>();
   private readonly loss: Random;
+  /** Links (i * n + j) whose wire this channel's queue is attached to. */
+  private readonly onWire = new Set<number>();
   /** Data packets lost on hops so far (`lossRate`). */
   lost = 0;
 
@@ -92,6 +102,10 @@ export class SimDataPlane {
     for (let p = rt.pollDelivery(); p; p = rt.pollDelivery()) (this.delivered[i] as DataPacket[]).push(p);
     for (const link of rt.takeReady()) {
       const j = this.sim.index(link);
+      if (j !== undefined && this.options.wires?.capacity(i, j) !== undefined) {
+        this.toWire(i, j, link);
+        continue;
+      }
       const sent = rt.dequeue(link);
       if (j === undefined) continue;
       const packets = this.survivors(i, j, sent);
@@ -116,6 +130,24 @@ export class SimDataPlane {
     }
   }
 
+  /** SCX i's queue for `link` (SCX j) waits on the wire between them, which pulls it at the link's rate. */
+  private toWire(i: number, j: number, link: string): void {
+    const wires = this.options.wires as SimLinkWires;
+    const key = i * this.runtimes.length + j;
+    if (!this.onWire.has(key)) {
+      this.onWire.add(key);
+      const o = this.options;
+      const path = [Buffer.from(o.sessionId).toString('hex'), String(o.channel)];
+      const self = (this.sim.nodes[i] as { self: string }).self;
+      const member = this.runtime(i).member(link, () => this.sim.now);
+      wires.attach(i, j, path, member, [o.sessionWeight ?? 1, o.weight ?? 1], (packet, departAt) => {
+        const kept = this.survivors(i, j, [packet]);
+        this.after(i, j, () => kept.forEach((p) => this.runtime(j).receive(this.sim.now, self, p)), departAt - this.sim.now);
+      });
+    }
+    wires.kick(i, j);
+  }
+
   /** The packets that survive the hop from i to j (each lost with probability `lossRate`, or by `lostOnHop`). */
   private survivors(i: number, j: number, packets: DataPacket[]): DataPacket[] {
     const rate = this.options.lossRate ?? 0;
@@ -126,10 +158,10 @@ export class SimDataPlane {
     return kept;
   }
 
-  /** Runs `fn` at SCX j after the latency from i, unless either end has crashed by then. */
-  private after(i: number, j: number, fn: () => void): void {
+  /** Runs `fn` at SCX j after the latency from i (and `waitMs` more), unless either end has crashed by then. */
+  private after(i: number, j: number, fn: () => void, waitMs = 0): void {
     if (this.sim.faults.isCrashed(i)) return;
-    this.sim.at(this.sim.now + this.options.latencyMs(i, j), () => {
+    this.sim.at(this.sim.now + waitMs + this.options.latencyMs(i, j), () => {
       if (this.sim.faults.isCrashed(j)) return;
       fn();
       this.flush(j);

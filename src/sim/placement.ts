@@ -1,6 +1,7 @@
 import { ErrorCode, ScError } from '../core/errors.ts';
 import type { Random } from '../core/random.ts';
 import type { Millis } from '../core/time.ts';
+import { pathBottleneckBps } from './topology/capacity.ts';
 import { shortestPaths } from './topology/dijkstra.ts';
 import type { Underlay } from './topology/graph.ts';
 
@@ -56,4 +57,33 @@ export function placeScxs(underlay: Underlay, options: PlacementOptions, rng: Ra
     sources: rng.sample(indices, sources).sort((a, b) => a - b),
     joinAtMs,
   };
+}
+
+/** Options of `overlayCapacities`. */
+export interface OverlayCapacityOptions {
+  /** Capacity of each underlay link, bits/s (topology/capacity.ts). */
+  readonly linkBps: Float64Array;
+  /** Each SCX's access link, bits/s (one for all, or one per SCX). */
+  readonly accessBps: number | readonly number[];
+  /** Pinned bottlenecks: the pair i-j (both directions) gets at most `bps`, bits/s. */
+  readonly pins?: ReadonlyArray<{ readonly i: number; readonly j: number; readonly bps: number }>;
+}
+
+/** The capacity of every SCX pair, row-major (scx x scx), bits/s: the narrowest link between them, access links included. */
+export function overlayCapacities(underlay: Underlay, placement: Placement, o: OverlayCapacityOptions): Float64Array {
+  const n = placement.routerOf.length;
+  const access = (i: number): number => (typeof o.accessBps === 'number' ? o.accessBps : (o.accessBps[i] ?? Infinity));
+  const bps = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    const sp = shortestPaths(underlay, placement.routerOf[i] as number);
+    for (let j = 0; j < n; j++) {
+      bps[i * n + j] = i === j ? Infinity : Math.min(access(i), access(j), pathBottleneckBps(sp, placement.routerOf[j] as number, o.linkBps));
+    }
+  }
+  for (const { i, j, bps: pin } of o.pins ?? []) {
+    if (!(i >= 0 && i < n && j >= 0 && j < n && i !== j && pin > 0)) throw new ScError(ErrorCode.USAGE, `a pinned bottleneck needs two distinct SCXs in 0..${n - 1} and a positive rate: ${i}-${j} at ${pin} bit/s`);
+    bps[i * n + j] = Math.min(bps[i * n + j] as number, pin);
+    bps[j * n + i] = Math.min(bps[j * n + i] as number, pin);
+  }
+  return bps;
 }

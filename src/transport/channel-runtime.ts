@@ -10,6 +10,8 @@ import type { GossamerEvent } from '../gossamer/events.ts';
 import type { ScxId } from '../gossamer/wire/messages.ts';
 import type { DataPacket } from '../session/data-header.ts';
 import { newChannelStats, type ChannelStats } from './channel-stats.ts';
+import { DrainMeter } from './drain-meter.ts';
+import type { ShareMember } from './link-share.ts';
 import { LinkScheduler } from './scheduler.ts';
 import {
   LOCAL_LINK,
@@ -43,6 +45,15 @@ export interface ControlTransmit {
   readonly data: Uint8Array;
 }
 
+/** Control bytes from the module for a local client (undefined: every control-speaking client of the channel). */
+export interface ClientControlTransmit {
+  readonly client: string | undefined;
+  readonly data: Uint8Array;
+}
+
+/** Client control messages queued at most; past that the newest is dropped (a driver that never polls them). */
+const MAX_CLIENT_CONTROLS = 4096;
+
 /** Drives one channel's service module. */
 export class ChannelRuntime {
   readonly stats: ChannelStats = newChannelStats();
@@ -50,8 +61,10 @@ export class ChannelRuntime {
   private now: Millis = 0;
   private deadline: Millis | undefined;
   private readonly schedulers = new Map<LinkId, LinkScheduler>();
+  private readonly drains = new Map<LinkId, DrainMeter>();
   private readonly ready = new Set<LinkId>();
   private readonly controls = new Fifo<ControlTransmit>();
+  private readonly clientControls = new Fifo<ClientControlTransmit>();
   private readonly deliveries = new Fifo<DataPacket>();
 
   constructor(private readonly options: ChannelRuntimeOptions) {
@@ -91,6 +104,12 @@ export class ChannelRuntime {
     this.module.onControl?.(from, data);
   }
 
+  /** A local client sent control bytes on its attachment (`client`: its attachment id). */
+  receiveClientControl(now: Millis, client: string, data: Uint8Array): void {
+    this.now = now;
+    this.module.onClientControl?.(client, data);
+  }
+
   /** Runs the module's timer if due. */
   handleTimeout(now: Millis): void {
     this.now = now;
@@ -125,8 +144,34 @@ export class ChannelRuntime {
     }
     this.stats.packetsOut += out.length;
     this.stats.bytesOut += bytes;
+    this.drains.get(link)?.drained(this.now, bytes, s.length === 0);
     if (s.length > 0) this.ready.add(link);
     return out;
+  }
+
+  /** `link`'s queue as a member of the link's fair share (link-share.ts): pulled one packet at a time at `now()`. */
+  member(link: LinkId, now: () => Millis): ShareMember {
+    const rt = this;
+    return {
+      get length() {
+        return rt.schedulers.get(link)?.length ?? 0;
+      },
+      dequeue: () => {
+        rt.now = now();
+        return rt.dequeue(link, 0)[0];
+      },
+    };
+  }
+
+  /** Bytes/s `link` drained at while packets waited on it; undefined until measured. */
+  linkRate(link: LinkId): number | undefined {
+    return this.drains.get(link)?.rate;
+  }
+
+  /** How long a packet queued on `link` now would wait, ms: queued bytes over the drain rate (0 when unmeasured). */
+  queueDelayMs(link: LinkId): number {
+    const rate = this.linkRate(link);
+    return rate ? (this.queuedBytes(link) * 1000) / rate : 0;
   }
 
   /** Puts `link` back among the ready ones (its connection could not take more yet). */
@@ -144,6 +189,11 @@ export class ChannelRuntime {
     return this.controls.shift();
   }
 
+  /** The next control message for local clients, if any. */
+  pollClientControl(): ClientControlTransmit | undefined {
+    return this.clientControls.shift();
+  }
+
   /** The next packet for local clients, if any. */
   pollDelivery(): DataPacket | undefined {
     return this.deliveries.shift();
@@ -153,6 +203,7 @@ export class ChannelRuntime {
   dropLink(link: LinkId): void {
     this.schedulers.get(link)?.clear();
     this.schedulers.delete(link);
+    this.drains.delete(link);
     this.ready.delete(link);
   }
 
@@ -172,15 +223,15 @@ export class ChannelRuntime {
       downstream: (source) => o.tree.downstream(source),
       links: () => o.tree.neighbourIds(),
       queuedBytes: (link) => rt.queuedBytes(link),
-      send: (link, packet, trafficClass) => {
-        if (link === LOCAL_LINK) return rt.deliverLocal(packet);
-        let s = rt.schedulers.get(link);
-        if (!s) rt.schedulers.set(link, (s = new LinkScheduler(o.factory.scheduler)));
-        if (s.enqueue(packet, trafficClass)) rt.ready.add(link);
-        else rt.countDrop('queue-full');
-      },
+      linkRate: (link) => rt.linkRate(link),
+      queueDelayMs: (link) => rt.queueDelayMs(link),
+      send: (link, packet, trafficClass) => rt.enqueue(link, packet, trafficClass),
       sendControl: (link, data) => {
         rt.controls.push({ to: link, data });
+      },
+      sendClientControl: (client, data) => {
+        if (rt.clientControls.length < MAX_CLIENT_CONTROLS) rt.clientControls.push({ client, data });
+        else rt.countDrop('overflow');
       },
       deliver: (packet) => rt.deliverLocal(packet),
       drop: (reason) => rt.countDrop(reason),
@@ -189,6 +240,22 @@ export class ChannelRuntime {
       },
       upstreamSilent: (link) => o.onUpstreamSilent?.(link),
     };
+  }
+
+  /** Queues `packet` on `link`'s scheduler; what overflow drops (the packet, or others by the policy) is counted. */
+  private enqueue(link: LinkId, packet: DataPacket, trafficClass: string | undefined): void {
+    if (link === LOCAL_LINK) return this.deliverLocal(packet);
+    let s = this.schedulers.get(link);
+    if (!s) {
+      this.schedulers.set(link, (s = new LinkScheduler(this.options.factory.scheduler)));
+      this.drains.set(link, new DrainMeter());
+    }
+    const evicted = s.evicted;
+    const queued = s.enqueue(packet, trafficClass);
+    for (let k = s.evicted - evicted; k > 0; k--) this.countDrop('queue-full');
+    if (!queued) return this.countDrop('queue-full');
+    (this.drains.get(link) as DrainMeter).queued(this.now);
+    this.ready.add(link);
   }
 
   private deliverLocal(packet: DataPacket): void {
