@@ -37,6 +37,8 @@ export interface SimDataPlaneOptions {
   /** This channel's weight among its session's channels, and the session's among the sessions on a link (default 1, 1). */
   readonly weight?: number;
   readonly sessionWeight?: number;
+  /** Sees the control bytes SCX i's module sends its local client `client` (undefined: all of them); default: dropped. */
+  readonly onClientControl?: (i: number, client: string | undefined, data: Uint8Array) => void;
 }
 
 /** One channel of a simulated session, at every SCX. */
@@ -77,6 +79,18 @@ export class SimDataPlane {
     this.flush(i);
   }
 
+  /** The id of the local source at SCX i: the `source` its packets carry, and its attachment's id. */
+  sourceClient(i: number): string {
+    return `client@${(this.sim.nodes[i] as { self: string }).self}`;
+  }
+
+  /** A local client of SCX i sends control bytes to its module, now. */
+  clientControl(i: number, client: string, data: Uint8Array): void {
+    if (this.sim.faults.isCrashed(i)) return;
+    this.runtime(i).receiveClientControl(this.sim.now, client, data);
+    this.flush(i);
+  }
+
   /** A local source at SCX i sends the next packet of its sequence, now. */
   send(i: number, payload: Uint8Array = new Uint8Array(0)): void {
     const node = this.sim.nodes[i];
@@ -88,7 +102,7 @@ export class SimDataPlane {
       channel: this.options.channel,
       seq,
       timestampMs: this.sim.now,
-      source: `client@${node.self}`,
+      source: this.sourceClient(i),
       sourceScx: node.self,
     };
     this.runtime(i).receive(this.sim.now, LOCAL_LINK, encodeDataPacket(header, payload));
@@ -100,6 +114,7 @@ export class SimDataPlane {
     const rt = this.runtime(i);
     const self = (this.sim.nodes[i] as { self: string }).self;
     for (let p = rt.pollDelivery(); p; p = rt.pollDelivery()) (this.delivered[i] as DataPacket[]).push(p);
+    for (let c = rt.pollClientControl(); c; c = rt.pollClientControl()) this.options.onClientControl?.(i, c.client, c.data);
     for (const link of rt.takeReady()) {
       const j = this.sim.index(link);
       if (j !== undefined && this.options.wires?.capacity(i, j) !== undefined) {
