@@ -39,6 +39,8 @@ export interface SimDataPlaneOptions {
   readonly sessionWeight?: number;
   /** Sees the control bytes SCX i's module sends its local client `client` (undefined: all of them); default: dropped. */
   readonly onClientControl?: (i: number, client: string | undefined, data: Uint8Array) => void;
+  /** Sees each packet SCX i delivers to its local clients, when (virtual ms). */
+  readonly onDeliver?: (i: number, packet: DataPacket, now: Millis) => void;
 }
 
 /** One channel of a simulated session, at every SCX. */
@@ -113,7 +115,10 @@ export class SimDataPlane {
   private flush(i: number): void {
     const rt = this.runtime(i);
     const self = (this.sim.nodes[i] as { self: string }).self;
-    for (let p = rt.pollDelivery(); p; p = rt.pollDelivery()) (this.delivered[i] as DataPacket[]).push(p);
+    for (let p = rt.pollDelivery(); p; p = rt.pollDelivery()) {
+      (this.delivered[i] as DataPacket[]).push(p);
+      this.options.onDeliver?.(i, p, this.sim.now);
+    }
     for (let c = rt.pollClientControl(); c; c = rt.pollClientControl()) this.options.onClientControl?.(i, c.client, c.data);
     for (const link of rt.takeReady()) {
       const j = this.sim.index(link);
