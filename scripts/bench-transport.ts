@@ -13,6 +13,7 @@ const SECTIONS = {
   pushback: 'congestion pushback: a source at 2x its bottleneck settles; a fast branch beside a slow one (simulator)',
   layered: 'layered transmission on trees with mixed bottlenecks: layers reached, base-layer loss, oscillation (simulator)',
   reliable: 'reliable with source path messages, 100 SCXs, 1/5/20% loss and 2-s blackouts (simulator)',
+  'link-emulator': 'the daemon\'s link emulator: emulated round trips of 10/60/120 ms as probes see them, its CPU per datagram (~6 s)',
   bulk: 'bulk file distribution, 200 MB to 10 receivers over tbf-shaped 100 Mbit/s links (netns; needs root)',
 } as const;
 type Section = keyof typeof SECTIONS;

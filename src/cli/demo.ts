@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { LOG_LEVELS } from '../daemon/log.ts';
-import { DEMO_DEFAULTS, runDemo, type Demo } from '../demo/run-demo.ts';
+import { clusterDelayMs, DEMO_DEFAULTS, runDemo, type Demo } from '../demo/run-demo.ts';
 import { intFlag } from './options.ts';
 import { untilStopped } from './signals.ts';
 
@@ -11,6 +11,7 @@ interface DemoFlags {
   dashboardPort: number;
   seed: number;
   duration?: number;
+  distances: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -27,6 +28,7 @@ export function addDemo(program: Command, out: (line: string) => void): void {
     .option('--rate <packets/s>', 'test source rate, packets per second', intFlag('--rate', 1, 10_000), DEMO_DEFAULTS.rate)
     .option('--dashboard-port <port>', 'dashboard port on 127.0.0.1 (0: any free port; a taken default falls back to any)', intFlag('--dashboard-port', 0, 65535), DEMO_DEFAULTS.dashboard.port)
     .option('--seed <n>', 'seed of every random choice the nodes make', intFlag('--seed', 0), DEMO_DEFAULTS.seed)
+    .option('--no-distances', 'no emulated wide-area distances between the clusters: every link is bare loopback (same RTT everywhere)')
     .option('--duration <s>', 'stop by itself after this many seconds (default: run until Ctrl-C)', intFlag('--duration', 1, 86_400))
     .addOption(new Option('--log-level <level>', "nodes' log level; their JSON-lines logs go to stderr").choices(LOG_LEVELS).default('error'))
     .action(async (flags: DemoFlags) => {
@@ -42,8 +44,9 @@ export function addDemo(program: Command, out: (line: string) => void): void {
         dashboardFallback: flags.dashboardPort === DEMO_DEFAULTS.dashboard.port,
         seed: flags.seed,
         logLevel: flags.logLevel,
+        distances: flags.distances,
       });
-      describeDemo(demo, flags.seed, out);
+      describeDemo(demo, flags.seed, flags.distances, out);
       await watch(demo, started, flags.duration, stopped, out);
       out('stopping: every node leaves the session (LEAVE) and closes its sockets…');
       await demo.stop();
@@ -52,12 +55,16 @@ export function addDemo(program: Command, out: (line: string) => void): void {
 }
 
 /** Prints what the demo started and where to look. */
-function describeDemo(demo: Demo, seed: number, out: (line: string) => void): void {
+function describeDemo(demo: Demo, seed: number, distances: boolean, out: (line: string) => void): void {
   const scxs = total(demo);
   out(`scattercast demo, seed ${seed}: ${count(demo.clusters.length, 'cluster')}, ${count(scxs, 'SCX')} on loopback, session ${demo.session}`);
   for (const c of demo.clusters) {
     const nodes = c.nodes.map((n) => (n.scx === demo.source ? `${n.scx} (source, rendezvous)` : n.scx)).join(', ');
     out(`  cluster ${c.name.padEnd(8)} frontend http://${c.frontend}/v1/sessions  nodes ${nodes}`);
+  }
+  if (distances && demo.clusters.length > 1) {
+    const pairs = demo.clusters.flatMap((a, i) => demo.clusters.slice(i + 1).map((b, k) => `${a.name}–${b.name} ${2 * clusterDelayMs(i, i + 1 + k)}`));
+    out(`  distance (emulated round trips, ms) ${pairs.join(', ')}; ${2 * clusterDelayMs(0, 0)} within a cluster`);
   }
   const last = demo.clusters[demo.clusters.length - 1]!;
   out(`  client   tuned in through ${last.name}'s frontend, attached to SCX ${demo.client.answer.scx} over ${demo.client.via}`);

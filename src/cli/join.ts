@@ -1,13 +1,17 @@
 import { createSocket } from 'node:dgram';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, statSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { askFrontend } from '../client/frontend-client.ts';
+import type { JoinAnswer } from '../api/join-answer.ts';
+import { receiveFile } from '../client/file-receiver.ts';
+import { askFrontend, type AnnouncementRef } from '../client/frontend-client.ts';
 import { joinSession, pickChannels } from '../client/join-session.ts';
 import { ErrorCode, ScError } from '../core/errors.ts';
 import { formatAddress, parseAddress } from '../net/address.ts';
 import { payloadOf } from '../session/data-header.ts';
+import { parseSessionName } from '../session/name.ts';
 import { announcementRef } from './announcement-ref.ts';
 import { intFlag } from './options.ts';
+import { Progress } from './progress.ts';
 import { untilStopped } from './signals.ts';
 
 interface JoinFlags {
@@ -20,6 +24,7 @@ interface JoinFlags {
   interface?: string;
   multicastWait: number;
   multicast: boolean;
+  signer?: string;
 }
 
 /** Where one channel's payloads go, and how to close it. */
@@ -38,7 +43,8 @@ export function addJoin(program: Command): void {
     .addOption(
       new Option('--channel <id>', 'a channel to receive (repeatable)').argParser((v: string, prev: number[]) => [...prev, channelFlag(v)]).default([], 'every channel of the session'),
     )
-    .option('--out <file>', 'append payloads to this file; with several channels, to FILE.ch<id> each (default: stdout, one channel only)')
+    .option('--out <file>', 'append payloads to this file; with several channels, to FILE.ch<id> each (default: stdout, one channel only); on a bulk channel, the folder the file is written to')
+    .option('--signer <key>', "on a bulk channel: trust manifests signed by this raw Ed25519 public key, base64url (default: the key the session name is bound to)")
     .option('--udp <host:port>', 'send each payload as one datagram here instead (for a player); several channels take consecutive ports')
     .option('--count <n>', 'stop after this many packets per channel', intFlag('--count', 1))
     .option('--interface <ipv4>', 'join multicast groups on this interface')
@@ -50,6 +56,8 @@ export function addJoin(program: Command): void {
       const ref = announcementRef(flags);
       const answer = await askFrontend(frontend, session, ref);
       const channels = pickChannels(answer, flags.channel);
+      const bulk = channels.filter((id) => answer.channels.find((c) => c.id === id)?.transport === 'bulk');
+      if (bulk.length > 0) return receiveWholeFile(frontend, session, ref, answer, channels, flags, stopped);
       checkSinks(flags, channels.length);
       const sinks = channels.map((id, i) => sink(flags, id, i, channels.length));
       const joined = await joinSession(frontend, session, ref, (i, p) => (sinks[i] as Sink)(payloadOf(p)), {
@@ -99,4 +107,25 @@ function sink(flags: JoinFlags, id: number, index: number, count: number): Sink 
     to: path ?? 'stdout',
     end: () => new Promise<void>((resolve) => (out === process.stdout ? resolve() : out.end(() => resolve()))),
   });
+}
+
+/** `join --out DIR` on a bulk channel: receives its file into DIR with a progress bar; done once its SHA-256 matched. */
+async function receiveWholeFile(frontend: string, session: string, ref: AnnouncementRef, answer: JoinAnswer, channels: number[], flags: JoinFlags, stopped: Promise<string>): Promise<void> {
+  const [channel] = channels;
+  if (channels.length !== 1 || channel === undefined) throw new ScError(ErrorCode.USAGE, 'a bulk channel is received alone: pick it with --channel');
+  if (flags.out === undefined || !statSync(flags.out, { throwIfNoEntry: false })?.isDirectory()) throw new ScError(ErrorCode.USAGE, 'a bulk channel needs --out DIR, an existing folder');
+  const trustedKey = flags.signer === undefined ? undefined : Buffer.from(flags.signer, 'base64url');
+  if (trustedKey && trustedKey.length !== 32) throw new ScError(ErrorCode.USAGE, '--signer: a raw Ed25519 public key is 32 bytes, base64url');
+  const progress = new Progress('receiving');
+  const started = performance.now();
+  const r = receiveFile(answer, channel, parseSessionName(session), flags.out, {
+    ...(trustedKey && { trustedKey }),
+    reattach: () => askFrontend(frontend, session, ref),
+    onManifest: (m) => process.stderr.write(`scattercast: receiving ${m.name} (${m.size} bytes) from ${answer.session} channel ${channel} through SCX ${answer.scx}\n`),
+    onProgress: (have, total) => progress.update(have, total, `${have}/${total} chunks`),
+  });
+  void stopped.then(() => r.close());
+  const f = await r.done.finally(() => progress.done());
+  const s = (performance.now() - started) / 1000;
+  process.stderr.write(`scattercast: wrote ${f.path} (${f.size} bytes, sha256 ${f.sha256}) in ${s.toFixed(1)} s; ${r.counts.repairs} chunk(s) repaired\n`);
 }

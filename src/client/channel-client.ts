@@ -2,13 +2,15 @@
  * A client's unicast attachment to one channel at its SCX (paper 3.4): a TCP connection that opens with a client
  * hello. A receiver gets the channel's packets; a sender presents its credential (a source token or the session's
  * secret) and writes payloads, which the SCX stamps and forwards. An SCX that refuses a sender sends it one frame,
- * the refusal's error code in ASCII, and closes.
+ * the refusal's error code in ASCII, and closes. A client that takes control bytes (`onControl`) asks for the client
+ * control path in its hello and exchanges bytes with the channel's service module (src/net/client-control.ts).
  */
 
 import { connect } from 'node:net';
 import { ErrorCode, ScError } from '../core/errors.ts';
 import type { JoinAnswer } from '../api/join-answer.ts';
 import { FramedConnection } from '../net/framed-connection.ts';
+import { CONTROL_FRAME, PAYLOAD_FRAME, typedFrame } from '../net/client-control.ts';
 import { encodeHello, type ClientRole } from '../net/hello.ts';
 import { decodeDataPacket, type DataPacket } from '../session/data-header.ts';
 
@@ -16,7 +18,9 @@ import { decodeDataPacket, type DataPacket } from '../session/data-header.ts';
 export interface ChannelAttachment {
   /** Sends payloads as one write (senders only). */
   send(payloads: readonly Uint8Array[]): void;
-  /** Whether the connection can take more now; `onDrain` says when it can again. */
+  /** Sends control bytes to the channel's service module at the SCX (an attachment opened with `onControl` only). */
+  sendControl(data: Uint8Array): void;
+  /** Whether the connection can take more now; `onDrain` says once when it can again. */
   readonly writable: boolean;
   onDrain(fn: () => void): void;
   /** Closes the attachment (a sender's queued payloads go out first). */
@@ -30,9 +34,13 @@ export interface ChannelAttachment {
 /** What a refusal frame may hold: an error code. */
 const REFUSAL = /^ERR_[A-Z0-9_]{1,60}$/;
 
+/** Bytes written but not yet sent past which an attachment is not writable. */
+const WRITABLE_BACKLOG_BYTES = 1024 * 1024;
+
 /**
  * Attaches to `channel` of the session `answer` describes, as `role`; `onPacket` gets each packet a receiver gets;
- * `credential`: a sender's source token or the session's secret (docs/security.md).
+ * `credential`: a sender's source token or the session's secret (docs/security.md); `onControl`, when given, gets
+ * the control bytes the channel's module sends this client (and opens the control path).
  */
 export function attachChannel(
   answer: JoinAnswer,
@@ -40,6 +48,7 @@ export function attachChannel(
   role: ClientRole,
   onPacket: (packet: DataPacket) => void = () => undefined,
   credential?: string,
+  onControl?: (data: Uint8Array) => void,
 ): ChannelAttachment {
   const ch = answer.channels.find((c) => c.id === channel);
   if (!ch) {
@@ -51,8 +60,13 @@ export function attachChannel(
   const closed = new Promise<string>((r) => (resolveClosed = r));
   let refusal: string | undefined;
   const conn = new FramedConnection(socket, (why) => resolveClosed(refusal === undefined ? why : `refused as a source: ${refusal}`));
+  const control = onControl !== undefined;
   conn.onFrames((frames) => {
     for (const f of frames) {
+      if (control && f[0] === CONTROL_FRAME) {
+        onControl(f.subarray(1));
+        continue;
+      }
       if (role === 'send') {
         const text = f.toString('latin1');
         refusal ??= REFUSAL.test(text) ? text : ErrorCode.ATTACH_FAILED;
@@ -63,16 +77,20 @@ export function attachChannel(
     }
   });
   const from = `client-${process.pid}`;
-  conn.writeFrames([encodeHello({ kind: 'client', from, sessionId: Buffer.from(answer.id, 'hex'), channel, role, ...(credential !== undefined && { credential }) })]);
+  conn.writeFrames([encodeHello({ kind: 'client', from, sessionId: Buffer.from(answer.id, 'hex'), channel, role, ...(credential !== undefined && { credential }), ...(control && { control }) })]);
   return {
     get refusal() {
       return refusal;
     },
-    send: (payloads) => void conn.writeFrames(payloads),
-    get writable() {
-      return conn.backlog < 1024 * 1024;
+    send: (payloads) => void conn.writeFrames(control ? payloads.map((p) => typedFrame(PAYLOAD_FRAME, p)) : payloads),
+    sendControl: (data) => {
+      if (!control) throw new ScError(ErrorCode.USAGE, 'this attachment was opened without onControl: it has no control path');
+      conn.writeFrames([typedFrame(CONTROL_FRAME, data)]);
     },
-    onDrain: (fn) => void socket.on('drain', fn),
+    get writable() {
+      return conn.backlog < WRITABLE_BACKLOG_BYTES;
+    },
+    onDrain: (fn) => void socket.once('drain', fn),
     close: () => conn.end(),
     closed,
   };

@@ -21,6 +21,8 @@ export interface SenderOptions {
   readonly onAttach?: (answer: JoinAnswer) => void;
   /** The source token the session's creator issued, or the session's secret (default: none). */
   readonly credential?: string;
+  /** Gets the control bytes the channel's service module sends this sender (opens the client control path). */
+  readonly onControl?: (data: Uint8Array) => void;
 }
 
 /** A staying sender. */
@@ -43,7 +45,7 @@ export async function attachSender(frontend: string, name: string, ref: Announce
   let gone: string | undefined;
   let closing = false;
   const attach = (): void => {
-    const a = attachChannel(answer, channel, 'send', undefined, options.credential);
+    const a = attachChannel(answer, channel, 'send', undefined, options.credential, options.onControl);
     link = a;
     gone = undefined;
     void a.closed.then((why) => {

@@ -15,6 +15,8 @@ import type { LiveStats } from '../dashboard/dashboard-server.ts';
 import type { ClusterGateStats } from './cluster-gate.ts';
 import { processMetrics } from './node-histograms.ts';
 import type { ScxNode } from './scx-node.ts';
+import type { EmulatedReceive } from './emulated-receive.ts';
+import type { RuleCounters } from './link-emulator.ts';
 
 type Labels = Record<string, string | number>;
 type Sample = [labels: Labels, value: number];
@@ -122,6 +124,9 @@ function nodeRegistry(node: ScxNode): Registry {
   family(r, 'counter', 'scattercast_channel_packets_out_total', 'Data packets written to links.', SC, perChannel((c) => c.packetsOut));
   family(r, 'counter', 'scattercast_channel_bytes_out_total', 'Data bytes written to links.', SC, perChannel((c) => c.bytesOut));
   family(r, 'counter', 'scattercast_channel_delivered_total', 'Data packets handed to local clients.', SC, perChannel((c) => c.delivered));
+  family(r, 'gauge', 'scattercast_channel_queued_bytes', "Bytes waiting on the channel's link schedulers, all links together.", SC, () =>
+    sessions().flatMap((s) => [...s.channels].map(([id, ch]): Sample => [{ session: s.name, channel: id }, ch.runtime.totalQueuedBytes()])),
+  );
   family(r, 'counter', 'scattercast_channel_drops_total', 'Data packets dropped, by reason.', [...SC, 'reason'], () =>
     sessions().flatMap((s) =>
       [...s.channels].flatMap(([id, ch]) =>
@@ -177,10 +182,31 @@ function nodeRegistry(node: ScxNode): Registry {
   family(r, 'counter', 'scattercast_forged_state_refused_total', 'LEAVEs, HEARTBEATs and source adverts refused: their origin proof was missing, invalid or stale, by kind and code.', ['kind', 'code'], () =>
     node.forgedState.samples().map(({ kind, code, n }): Sample => [{ kind, code }, n]),
   );
+  family(r, 'gauge', 'scattercast_uplink_rate_bytes', 'Paced uplinks in use (config uplinks): the rate data leaves for the peer at, bytes/s.', ['peer'], () =>
+    node.uplinks.peers().map((peer): Sample => [{ peer }, node.uplinks.rateOf(peer) ?? 0]),
+  );
+  family(r, 'counter', 'scattercast_uplink_packets_total', 'Data packets sent through paced uplinks, by fair share at their rate.', [], one(() => node.uplinks.packets));
   family(r, 'counter', 'scattercast_callback_errors_total', 'Exceptions caught in socket and timer callbacks (a bug met; the node went on).', [], one(() => node.guard.caught));
+  if (node.emulated) addEmulated(r, node.emulated);
   r.registerMetric(node.histograms.probeRtt);
   r.registerMetric(node.histograms.relayDelay);
   return r;
+}
+
+/** The link emulator's rules and what it did, per rule (a peer's `host:port`, a host, or `default`). */
+function addEmulated(r: Registry, emulated: EmulatedReceive): void {
+  const e = emulated.emulator;
+  const perRule = (f: (c: RuleCounters) => number) => (): Sample[] => [...e.counters].map(([peer, c]): Sample => [{ peer }, f(c)]);
+  family(r, 'gauge', 'scattercast_emulated_link_info', 'An emulated link (emulate in the config): what arrives from these peers is delayed, thinned and throttled. Always 1.', ['peer', 'delay_ms', 'jitter_ms', 'loss', 'rate_kbps'], () =>
+    e.allRules().map(({ peer, link }): Sample => [{ peer, delay_ms: link.delayMs, jitter_ms: link.jitterMs, loss: link.loss, rate_kbps: link.rateKbps }, 1]),
+  );
+  family(r, 'counter', 'scattercast_emulated_messages_total', 'Messages (stream reads, datagrams) the link emulator delayed.', ['peer'], perRule((c) => c.delayed));
+  family(r, 'counter', 'scattercast_emulated_bytes_total', 'Bytes the link emulator delayed.', ['peer'], perRule((c) => c.bytes));
+  family(r, 'counter', 'scattercast_emulated_drops_total', 'Datagrams the link emulator dropped: loss (its draw), queue_full (the link held emulate.maxQueueBytes), overflow (too many links held bytes).', ['peer', 'reason'], () =>
+    [...e.counters].flatMap(([peer, c]) => Object.entries(c.drops).map(([reason, n]): Sample => [{ peer, reason: reason.replace('-', '_') }, n])),
+  );
+  family(r, 'counter', 'scattercast_emulated_backpressure_total', 'Times a TCP connection stopped reading: its emulated link held emulate.maxQueueBytes.', ['peer'], perRule((c) => c.backpressure));
+  family(r, 'gauge', 'scattercast_emulated_pending', 'Messages the link emulator holds now.', [], () => [[{}, emulated.pending]]);
 }
 
 /** The frontend's view of its cluster. */

@@ -1,6 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import { ErrorCode, ScError } from '../core/errors.ts';
+import { bulk } from '../services/bulk/bulk.ts';
 import { forwardTcp, forwardUdp } from '../services/forward/forward.ts';
+import { layered } from '../services/layered/layered.ts';
+import { pushback, pushbackBranch } from '../services/pushback/pushback.ts';
 import { reliable } from '../services/reliable/reliable.ts';
 import { ServiceRegistry, checkFactory } from '../transport/registry.ts';
 
@@ -10,6 +13,10 @@ export function builtinRegistry(): ServiceRegistry {
   r.register(forwardTcp);
   r.register(forwardUdp);
   r.register(reliable);
+  r.register(pushback);
+  r.register(pushbackBranch);
+  r.register(layered);
+  r.register(bulk);
   return r;
 }
 

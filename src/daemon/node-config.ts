@@ -24,6 +24,9 @@ import { NODE_LIMITS_SCHEMA, nodeLimits, type NodeLimits } from './limits.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import type { TestSourceOptions } from './test-source.ts';
 import { TRUST_CONFIG_SCHEMA, trustConfig, type TrustConfig } from './trust-config.ts';
+import { UPLINKS_CONFIG_SCHEMA, uplinkConfig, type UplinkConfig } from './uplinks-config.ts';
+import { EMULATE_CONFIG_SCHEMA, emulateConfig, emulateConfigJson } from './link-emulator-config.ts';
+import type { EmulatorConfig } from './link-emulator.ts';
 
 /** One session the node joins at start. */
 export interface SessionEntry {
@@ -71,6 +74,10 @@ export interface NodeConfig {
   readonly limits: NodeLimits;
   /** Whether the node is secure and where its keys live, each key documented in src/daemon/trust-config.ts (default: secure, keys under ~/.scattercast). */
   readonly trust: TrustConfig;
+  /** Emulated distance to peers (delay, jitter, loss, rate of what arrives from them), keys in src/daemon/link-emulator-config.ts (default: off). */
+  readonly emulate?: EmulatorConfig;
+  /** Paced uplinks: data rates to peers and the sessions' weights on them, keys in src/daemon/uplinks-config.ts (default: unpaced). */
+  readonly uplinks?: UplinkConfig;
 }
 
 /** A node's cluster: its name, the members its frontend spreads sessions over, and the node that probes for all. */
@@ -102,6 +109,8 @@ const NODE_CONFIG_SCHEMA = {
   cluster: { name: 'string', members: [{ scx: 'string', admin: 'string' }], prober: 'string' },
   limits: NODE_LIMITS_SCHEMA,
   trust: TRUST_CONFIG_SCHEMA,
+  emulate: EMULATE_CONFIG_SCHEMA,
+  uplinks: UPLINKS_CONFIG_SCHEMA,
 } as const;
 
 /**
@@ -166,6 +175,8 @@ export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
   if (!Number.isSafeInteger(seed) || seed < 0) bad('"seed" must be a non-negative integer');
   const logLevel = (raw.logLevel ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) bad(`"logLevel" must be one of ${LOG_LEVELS.join(', ')}`);
+  const emulate = emulateConfig(raw.emulate, seed);
+  const uplinks = uplinkConfig(raw.uplinks);
   return {
     listen: parseAddress(raw.listen),
     advertise: raw.advertise,
@@ -184,6 +195,8 @@ export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
     ...(raw.cluster !== undefined && { cluster: clusterConfig(raw.cluster) }),
     limits: nodeLimits(raw.limits),
     trust: trustConfig(raw.trust, baseDir),
+    ...(emulate && { emulate }),
+    ...(uplinks && { uplinks }),
   };
 }
 
@@ -214,6 +227,8 @@ export function nodeConfigJson(c: NodeConfig): NodeConfigFile {
       ...(c.trust.sourceSecrets.length > 0 && { sourceSecrets: c.trust.sourceSecrets.map((s) => ({ ...s })) }),
       ...(c.trust.https && { certificate: c.trust.https.certificate, certificateKey: c.trust.https.certificateKey, certificateAuthority: c.trust.https.certificateAuthority }),
     },
+    ...(c.emulate && { emulate: emulateConfigJson(c.emulate) }),
+    ...(c.uplinks && { uplinks: { ...(c.uplinks.rateKbps !== undefined && { rateKbps: c.uplinks.rateKbps }), peers: c.uplinks.peers.map((p) => ({ ...p })), sessions: c.uplinks.sessions.map((x) => ({ ...x })) } }),
   };
 }
 

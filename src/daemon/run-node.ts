@@ -51,6 +51,8 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     sources: { insecure: config.trust.insecure, secrets: config.trust.sourceSecrets },
     limits: config.limits,
     ...(trust.identity && { identity: trust.identity }),
+    ...(config.emulate && { emulate: config.emulate }),
+    ...(config.uplinks && { uplinks: config.uplinks }),
     registry,
     log,
   });

@@ -36,6 +36,11 @@ import { RateMeter } from './rate-meter.ts';
 import { SessionCap } from './session-cap.ts';
 import { SessionRuntime } from './session-runtime.ts';
 import { SharedProbe, type SharedProbeOptions } from '../cluster/shared-probe.ts';
+import { EmulatedReceive } from './emulated-receive.ts';
+import { Uplinks } from './uplinks.ts';
+import type { UplinkConfig } from './uplinks-config.ts';
+import { LinkEmulator, type EmulatorConfig } from './link-emulator.ts';
+import { emulateLogFields } from './link-emulator-config.ts';
 import type { NodeIdentity } from '../trust/node-identity.ts';
 
 /** Options of a node. */
@@ -63,7 +68,14 @@ export interface ScxNodeOptions {
   readonly dataLinkSilenceMs?: number;
   /** The node's key and credential: links are mutual TLS under its overlay (default: none, insecure plaintext). */
   readonly identity?: NodeIdentity;
+  /** Emulated distance to peers: what arrives from them is delayed, thinned and throttled (default: off). */
+  readonly emulate?: EmulatorConfig;
+  /** Paced uplinks: data rates to peers and the sessions' weights on them (default: unpaced). */
+  readonly uplinks?: UplinkConfig;
 }
+
+/** A PING or ECHO datagram's bytes (type, nonce, sent time: probe-packet.ts), as the link emulator counts them. */
+const PROBE_DATAGRAM_BYTES = 13;
 
 /** Called with every packet a session delivers to this node's local clients. */
 export type DeliveryListener = (session: SessionRuntime, channel: number, packet: DataPacket) => void;
@@ -107,6 +119,10 @@ export class ScxNode {
   readonly sessionCap: SessionCap;
   /** LEAVEs, HEARTBEATs and source adverts refused for a missing, invalid or stale origin proof (a secure node). */
   readonly forgedState: ForgedStateRefusals;
+  /** The link emulator, when the config asks for one: everything that arrives from an emulated peer waits in it. */
+  readonly emulated: EmulatedReceive | undefined;
+  /** The paced uplinks (config `uplinks`): data to a peer with a rate leaves at that rate, by fair share. */
+  readonly uplinks: Uplinks;
   /** Signature checks of gossip state granted each peer. */
   private readonly verifyBudget = new VerifyBudget();
   private readonly listeners: DeliveryListener[] = [];
@@ -130,6 +146,8 @@ export class ScxNode {
     );
     this.guard = guard;
     const udpKeys = o.identity ? new UdpKeys(this.self) : undefined;
+    const emu = o.emulate && new EmulatedReceive(new LinkEmulator(o.emulate), guard);
+    this.emulated = emu;
     this.tcp = new TcpEndpoint({
       self: this.self,
       onControl: (from, frame) => this.onControl(from, frame),
@@ -147,12 +165,15 @@ export class ScxNode {
       dialBudget: this.dialBudget,
       ...(o.identity && { trust: new PeerTrust(o.identity) }),
       ...(udpKeys && { onLinkKey: (peer: string, material: Buffer) => udpKeys.set(peer, material) }),
+      ...(emu && { receiveStream: (peer: string, conn: FramedConnection, handle: (frames: Buffer[]) => void) => emu.stream(peer, conn, handle) }),
       log,
       guard,
     });
     this.udp = new UdpEndpoint({
-      onProbe: (from, type, nonce, sentMs) => this.onProbe(from, type, nonce, sentMs),
-      onData: (from, bytes) => this.onUdpData(from, bytes),
+      onProbe: emu
+        ? (from, type, nonce, sentMs) => emu.datagram(from, PROBE_DATAGRAM_BYTES, () => this.onProbe(from, type, nonce, sentMs))
+        : (from, type, nonce, sentMs) => this.onProbe(from, type, nonce, sentMs),
+      onData: emu ? (from, bytes) => emu.datagram(from, 1 + bytes.length, () => this.onUdpData(from, bytes)) : (from, bytes) => this.onUdpData(from, bytes),
       ...(udpKeys && { keys: udpKeys }),
       log,
       guard,
@@ -177,6 +198,11 @@ export class ScxNode {
       guard.wrap('data link drained', (hex: string) => this.sessions.get(hex)?.onWritable()),
       (conn, peer, sessionHex) => this.watchdog.watch(conn, { peer, sessionHex, end: 'sender' }),
     );
+    this.uplinks = new Uplinks(o.uplinks, (peer, hex, channel, packet) => {
+      const s = this.sessions.get(hex);
+      const ch = s?.channels.get(channel);
+      if (s && ch) this.dataLinks.write(peer, s, channel, ch.transport, [packet]);
+    }, (fn) => guard.wrap('paced uplink', fn));
   }
 
   /** Opens the sockets and starts the probe module. */
@@ -201,6 +227,7 @@ export class ScxNode {
     }), 1000);
     this.rateTimer.unref();
     this.o.log('info', 'node listening', { address: this.self });
+    if (this.o.emulate) this.o.log('warn', 'link emulator on: what arrives from these peers is delayed, thinned and throttled', emulateLogFields(this.o.emulate));
   }
 
   /** Calls `fn` with every packet delivered to this node's local clients. */
@@ -221,6 +248,11 @@ export class ScxNode {
       sendModule: (peer, channel, data) => this.tcp.sendControl(peer, moduleFrame(s.id, channel, data)),
       writable: (peer, channel, transport) => this.dataLinks.writable(peer, s, channel, transport),
       writeData: (peer, channel, transport, packets) => this.dataLinks.write(peer, s, channel, transport, packets),
+      paced: (peer, channel, runtime, transport) => {
+        if (this.uplinks.rateOf(peer) === undefined) return false;
+        this.uplinks.offer(peer, s.idHex, channel, runtime, () => this.dataLinks.writable(peer, s, channel, transport));
+        return true;
+      },
       wantLinkCost: (peer) => this.probe.want(peer),
       peerDead: (peer, reason) => {
         // Silence long enough to fail a neighbour means the shared control connection is stuck: dial afresh.
@@ -230,10 +262,12 @@ export class ScxNode {
       deliver: (channel, packet) => {
         for (const fn of this.listeners) fn(s, channel, packet);
       },
+      sendClientControl: (channel, client, data) => this.clients.sendControl(s, channel, client, data),
       relayDelay: (ms) => this.histograms.relayDelay.observe(ms / 1000),
       failed: (err) => {
         this.counters.sessionsFailed++;
         this.sessions.delete(hex);
+        this.uplinks.forgetSession(hex, s.channels.keys());
         this.o.log('error', 'session failed and was stopped; other sessions go on', {
           session: s.name,
           error: err instanceof Error ? err.message : String(err),
@@ -255,6 +289,8 @@ export class ScxNode {
     this.watchdog.stop();
     clearInterval(this.rateTimer);
     this.dataLinks.close();
+    this.emulated?.close();
+    this.uplinks.close();
     await this.tcp.close();
     this.udp.close();
     this.multicast?.close();
@@ -312,9 +348,10 @@ export class ScxNode {
       this.received.add(hello.from, frames.length, bytes);
       s.onData(hello.from, hello.channel, packets);
     };
-    conn.onFrames(onFrames);
+    const handle = this.emulated ? this.emulated.stream(hello.from, conn, onFrames) : onFrames;
+    conn.onFrames(handle);
     this.watchdog.watch(conn, { peer: hello.from, sessionHex: hex, end: 'receiver' });
-    if (first.length > 0) onFrames(first);
+    if (first.length > 0) handle(first);
   }
 
   /** A data connection went silent and was reset: at the receiving end, the session routes around its upstream. */

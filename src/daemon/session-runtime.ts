@@ -32,12 +32,19 @@ export interface SessionIo {
   writable(peer: string, channel: number, transport: DataTransport): boolean;
   /** Writes packets to `peer` on `channel`'s data link, in one write where the transport allows. */
   writeData(peer: string, channel: number, transport: DataTransport, packets: readonly DataPacket[]): void;
+  /**
+   * Whether the node paces its uplink to `peer` (config `uplinks`): if so, it takes `channel`'s queue for `peer` from
+   * `runtime` at the link's rate and fair share, and the session writes nothing to `peer` itself.
+   */
+  paced(peer: string, channel: number, runtime: ChannelRuntime, transport: DataTransport): boolean;
   /** The core wants the latency to `peer`. */
   wantLinkCost(peer: string): void;
   /** `peer` failed or left this session: this session's data links to it can go (and, if it failed, the control link). */
   peerDead(peer: string, reason: 'left' | 'failed'): void;
   /** A packet for this node's local clients. */
   deliver(channel: number, packet: DataPacket): void;
+  /** Control bytes from `channel`'s module for the local client `client` (an attachment id), or every one when undefined. */
+  sendClientControl(channel: number, client: string | undefined, data: Uint8Array): void;
   /** The session failed and stopped; `err` says why. */
   failed(err: unknown): void;
   /** A sampled packet (1 in RELAY_SAMPLE_EVERY from peers) took `ms` from arrival to its first write on a link. */
@@ -166,6 +173,13 @@ export class SessionRuntime {
   /** A module-to-module message from `peer` on `channel`. */
   onModule(peer: string, channel: number, data: Uint8Array): void {
     this.guard(() => this.channels.get(channel)?.runtime.receiveControl(monotonicMs(), peer, data));
+  }
+
+  /** A local client attached to `channel` sent control bytes; `client` is its attachment id. */
+  onClientControl(channel: number, client: string, data: Uint8Array): void {
+    const ch = this.channels.get(channel);
+    if (!ch) return;
+    this.guard(() => ch.runtime.receiveClientControl(monotonicMs(), client, data), channel);
   }
 
   /** Data packets that arrived together from `peer` (one read of its data link). */
@@ -302,9 +316,11 @@ export class SessionRuntime {
   private writeChannel(id: number, ch: Channel): void {
     const rt = ch.runtime;
     for (let c = rt.pollControl(); c; c = rt.pollControl()) this.io.sendModule(c.to, id, c.data);
+    for (let c = rt.pollClientControl(); c; c = rt.pollClientControl()) this.io.sendClientControl(id, c.client, c.data);
     for (let p = rt.pollDelivery(); p; p = rt.pollDelivery()) this.io.deliver(id, p);
     let backlog = false;
     for (const link of rt.takeReady()) {
+      if (this.io.paced(link, id, rt, ch.transport)) continue;
       // One write per link per flush, unless a flush brought more than the budget; a full link waits for drain.
       while (rt.queuedBytes(link) > 0) {
         if (!this.io.writable(link, id, ch.transport)) {

@@ -1,7 +1,9 @@
 /**
  * `scattercast demo`: an embedded deployment on loopback. Several clusters, each of several nodes with a frontend
  * and a shared prober; one session whose rendezvous and test source sit in the first cluster; a client tuned in
- * through the last cluster's frontend; and a dashboard that sees all of it.
+ * through the last cluster's frontend; and a dashboard that sees all of it. Unless `distances` is off, every node's
+ * link emulator places the clusters at wide-area distances from each other (see `clusterDelayMs`), so that the
+ * probe modules measure them and Gossamer builds a tree that crosses each distance once, not a star.
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -38,6 +40,8 @@ export interface DemoOptions {
   readonly seed: number;
   /** Log level of the nodes (their JSON-lines logs go to stderr). */
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Place the clusters at wide-area distances with the link emulator (false: every link is bare loopback). */
+  readonly distances: boolean;
 }
 
 export const DEMO_DEFAULTS: DemoOptions = {
@@ -49,7 +53,34 @@ export const DEMO_DEFAULTS: DemoOptions = {
   dashboardFallback: true,
   seed: 1,
   logLevel: 'error',
+  distances: true,
 };
+
+/** One-way delays between the first three clusters, ms: round trips of 20 (west-central), 60 (central-east) and 120 ms (west-east). */
+const CLUSTER_DELAYS_MS = [
+  [0, 10, 60],
+  [10, 0, 30],
+  [60, 30, 0],
+];
+/** One-way delay between two nodes of one cluster (a LAN), ms. */
+const WITHIN_CLUSTER_DELAY_MS = 0.5;
+
+/** The demo's emulated one-way delay between clusters `a` and `b` (indices), ms; past the third cluster, 25 + 10 ms per index apart. */
+export function clusterDelayMs(a: number, b: number): number {
+  if (a === b) return WITHIN_CLUSTER_DELAY_MS;
+  return CLUSTER_DELAYS_MS[a]?.[b] ?? 25 + 10 * Math.abs(a - b);
+}
+
+/** A node's `emulate` config section: every other node of the plan at its cluster's distance, jitter a tenth of the delay. */
+function emulateSection(plan: ReadonlyArray<{ nodes: ReadonlyArray<{ scx: string }> }>, here: number, self: string): { peers: Array<{ peer: string; delayMs: number; jitterMs: number }> } {
+  const peers = plan.flatMap((c, i) =>
+    c.nodes.filter((n) => n.scx !== self).map((n) => {
+      const delayMs = clusterDelayMs(here, i);
+      return { peer: n.scx, delayMs, jitterMs: delayMs / 10 };
+    }),
+  );
+  return { peers };
+}
 
 const CLUSTER_NAMES = ['west', 'central', 'east', 'north', 'south', 'pacific', 'atlantic', 'arctic'];
 export const DEMO_SESSION = 'scast://demo.scattercast/radio';
@@ -120,14 +151,25 @@ async function startDemo(o: DemoOptions): Promise<Demo> {
     const rendezvous = plan[0]!.nodes[0]!.scx;
     const xml = `<SCATTERCAST name="${DEMO_SESSION}"><DESCRIPTION>scattercast demo: a test source streaming ${o.rate} packets/s</DESCRIPTION><CHANNEL id="${CHANNEL}"><TRANSPORT unicast="tcp"/></CHANNEL><RENDEZVOUS>${rendezvous}</RENDEZVOUS></SCATTERCAST>`;
     let seed = o.seed;
-    for (const c of plan) {
+    for (const [ci, c] of plan.entries()) {
       const nodes: Array<DemoCluster['nodes'][number]> = [];
       const cluster = { name: c.name, members: c.nodes, prober: c.nodes[0]!.admin };
       for (const [i, m] of c.nodes.entries()) {
         const isSource = m.scx === rendezvous;
         const session = { announcement: xml, ...(isSource && { source: { channel: CHANNEL, packetsPerSecond: o.rate, payloadBytes: o.payloadBytes } }) };
         const config = nodeConfig(
-          { listen: m.scx, admin: m.admin, cluster, seed: seed++, logLevel: o.logLevel, allowPrivateUrls: true, sessions: [session], trust: { stateDir }, ...(i === 0 && { frontend: c.frontend }) },
+          {
+            listen: m.scx,
+            admin: m.admin,
+            cluster,
+            seed: seed++,
+            logLevel: o.logLevel,
+            allowPrivateUrls: true,
+            sessions: [session],
+            trust: { stateDir },
+            ...(i === 0 && { frontend: c.frontend }),
+            ...(o.distances && { emulate: emulateSection(plan, ci, m.scx) }),
+          },
           process.cwd(),
         );
         const running = await runNode(config);

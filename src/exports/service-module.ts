@@ -9,7 +9,9 @@ export {
   type ServiceModuleFactory,
 } from '../transport/service-module.ts';
 export { checkFactory, ServiceRegistry } from '../transport/registry.ts';
-export { DEFAULT_CLASS, type SchedulerOptions } from '../transport/scheduler.ts';
+export { DEFAULT_CLASS, DROP_POLICIES, LinkScheduler, type DropPolicy, type SchedulerOptions } from '../transport/scheduler.ts';
+export { LinkShare, type ShareMember, type SharedPacket } from '../transport/link-share.ts';
+export { LinkWire } from '../transport/link-wire.ts';
 export { ForwardModule, forwardTcp, forwardUdp, type ForwardOptions } from '../services/forward/forward.ts';
 export { reliable, reliableFactory, ReliableModule } from '../services/reliable/reliable.ts';
 export type { ReliableOptions } from '../services/reliable/options.ts';

@@ -23,6 +23,11 @@ export {
   type Underlay,
   type WaxmanParams,
 } from '../sim/topology/index.ts';
+export { DEFAULT_CAPACITIES, linkCapacities, pathBottleneckBps, type CapacityModel } from '../sim/topology/capacity.ts';
+export { overlayCapacities, placeScxs, type OverlayCapacityOptions, type Placement, type PlacementOptions } from '../sim/placement.ts';
+export { SimDataPlane, type SimDataPlaneOptions } from '../sim/dataplane.ts';
+export { SimLinkWires } from '../sim/link-wires.ts';
+export { Simulation, scxId, type SimulationOptions } from '../sim/simulation.ts';
 export { Random } from '../core/random.ts';
 export { DEFAULT_GOSSAMER_CONFIG, gossamerConfig, type GossamerConfig } from '../gossamer/config.ts';
 export { PROFILE_NAMES, PROFILES, type ProfileName } from '../gossamer/profiles.ts';

@@ -31,6 +31,8 @@ export class FramedConnection {
   private closed = false;
   /** Bytes read since the socket last yielded; past the budget it pauses until the next turn. */
   private readSinceYield = 0;
+  /** Reading held by whoever takes the frames (`pauseReading`): the read budget does not resume it. */
+  private readHeld = false;
   /** What was written while held (see FramedConnectionOptions.held), and its bytes. */
   private held: Buffer[] | undefined;
   private heldBytes = 0;
@@ -53,7 +55,8 @@ export class FramedConnection {
         socket.pause();
         setImmediate(() => {
           this.readSinceYield = 0;
-          if (!this.closed) socket.resume();
+          // Even once ended: a half-closed socket must still read, or the peer's FIN is never seen and it never closes.
+          if (!this.readHeld) socket.resume();
         });
       }
       let frames: Buffer[];
@@ -74,6 +77,18 @@ export class FramedConnection {
   /** Sets who takes the frames of each read. */
   onFrames(cb: (frames: Buffer[]) => void): void {
     this.onFramesCb = cb;
+  }
+
+  /** Stops reading until `resumeReading` (whoever takes the frames holds too many): TCP backpressure on the peer. */
+  pauseReading(): void {
+    this.readHeld = true;
+    this.socket.pause();
+  }
+
+  /** Reads again after `pauseReading` (even once ended: see the read budget). */
+  resumeReading(): void {
+    this.readHeld = false;
+    this.socket.resume();
   }
 
   /** Whether the connection is gone. */

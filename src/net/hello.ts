@@ -2,7 +2,8 @@
  * The first frame on every TCP connection between nodes: who is calling and what the connection carries.
  * Layout: `['S' 'C' 'X'][version u8][kind u8][address len u8][address UTF-8]` and, for a data connection,
  * `[sessionId 16][channel u16]`, and for a client connection also `[role u8: 0 receive, 1 send; + 0x80 when a
- * credential follows]` and then, with 0x80, `[credential len u8 1..255][credential UTF-8]`. Control
+ * credential follows; + 0x40 when the client speaks the control path]` and then, with 0x80, `[credential len u8
+ * 1..255][credential UTF-8]`. A client with 0x40 opens each of its frames with a type byte (client-control.ts). Control
  * connections carry every session's control messages between a pair of nodes; a data connection carries one
  * channel of one session (paper 4.3.2: data kept apart from control); a client connection attaches a client to
  * one channel at its SCX, to receive the channel's packets or to send payloads as a source (paper 3.4); a source
@@ -31,6 +32,8 @@ export type Hello =
       readonly role: ClientRole;
       /** A source token's text or a per-session secret, 1..255 bytes of UTF-8 (absent: none). */
       readonly credential?: string;
+      /** The client speaks the client control path: its frames open with a type byte (default false). */
+      readonly control?: boolean;
     };
 
 /** 'SCX': opens every hello. */
@@ -39,6 +42,8 @@ const KINDS: readonly Hello['kind'][] = ['control', 'data', 'client'];
 const ROLES: readonly ClientRole[] = ['receive', 'send'];
 /** Set in the role byte when a credential follows. */
 const WITH_CREDENTIAL = 0x80;
+/** Set in the role byte when the client speaks the control path. */
+const WITH_CONTROL = 0x40;
 
 /** Encodes a hello frame's payload. Throws RangeError on an address or credential of 0 or over 255 bytes, a bad id or channel. */
 export function encodeHello(h: Hello): Uint8Array {
@@ -54,7 +59,7 @@ export function encodeHello(h: Hello): Uint8Array {
   if (h.kind === 'client') {
     const role = ROLES.indexOf(h.role);
     if (role < 0) throw new RangeError(`client role ${String(h.role)} is neither receive nor send`);
-    w.u8(role | (h.credential === undefined ? 0 : WITH_CREDENTIAL));
+    w.u8(role | (h.credential === undefined ? 0 : WITH_CREDENTIAL) | (h.control === true ? WITH_CONTROL : 0));
     if (h.credential !== undefined) w.shortString(h.credential, 1);
   }
   return w.finish();
@@ -82,15 +87,16 @@ function readHello(r: ByteReader): Hello {
     return { kind, from, sessionId, channel };
   }
   const roleByte = r.u8();
-  const role = ROLES[roleByte & ~WITH_CREDENTIAL];
-  if (role === undefined) throw new DecodeError(WireCode.RANGE, `client role ${roleByte} is neither 0 nor 1 (+ 0x80 with a credential)`);
+  const role = ROLES[roleByte & ~(WITH_CREDENTIAL | WITH_CONTROL)];
+  if (role === undefined) throw new DecodeError(WireCode.RANGE, `client role ${roleByte} is neither 0 nor 1 (+ 0x80 with a credential, + 0x40 with control)`);
+  const control = (roleByte & WITH_CONTROL) !== 0 ? { control: true } : {};
   if ((roleByte & WITH_CREDENTIAL) === 0) {
     r.end('hello');
-    return { kind, from, sessionId, channel, role };
+    return { kind, from, sessionId, channel, role, ...control };
   }
   const credential = r.shortString('credential', 1);
   r.end('hello');
-  return { kind, from, sessionId, channel, role, credential };
+  return { kind, from, sessionId, channel, role, credential, ...control };
 }
 
 /** Decodes a hello. Never throws. */

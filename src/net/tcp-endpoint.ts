@@ -65,6 +65,8 @@ export interface TcpEndpointOptions {
   readonly trust?: PeerTrust;
   /** A verified control connection to `peer` exported keying material for UDP (secure nodes only). */
   readonly onLinkKey?: (peer: string, material: Buffer) => void;
+  /** Wraps the handler of a control connection's frames from `peer` (the link emulator delays them); default: none. */
+  readonly receiveStream?: (peer: string, conn: FramedConnection, handle: (frames: Buffer[]) => void) => (frames: Buffer[]) => void;
 }
 
 /** Failed dials remembered before expired ones are swept (each expires after `redialBackoffMs`). */
@@ -91,7 +93,7 @@ export class TcpEndpoint {
   private readonly controls = new Map<string, Control>();
   private readonly failedAt = new Map<string, number>();
   private readonly accepted = new Set<FramedConnection>();
-  private readonly o: Required<Omit<TcpEndpointOptions, 'trust' | 'onLinkKey'>> & Pick<TcpEndpointOptions, 'trust' | 'onLinkKey'>;
+  private readonly o: Required<Omit<TcpEndpointOptions, 'trust' | 'onLinkKey' | 'receiveStream'>> & Pick<TcpEndpointOptions, 'trust' | 'onLinkKey' | 'receiveStream'>;
   /** Accepted connections open and pending, and those refused at accept by reason. */
   readonly acceptLimits: AcceptLimits;
   /** Connections refused at their hello or TLS check, by code (a WireCode, ERR_NODE_ADDRESS_INVALID, or a LinkRefusal). */
@@ -223,8 +225,7 @@ export class TcpEndpoint {
       this.dropControl(peer, conn, why);
       if (!connected && refused) this.o.onPeerRefused(peer);
     });
-    const rate = this.controlRate();
-    conn.onFrames((frames) => this.controlFrames(peer, rate, frames));
+    conn.onFrames(this.controlHandler(peer, conn));
     conn.writeFrames([encodeHello({ kind: 'control', from: this.o.self })]);
     const c = { conn, dialer: this.o.self };
     this.controls.set(peer, c);
@@ -300,9 +301,9 @@ export class TcpEndpoint {
       if (first.kind === 'data') return this.o.onDataConnection(first, conn, frames.slice(1));
       if (first.kind === 'client') return this.o.onClientConnection(first, conn, frames.slice(1));
       this.adoptControl(first.from, conn);
-      const rate = this.controlRate();
-      conn.onFrames((more) => this.controlFrames(first.from, rate, more));
-      this.controlFrames(first.from, rate, frames.slice(1));
+      const handle = this.controlHandler(first.from, conn);
+      conn.onFrames(handle);
+      if (frames.length > 1) handle(frames.slice(1));
     });
     return conn;
   }
@@ -336,9 +337,11 @@ export class TcpEndpoint {
     if (why !== ENDED && why !== RESET) this.o.onPeerLost(peer);
   }
 
-  /** The byte rate of one control connection's incoming frames. */
-  private controlRate(): TokenBucket {
-    return new TokenBucket(this.o.controlBytesPerSecond, 2 * this.o.controlBytesPerSecond);
+  /** Who takes a control connection's frames from `peer`: its byte rate, then `onControl` (through `receiveStream` if given). */
+  private controlHandler(peer: string, conn: FramedConnection): (frames: Buffer[]) => void {
+    const rate = new TokenBucket(this.o.controlBytesPerSecond, 2 * this.o.controlBytesPerSecond);
+    const handle = (frames: Buffer[]): void => this.controlFrames(peer, rate, frames);
+    return this.o.receiveStream?.(peer, conn, handle) ?? handle;
   }
 
   /** Hands a control connection's frames on, but those past its byte rate (dropped: counted, a rate-limited log line). */

@@ -160,7 +160,7 @@ export class SimDataPlane {
       const path = [Buffer.from(o.sessionId).toString('hex'), String(o.channel)];
       const self = (this.sim.nodes[i] as { self: string }).self;
       const member = this.runtime(i).member(link, () => this.sim.now);
-      wires.attach(i, j, path, member, [o.sessionWeight ?? 1, o.weight ?? 1], (packet, departAt) => {
+      wires.attach(i, j, path, member, [o.sessionWeight ?? 1, o.weight ?? o.factory.scheduler?.channelWeight ?? 1], (packet, departAt) => {
         const kept = this.survivors(i, j, [packet]);
         this.after(i, j, () => kept.forEach((p) => this.runtime(j).receive(this.sim.now, self, p)), departAt - this.sim.now);
       });

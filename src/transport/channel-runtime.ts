@@ -39,6 +39,12 @@ export interface ChannelRuntimeOptions {
   readonly onUpstreamSilent?: (link: LinkId) => void;
 }
 
+/** A link's queue of this channel: its scheduler, and how fast it drains. */
+interface LinkQueue {
+  readonly scheduler: LinkScheduler;
+  readonly drain: DrainMeter;
+}
+
 /** A module-to-module control message ready to go. */
 export interface ControlTransmit {
   readonly to: LinkId;
@@ -60,8 +66,8 @@ export class ChannelRuntime {
   readonly module: ServiceModule;
   private now: Millis = 0;
   private deadline: Millis | undefined;
-  private readonly schedulers = new Map<LinkId, LinkScheduler>();
-  private readonly drains = new Map<LinkId, DrainMeter>();
+  /** Each link's scheduler and drain-rate estimate. */
+  private readonly queues = new Map<LinkId, LinkQueue>();
   private readonly ready = new Set<LinkId>();
   private readonly controls = new Fifo<ControlTransmit>();
   private readonly clientControls = new Fifo<ClientControlTransmit>();
@@ -69,6 +75,11 @@ export class ChannelRuntime {
 
   constructor(private readonly options: ChannelRuntimeOptions) {
     this.module = options.factory.create(this.context());
+  }
+
+  /** The module's factory: its transport and scheduler options. */
+  get factory(): ServiceModuleFactory {
+    return this.options.factory;
   }
 
   /** Feeds a Gossamer event of the session to the module as the matching upcall. */
@@ -133,9 +144,10 @@ export class ChannelRuntime {
 
   /** Takes up to `maxBytes` of `link`'s waiting packets (at least one if any wait), in scheduler order. */
   dequeue(link: LinkId, maxBytes = Infinity): DataPacket[] {
-    const s = this.schedulers.get(link);
+    const q = this.queues.get(link);
     const out: DataPacket[] = [];
-    if (!s) return out;
+    if (!q) return out;
+    const s = q.scheduler;
     let bytes = 0;
     while (s.length > 0 && (out.length === 0 || bytes < maxBytes)) {
       const p = s.dequeue() as DataPacket;
@@ -144,7 +156,7 @@ export class ChannelRuntime {
     }
     this.stats.packetsOut += out.length;
     this.stats.bytesOut += bytes;
-    this.drains.get(link)?.drained(this.now, bytes, s.length === 0);
+    q.drain.drained(this.now, bytes, s.length === 0);
     if (s.length > 0) this.ready.add(link);
     return out;
   }
@@ -154,7 +166,7 @@ export class ChannelRuntime {
     const rt = this;
     return {
       get length() {
-        return rt.schedulers.get(link)?.length ?? 0;
+        return rt.queues.get(link)?.scheduler.length ?? 0;
       },
       dequeue: () => {
         rt.now = now();
@@ -163,9 +175,16 @@ export class ChannelRuntime {
     };
   }
 
+  /** Bytes waiting on every link of the channel. */
+  totalQueuedBytes(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.scheduler.queuedBytes;
+    return n;
+  }
+
   /** Bytes/s `link` drained at while packets waited on it; undefined until measured. */
   linkRate(link: LinkId): number | undefined {
-    return this.drains.get(link)?.rate;
+    return this.queues.get(link)?.drain.rate;
   }
 
   /** How long a packet queued on `link` now would wait, ms: queued bytes over the drain rate (0 when unmeasured). */
@@ -176,12 +195,12 @@ export class ChannelRuntime {
 
   /** Puts `link` back among the ready ones (its connection could not take more yet). */
   requeue(link: LinkId): void {
-    if ((this.schedulers.get(link)?.length ?? 0) > 0) this.ready.add(link);
+    if ((this.queues.get(link)?.scheduler.length ?? 0) > 0) this.ready.add(link);
   }
 
   /** Bytes waiting on `link`. */
   queuedBytes(link: LinkId): number {
-    return this.schedulers.get(link)?.queuedBytes ?? 0;
+    return this.queues.get(link)?.scheduler.queuedBytes ?? 0;
   }
 
   /** The next control message, if any. */
@@ -201,9 +220,8 @@ export class ChannelRuntime {
 
   /** Forgets a link's queue (its connection is gone). */
   dropLink(link: LinkId): void {
-    this.schedulers.get(link)?.clear();
-    this.schedulers.delete(link);
-    this.drains.delete(link);
+    this.queues.get(link)?.scheduler.clear();
+    this.queues.delete(link);
     this.ready.delete(link);
   }
 
@@ -245,16 +263,14 @@ export class ChannelRuntime {
   /** Queues `packet` on `link`'s scheduler; what overflow drops (the packet, or others by the policy) is counted. */
   private enqueue(link: LinkId, packet: DataPacket, trafficClass: string | undefined): void {
     if (link === LOCAL_LINK) return this.deliverLocal(packet);
-    let s = this.schedulers.get(link);
-    if (!s) {
-      this.schedulers.set(link, (s = new LinkScheduler(this.options.factory.scheduler)));
-      this.drains.set(link, new DrainMeter());
-    }
+    let q = this.queues.get(link);
+    if (!q) this.queues.set(link, (q = { scheduler: new LinkScheduler(this.options.factory.scheduler), drain: new DrainMeter() }));
+    const s = q.scheduler;
     const evicted = s.evicted;
     const queued = s.enqueue(packet, trafficClass);
     for (let k = s.evicted - evicted; k > 0; k--) this.countDrop('queue-full');
     if (!queued) return this.countDrop('queue-full');
-    (this.drains.get(link) as DrainMeter).queued(this.now);
+    q.drain.queued(this.now);
     this.ready.add(link);
   }
 

@@ -16,6 +16,8 @@ export class LinkWire {
   constructor(
     /** The link's rate, bytes/s. */
     readonly bytesPerSec: number,
+    /** Link time a late `pump` may still use at once, ms: what a driver's timer granularity costs (0 in virtual time). */
+    private readonly burstMs = 0,
   ) {
     if (!(bytesPerSec > 0 && Number.isFinite(bytesPerSec))) throw new RangeError(`a link's rate must be positive bytes/s: ${bytesPerSec}`);
   }
@@ -29,7 +31,9 @@ export class LinkWire {
       if (now < this.busyUntil) return this.share.backlogged ? this.busyUntil : undefined;
       const next = this.share.next();
       if (!next) return undefined;
-      this.busyUntil = Math.max(this.busyUntil, now) + (next.packet.bytes.length * 1000) / this.bytesPerSec;
+      // A link busy until just now goes on from there (up to burstMs behind); an idle one starts now.
+      const start = Math.max(this.busyUntil, now - this.burstMs);
+      this.busyUntil = start + (next.packet.bytes.length * 1000) / this.bytesPerSec;
       send(next, this.busyUntil);
     }
   }

@@ -4,6 +4,7 @@
  */
 
 import { ErrorCode, ScError } from '../core/errors.ts';
+import { DROP_POLICIES, type SchedulerOptions } from './scheduler.ts';
 import type { ServiceModuleFactory } from './service-module.ts';
 
 /** Service modules by transport name. */
@@ -63,4 +64,18 @@ export function checkFactory(value: unknown): asserts value is ServiceModuleFact
       'a service module must export { names: string[], dataTransport: "tcp" | "udp", description, create(ctx) }',
     );
   }
+  if (f.scheduler !== undefined) checkScheduler(f.scheduler);
+}
+
+const positive = (x: unknown): boolean => typeof x === 'number' && x > 0 && Number.isFinite(x);
+
+/** Checks a factory's scheduler options: positive weights and cap, a known drop policy, a list of class names. */
+function checkScheduler(s: SchedulerOptions): void {
+  const why =
+    (s.maxQueueBytes !== undefined && !positive(s.maxQueueBytes) && 'maxQueueBytes must be a positive number of bytes') ||
+    (s.channelWeight !== undefined && !positive(s.channelWeight) && 'channelWeight must be a positive number') ||
+    (s.weights !== undefined && !Object.values(s.weights).every(positive) && 'every class weight must be a positive number') ||
+    (s.dropPolicy !== undefined && !DROP_POLICIES.includes(s.dropPolicy) && `dropPolicy must be one of ${DROP_POLICIES.join(', ')}`) ||
+    (s.precedence !== undefined && !(Array.isArray(s.precedence) && s.precedence.every((c) => typeof c === 'string')) && 'precedence must be a list of class names');
+  if (why) throw new ScError(ErrorCode.MODULE_INVALID, `a service module's scheduler options: ${why}`);
 }

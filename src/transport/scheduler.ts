@@ -32,6 +32,8 @@ export interface SchedulerOptions {
   readonly dropPolicy?: DropPolicy;
   /** Classes from most to least important, for `lowest-class` (unlisted classes rank below every listed one). */
   readonly precedence?: readonly string[];
+  /** The weight of the module's channel among its session's channels on a shared link (default 1; link-share.ts). */
+  readonly channelWeight?: number;
 }
 
 interface Queued {

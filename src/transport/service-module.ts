@@ -39,10 +39,19 @@ export interface ChannelContext {
   links(): readonly LinkId[];
   /** Bytes waiting on `link`'s scheduler: how far behind the link is (layered forwarding, pushback). */
   queuedBytes(link: LinkId): number;
+  /** Bytes/s `link` drained this channel's queue at while packets waited (drain-meter.ts); undefined until measured. */
+  linkRate(link: LinkId): number | undefined;
+  /** How long a packet queued on `link` now would wait, ms (queued bytes over `linkRate`; 0 while unmeasured). */
+  queueDelayMs(link: LinkId): number;
   /** Queues `packet` on `link`'s scheduler in `trafficClass` (default class when omitted). */
   send(link: LinkId, packet: DataPacket, trafficClass?: string): void;
   /** Sends `data` to the same module at the SCX across `link` (module-to-module control path). */
   sendControl(link: LinkId, data: Uint8Array): void;
+  /**
+   * Sends `data` to `client`, a client attached to this SCX on this channel (its attachment id, see
+   * `onClientControl`), or to every such client when undefined (client control path; the simulator drops it).
+   */
+  sendClientControl(client: string | undefined, data: Uint8Array): void;
   /** Hands `packet` to this SCX's local clients. */
   deliver(packet: DataPacket): void;
   /** Counts a packet the module dropped on purpose. */
@@ -70,6 +79,11 @@ export interface ServiceModule {
   onData(from: LinkId, packet: DataPacket): void;
   /** A control message from the module at the SCX across `from`. */
   onControl?(from: LinkId, data: Uint8Array): void;
+  /**
+   * A client attached to this SCX sent `data` on its attachment's control path; `client` is its attachment id (a
+   * local source's is the `source` field the SCX stamps on its packets).
+   */
+  onClientControl?(client: string, data: Uint8Array): void;
   /** The deadline asked for with `wakeAt` has come. */
   handleTimeout?(now: Millis): void;
   /** The module's own counters, by name (exported on /metrics as `scattercast_module_events_total{counter}`). */

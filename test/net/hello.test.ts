@@ -28,6 +28,11 @@ const GOLDEN: GoldenCase<Hello>[] = [
     { kind: 'client', from: 'c', sessionId: ID_SEQ, channel: 2, role: 'receive', credential: '\u00e9' },
     '534358 01 03 0163 000102030405060708090a0b0c0d0e0f 0002 80 02c3a9',
   ],
+  [
+    'client (send) on the control path with a credential',
+    { kind: 'client', from: 'c', sessionId: ID_SEQ, channel: 1, role: 'send', credential: 't', control: true },
+    '534358 01 03 0163 000102030405060708090a0b0c0d0e0f 0001 c1 0174',
+  ],
 ];
 
 const DATA_TAIL = '000102030405060708090a0b0c0d0e0f 0201';
@@ -46,7 +51,7 @@ const MALFORMED: [string, string, string, RegExp?][] = [
   ['client role 2', `534358 01 03 0163 ${DATA_TAIL} 02`, WireCode.RANGE],
   ['client role 255', `534358 01 03 0163 ${DATA_TAIL} ff`, WireCode.RANGE],
   ['client role 2 with the credential bit', `534358 01 03 0163 ${DATA_TAIL} 82 0161`, WireCode.RANGE],
-  ['client role 0x40', `534358 01 03 0163 ${DATA_TAIL} 41`, WireCode.RANGE],
+  ['client role 0x20', `534358 01 03 0163 ${DATA_TAIL} 21`, WireCode.RANGE],
   ['credential bit without a credential', `534358 01 03 0163 ${DATA_TAIL} 81`, WireCode.TRUNCATED],
   ['empty credential', `534358 01 03 0163 ${DATA_TAIL} 81 00`, WireCode.RANGE],
   ['credential length past the end', `534358 01 03 0163 ${DATA_TAIL} 81 05 6162`, WireCode.TRUNCATED],

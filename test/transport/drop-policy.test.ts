@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { DataPacket } from '../../src/session/data-header.ts';
+import { checkFactory } from '../../src/transport/registry.ts';
 import { LinkScheduler } from '../../src/transport/scheduler.ts';
 import { sizedPacket } from '../support/packets.ts';
 
@@ -50,5 +51,15 @@ describe('the link queue drop policies', () => {
   it('lowest-class with a single class drops the arriving packet (nothing is less important)', () => {
     const s = new LinkScheduler({ maxQueueBytes: 2 * size, dropPolicy: 'lowest-class' });
     assert.deepEqual([0, 1, 2].map((i) => s.enqueue(sizedPacket(i, 100))), [true, true, false]);
+  });
+});
+
+describe("a module factory's scheduler options", () => {
+  const factory = { names: ['x'], dataTransport: 'tcp', description: 'x', create: () => ({ onData: () => undefined }) };
+  it('are checked when the module is registered (ERR_MODULE_INVALID)', () => {
+    assert.doesNotThrow(() => checkFactory({ ...factory, scheduler: { dropPolicy: 'lowest-class', precedence: ['a'], weights: { a: 2 }, channelWeight: 3 } }));
+    for (const scheduler of [{ dropPolicy: 'random' }, { weights: { a: 0 } }, { maxQueueBytes: -1 }, { channelWeight: Infinity }, { precedence: 'a' }]) {
+      assert.throws(() => checkFactory({ ...factory, scheduler }), { code: 'ERR_MODULE_INVALID', message: /scheduler options/ }, JSON.stringify(scheduler));
+    }
   });
 });

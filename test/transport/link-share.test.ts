@@ -17,7 +17,8 @@ describe('the hierarchical fair share of a link (H-SFQ)', () => {
       });
       const next = share.next();
       assert.ok(next);
-      bytes[Number((next.path[0] as string).slice(1))] += next.packet.bytes.length;
+      const k = Number((next.path[0] as string).slice(1));
+      bytes[k] = (bytes[k] as number) + next.packet.bytes.length;
     }
     const total = bytes.reduce((a, b) => a + b, 0);
     const shares = bytes.map((b) => b / total);

@@ -1,7 +1,8 @@
 /**
- * The reliable module's control message: NACK(source, ranges), sent by an SCX to its upstream for packets of
- * `source` it is missing (its own gap, or one a downstream SCX asked for).
- * Layout (big-endian): `[type u8 = 16][sourceScx len u8][sourceScx UTF-8][range count u8]
+ * The reliable module's range messages: NACK(source, ranges), sent by an SCX to its upstream for packets of
+ * `source` it is missing (its own gap, or one a downstream SCX asked for), and UNAVAILABLE(source, ranges), the
+ * answer down the tree for NACKed packets that no SCX upstream can repair any more (PGM's NCF, negative).
+ * Layout (big-endian): `[type u8 = 16 | 18][sourceScx len u8][sourceScx UTF-8][range count u8]
  * [first seq u32][count u16] * range count`. Ranges are as the sender wrote them; seqs wrap at 2^32.
  * See docs/wire.md.
  */
@@ -11,6 +12,12 @@ import { WireCode, type Decoded } from '../../core/decoded.ts';
 
 /** The type byte of a NACK (types below 16 belong to the forward module run inside: 1 is its RELEASE). */
 export const NACK_TYPE = 16;
+
+/** The type byte of an UNAVAILABLE (17 is the SPM, spm.ts). */
+export const UNAVAILABLE_TYPE = 18;
+
+/** The type byte of a range message. */
+export type RangeMessageType = typeof NACK_TYPE | typeof UNAVAILABLE_TYPE;
 
 /** Most ranges in one NACK message. */
 export const MAX_NACK_RANGES = 64;
@@ -24,7 +31,7 @@ export interface SeqRange {
   readonly count: number;
 }
 
-/** A decoded NACK. */
+/** A decoded NACK or UNAVAILABLE. */
 export interface Nack {
   readonly source: string;
   readonly ranges: readonly SeqRange[];
@@ -34,14 +41,14 @@ export interface Nack {
 const writer = new ByteWriter(512);
 
 /**
- * Encodes NACK(source, ranges); throws RangeError on a source of 0 or over 255 bytes, no or over
+ * Encodes NACK(source, ranges) (or, with `type`, UNAVAILABLE); throws RangeError on a source of 0 or over 255 bytes, no or over
  * MAX_NACK_RANGES ranges, a range count outside 1..MAX_NACK_SEQS, or a first seq outside u32.
  */
-export function encodeNack(source: string, ranges: readonly SeqRange[]): Uint8Array {
+export function encodeNack(source: string, ranges: readonly SeqRange[], type: RangeMessageType = NACK_TYPE): Uint8Array {
   if (ranges.length === 0 || ranges.length > MAX_NACK_RANGES) throw new RangeError(`a NACK holds 1..${MAX_NACK_RANGES} ranges`);
   const w = writer;
   w.reset();
-  w.u8(NACK_TYPE);
+  w.u8(type);
   w.shortString(source, 1);
   w.u8(ranges.length);
   for (const r of ranges) {
@@ -52,9 +59,9 @@ export function encodeNack(source: string, ranges: readonly SeqRange[]): Uint8Ar
   return w.finish();
 }
 
-function readNack(r: ByteReader): Nack {
+function readNack(r: ByteReader, expected: RangeMessageType): Nack {
   const type = r.u8();
-  if (type !== NACK_TYPE) throw new DecodeError(WireCode.UNKNOWN_TYPE, `unknown reliable control type ${type}`);
+  if (type !== expected) throw new DecodeError(WireCode.UNKNOWN_TYPE, `unknown reliable control type ${type}`);
   const source = r.shortString('source', 1);
   const at = r.offset;
   const n = r.u8();
@@ -75,11 +82,11 @@ function readNack(r: ByteReader): Nack {
 }
 
 /**
- * Decodes a NACK. Never throws: wrong type, bad lengths, empty ranges, more than `MAX_NACK_SEQS` seqs in
- * all or bad UTF-8 are refused with their WireCode.
+ * Decodes a NACK (or, with `type`, an UNAVAILABLE). Never throws: another type, bad lengths, empty ranges, more
+ * than `MAX_NACK_SEQS` seqs in all or bad UTF-8 are refused with their WireCode.
  */
-export function decodeNack(data: Uint8Array): Decoded<Nack> {
-  return decodeWith(data, readNack);
+export function decodeNack(data: Uint8Array, type: RangeMessageType = NACK_TYPE): Decoded<Nack> {
+  return decodeWith(data, (r) => readNack(r, type));
 }
 
 /** Packs sequence numbers (in sequence order) into the range lists of as many messages as the bounds need. */

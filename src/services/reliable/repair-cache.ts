@@ -1,14 +1,18 @@
 /**
  * The repair cache of one source at one SCX: the most recent packets it forwarded, by sequence number, so that
- * it can answer a downstream NACK itself. Bounded by count and by age, oldest out first.
+ * it can answer a downstream NACK itself, and when it last sent each one as a repair on each link (a NACK that
+ * crossed that repair on the way is not answered twice). Bounded by count and by age, oldest out first.
  */
 
 import type { Millis } from '../../core/time.ts';
 import type { DataPacket } from '../../session/data-header.ts';
+import type { LinkId } from '../../transport/service-module.ts';
 
 interface Entry {
   readonly packet: DataPacket;
   readonly at: Millis;
+  /** When the packet last went to each link as a repair, ms (at most one per downstream link). */
+  repairs?: Map<LinkId, Millis>;
 }
 
 /** Recent packets of one source, by seq. */
@@ -40,6 +44,24 @@ export class RepairCache {
   get(seq: number, now: Millis): DataPacket | undefined {
     this.evict(now);
     return this.entries.get(seq)?.packet;
+  }
+
+  /** Notes that `seq` went to `link` as a repair at `now` (ms); nothing if it is not cached. */
+  repairedTo(seq: number, link: LinkId, now: Millis): void {
+    const e = this.entries.get(seq);
+    if (e) (e.repairs ??= new Map()).set(link, now);
+  }
+
+  /** Whether `seq` went to `link` as a repair after `since` (ms). */
+  repairedSince(seq: number, link: LinkId, since: Millis): boolean {
+    return (this.entries.get(seq)?.repairs?.get(link) ?? -Infinity) > since;
+  }
+
+  /** The oldest seq still cached at `now` (the trail of what can be repaired from here); undefined when empty. */
+  oldest(now: Millis): number | undefined {
+    this.evict(now);
+    for (const seq of this.entries.keys()) return seq;
+    return undefined;
   }
 
   /** Whether `seq` is cached (regardless of age). */

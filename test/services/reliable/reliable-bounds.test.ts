@@ -7,6 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { decodeLossReport, isLossReport } from '../../../src/services/reliable/loss-report.ts';
 import { encodeNack } from '../../../src/services/reliable/nack.ts';
 import type { ReliableOptions } from '../../../src/services/reliable/options.ts';
 import { ReliableModule } from '../../../src/services/reliable/reliable.ts';
@@ -28,9 +29,12 @@ function scx(options: ReliableOptions = {}) {
     downstream: () => ['D', 'E'],
     links: () => ['P', 'D', 'E'],
     queuedBytes: () => 0,
+    linkRate: () => undefined,
+    queueDelayMs: () => 0,
     send: (link, p, cls) => sent.push(`${link}:${p.header.sourceScx}#${p.header.seq}${cls ? `/${cls}` : ''}`),
     sendControl: () => undefined,
-    deliver: (p) => delivered.push(`${p.header.sourceScx}#${p.header.seq}`),
+    sendClientControl: () => undefined,
+    deliver: (p) => delivered.push(isLossReport(p) ? lossText(p) : `${p.header.sourceScx}#${p.header.seq}`),
     drop: () => undefined,
     wakeAt: (at) => (clock.wake = at),
     upstreamSilent: () => undefined,
@@ -41,13 +45,20 @@ function scx(options: ReliableOptions = {}) {
   return { m, routes, clock, delivered, sent, advance };
 }
 
+/** A loss report as `source!first+count`. */
+function lossText(p: DataPacket): string {
+  const r = decodeLossReport(p);
+  assert.ok(r.ok);
+  return `${r.value.sourceScx}!${r.value.first}+${r.value.count}`;
+}
+
 function pkt(sourceScx: string, seq: number): DataPacket {
   return encodeDataPacket({ sessionId: new Uint8Array(16), channel: 1, seq, timestampMs: 0, source: 'c', sourceScx }, new Uint8Array(4));
 }
 
 describe('reliable: NACKs per link per second', () => {
   it('past maxNacksPerSecond a link is ignored and counted; other links are not; the bucket refills', () => {
-    const { m, sent, advance } = scx({ maxNacksPerSecond: 4 });
+    const { m, sent, advance } = scx({ maxNacksPerSecond: 4, nackEliminateMs: 0 });
     for (let s = 0; s < 10; s++) m.onData('P', pkt('S', s));
     sent.length = 0;
     const nack = encodeNack('S', [{ first: 3, count: 1 }]);
@@ -110,12 +121,12 @@ describe('reliable: per-source state', () => {
   it('with a request open, expires only once the request is closed (given up here)', () => {
     const { m, delivered, advance } = scx({ sourceIdleMs: 1000 });
     m.onData('P', pkt('S', 0));
-    m.onData('P', pkt('S', 2)); // 1 is missing: NACKed at 10, 210, 610, 1410, 3010, given up at 6210
-    advance(6209);
+    m.onData('P', pkt('S', 2)); // 1 is missing: NACKed at 10, 210, 610, 1410, 2410, ..., 9410, given up at 10410
+    advance(10409);
     assert.equal(m.stateSize().sources, 1);
     assert.equal(m.stateSize().requests, 1);
-    advance(6210);
-    assert.deepEqual(delivered, ['S#0', 'S#2']);
+    advance(10410);
+    assert.deepEqual(delivered, ['S#0', 'S!1+1', 'S#2'], 'the give-up is reported where 1 would have been');
     assert.equal(m.stats.giveUps, 1);
     assert.equal(m.stateSize().sources, 0);
   });
@@ -153,8 +164,15 @@ describe('reliable: per-source state', () => {
       assert.ok(size.requests <= maxRequests);
     }
     assert.ok(worst <= maxRequests + maxGapPackets, `${worst} given-up seqs remembered`);
-    const seqs = delivered.map((d) => Number(d.split('#')[1]));
+    const seqs = delivered.filter((d) => d.includes('#')).map((d) => Number(d.split('#')[1]));
     assert.ok(seqs.every((s, i) => i === 0 || s > (seqs[i - 1] as number)), 'delivered in order without duplicates');
+    // Nothing skipped silently: packets and loss reports together cover every seq up to the last delivered.
+    let next = 0;
+    for (const d of delivered) {
+      const [first, count] = d.includes('#') ? [Number(d.split('#')[1]), 1] : d.split('!')[1]!.split('+').map(Number);
+      assert.equal(first, next, `${d} does not follow ${next - 1}`);
+      next = first! + count!;
+    }
     assert.ok(seqs.length > 1900, `only ${seqs.length} delivered`);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import fc from 'fast-check';
 import { forwardUdp } from '../../../src/services/forward/forward.ts';
+import { decodeLossReport, isLossReport } from '../../../src/services/reliable/loss-report.ts';
 import { MAX_NACK_RANGES, NACK_TYPE, decodeNack, encodeNack, toRanges } from '../../../src/services/reliable/nack.ts';
 import { ReliableModule, reliable, reliableFactory } from '../../../src/services/reliable/reliable.ts';
 import { newReliableStats, type ReliableStats } from '../../../src/services/reliable/stats.ts';
@@ -154,9 +155,14 @@ describe('the reliable module at one SCX, step by step (paper 5.1)', () => {
       .takeReady()
       .sort()
       .map((l) => `${l}:${rt.dequeue(l).map((p) => p.header.seq).join(',')}`);
-  const delivered = (rt: ChannelRuntime): number[] => {
-    const out: number[] = [];
-    for (let p = rt.pollDelivery(); p; p = rt.pollDelivery()) out.push(p.header.seq);
+  /** Deliveries since the last call: a packet's seq, a loss report as `lost:first+count`. */
+  const delivered = (rt: ChannelRuntime): Array<number | string> => {
+    const out: Array<number | string> = [];
+    for (let p = rt.pollDelivery(); p; p = rt.pollDelivery()) {
+      const report = isLossReport(p) ? decodeLossReport(p) : undefined;
+      if (report?.ok) out.push(`lost:${report.value.first}+${report.value.count}`);
+      else out.push(p.header.seq);
+    }
     return out;
   };
   const stats = (rt: ChannelRuntime) => (rt.module as ReliableModule).stats;
@@ -179,6 +185,9 @@ describe('the reliable module at one SCX, step by step (paper 5.1)', () => {
     assert.deepEqual(sent(rt), ['b:1', 'c:1']);
     assert.equal(stats(rt).nackSeqsSuppressed, 2);
     rt.receiveControl(21, 'b', nack(1));
+    assert.deepEqual(sent(rt), [], 'sent to b 1 ms ago: this NACK crossed the repair (nackEliminateMs)');
+    assert.equal(stats(rt).nackSeqsEliminated, 1);
+    rt.receiveControl(121, 'b', nack(1));
     assert.deepEqual(sent(rt), ['b:1'], 'a NACK for a cached packet: retransmitted on that link alone');
     assert.equal(stats(rt).retransmissions, 1);
   });
@@ -207,7 +216,7 @@ describe('the reliable module at one SCX, step by step (paper 5.1)', () => {
     rt.receiveControl(2100, 'c', nack(3));
     assert.deepEqual(nacks(rt), ['up:3']);
     rt.handleTimeout(4100);
-    // a's own gap at 11: NACKs at +10, then after 200, 400, 800, 1600 ms; then delivery gives it up.
+    // a's own gap at 11: NACKs at +10, then after 200, 400, 800 ms, then every 1000 ms (retryMaxMs), 12 in all; then delivery gives it up.
     rt.receive(5000, 'up', pkt(11));
     assert.deepEqual(delivered(rt), []);
     const times: number[] = [];
@@ -215,8 +224,8 @@ describe('the reliable module at one SCX, step by step (paper 5.1)', () => {
       rt.handleTimeout(at);
       if (nacks(rt).length > 0) times.push(at - 5000);
     }
-    assert.deepEqual(times, [10, 210, 610, 1410, 3010]);
-    assert.deepEqual(delivered(rt), [11]);
+    assert.deepEqual(times, [10, 210, 610, 1410, 2410, 3410, 4410, 5410, 6410, 7410, 8410, 9410]);
+    assert.deepEqual(delivered(rt), ['lost:10+1', 11], 'the give-up reported to the clients where 10 would have been');
     assert.equal(rt.stats.drops.stale, 1);
     assert.equal(stats(rt).giveUps, 1);
   });
