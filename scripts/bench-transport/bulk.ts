@@ -36,7 +36,7 @@ export async function run(opts: { seed: number; onProgress?: (msg: string) => vo
   opts.onProgress?.(`bulk: ${MB} MB to ${RECEIVERS} receivers over ${MBIT} Mbit/s tbf downlinks, ${LOSS * 100}% loss at hosts ${LOSSY.join(', ')}`);
   let d: BulkLan | undefined;
   try {
-    d = await bulkLan(RECEIVERS + 1);
+    d = await bulkLan(RECEIVERS + 1, { insecure: process.env.SC_BULK_INSECURE === '1' });
     const lan = d;
     for (let i = 1; i <= RECEIVERS; i++) lan.shape(i, MBIT);
     for (const i of LOSSY) if (i <= RECEIVERS) lan.loss(i, LOSS);

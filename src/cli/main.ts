@@ -23,6 +23,7 @@ const INPUT_ERRORS: ReadonlySet<string> = new Set([
   ErrorCode.TOPOLOGY_INVALID,
   ErrorCode.MODULE_INVALID,
   ErrorCode.TRANSPORT_UNSUPPORTED,
+  ErrorCode.FILE_TOO_LARGE,
   ErrorCode.LISTEN_FAILED,
   ErrorCode.URL_INVALID,
   ErrorCode.URL_FORBIDDEN,

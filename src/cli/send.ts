@@ -20,6 +20,7 @@ interface SendFlags {
   in?: string;
   chunk: number;
   rate?: number | 'auto';
+  maxRate?: number;
   token?: string;
   file?: string;
   key?: string;
@@ -39,6 +40,7 @@ export function addSend(program: Command): void {
     .option('--in <file>', 'read this file instead of stdin')
     .option('--chunk <bytes>', 'payload bytes per packet', intFlag('--chunk', 1, 60_000), 1024)
     .option('--rate <packets/s|auto>', 'pace the packets at this rate; auto: as fast as the SCX takes them, slowed to its congestion notices (default: as fast as the SCX takes them)', rateFlag)
+    .option('--max-rate <packets/s>', 'with --rate auto: never faster than this, even with no congestion notice (default: as fast as the SCX takes them)', intFlag('--max-rate', 1, 1_000_000))
     .option('--file <file>', 'send this file whole on a bulk channel: a signed manifest, then its chunks (needs --key)')
     .option('--key <file>', "the session creator's key (scattercast creator key), which signs the --file manifest")
     .option('--linger <s>', 'with --file: stay attached this long once the SCX took every chunk, keeping the tree up and answering repairs', intFlag('--linger', 0, 86_400), 30)
@@ -53,7 +55,8 @@ export function addSend(program: Command): void {
       }
       if (flags.file !== undefined) return sendWholeFile(answer, flags, flags.file, stopped);
       // --rate auto: the pushback module at the SCX sends congestion notices on the client control path.
-      const follower = flags.rate === 'auto' ? new RateFollower(flags.chunk + DATA_HEADER_ESTIMATE) : undefined;
+      if (flags.maxRate !== undefined && flags.rate !== 'auto') throw new ScError(ErrorCode.USAGE, '--max-rate goes with --rate auto (a fixed --rate is its own ceiling)');
+      const follower = flags.rate === 'auto' ? new RateFollower(flags.chunk + DATA_HEADER_ESTIMATE, flags.maxRate) : undefined;
       const sender = await attachSender(frontend, session, ref, flags.channel, {
         answer,
         ...(flags.token !== undefined && { credential: flags.token }),
@@ -82,7 +85,7 @@ export function addSend(program: Command): void {
             rate === 'auto' ? k + (follower as RateFollower).allowance(performance.now()) : rate === undefined ? payloads.length : Math.floor(((performance.now() - started) * rate) / 1000) - sent;
           const batch = payloads.slice(k, Math.max(k, Math.min(payloads.length, due)));
           if (batch.length === 0) {
-            await new Promise((r) => setTimeout(r, 5));
+            await new Promise((r) => setTimeout(r, follower ? Math.max(1, follower.waitMs()) : 5));
             continue;
           }
           follower?.took(batch.length);

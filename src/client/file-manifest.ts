@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { ErrorCode, ScError } from '../core/errors.ts';
 import { boundKeyId, creatorKeyId } from '../session/creator-key.ts';
 import type { SessionName } from '../session/name.ts';
-import { HASH_BYTES, MAX_CHUNK_BYTES, manifestFileId, signManifest, type Manifest } from '../services/bulk/manifest.ts';
+import { checkManifestFits, HASH_BYTES, MAX_CHUNK_BYTES, manifestFileId, signManifest, type Manifest } from '../services/bulk/manifest.ts';
 
 /** The default chunk size, bytes. */
 export const DEFAULT_CHUNK_BYTES = MAX_CHUNK_BYTES;
@@ -28,6 +28,7 @@ export async function buildManifest(path: string, key: KeyObject, chunkSize = DE
   });
   try {
     const size = (await fh.stat()).size;
+    checkManifestFits(basename(path), size, chunkSize); // before reading a file too large to send
     const count = Math.ceil(size / chunkSize);
     const chunkHashes = new Uint8Array(count * HASH_BYTES);
     const whole = createHash('sha256');

@@ -36,6 +36,7 @@ export interface FileSender {
 
 /** Sends the file at `path`, described by `manifest`, on `channel` of the session `answer` names. */
 export async function sendFile(answer: JoinAnswer, channel: number, path: string, manifest: SignedManifest, options: FileSenderOptions = {}): Promise<FileSender> {
+  const parts = manifestParts(manifest.bytes); // ERR_FILE_TOO_LARGE past MAX_MANIFEST_PARTS, before attaching
   const d = decodeManifest(manifest.bytes);
   if (!d.ok) throw new ScError(ErrorCode.USAGE, `the manifest does not decode: ${d.reason}`);
   const { size, chunkSize } = d.value;
@@ -90,7 +91,6 @@ export async function sendFile(answer: JoinAnswer, channel: number, path: string
     }
   };
   const sent = (async (): Promise<void> => {
-    const parts = manifestParts(manifest.bytes);
     link.send(parts.map((bytes, part) => encodeBulk({ type: 'manifest-part', fileId, part, parts: parts.length, bytes })));
     for (let i = 0; i < count; i++) {
       await until(() => link.writable && i - credited <= window);

@@ -59,4 +59,6 @@ export const ErrorCode = {
   SOURCE_TOKEN_EXPIRED: 'ERR_SOURCE_TOKEN_EXPIRED',
   /** A send attach to an unsigned session at a secure node that has no secret for it. */
   SOURCE_UNSIGNED_SESSION: 'ERR_SOURCE_UNSIGNED_SESSION',
+  /** A bulk file whose signed manifest would need more parts than a manifest may have (MAX_MANIFEST_PARTS). */
+  FILE_TOO_LARGE: 'ERR_FILE_TOO_LARGE',
 } as const;

@@ -86,6 +86,10 @@ export const DATA_SILENT_HOLD_MS = 30_000;
 /** A timer that fires later than this after its deadline lets the I/O that waited run first, ms. */
 const LATE_TIMER_MS = 20;
 
+/** A source that left has its route withdrawn once its queued packets are out, checked this often, ms, and at the latest this late, ms. */
+const WITHDRAW_CHECK_MS = 100;
+const WITHDRAW_WAIT_MS = 10_000;
+
 /** Most bytes of one link taken off its scheduler per write. */
 const WRITE_BUDGET_BYTES = 256 * 1024;
 
@@ -111,6 +115,8 @@ export class SessionRuntime {
   private left = false;
   private timer: NodeJS.Timeout | undefined;
   private timerAt: Millis | undefined;
+  /** The route's withdrawal, waiting for the queues of a source that left to drain. */
+  private withdrawal: NodeJS.Timeout | undefined;
 
   constructor(
     readonly announcement: Announcement,
@@ -154,12 +160,30 @@ export class SessionRuntime {
 
   /** A local source announced its intent to send: this SCX advertises itself as a source. */
   becomeSource(): void {
+    clearTimeout(this.withdrawal);
+    this.withdrawal = undefined;
     this.guard(() => this.gossamer.becomeSource(monotonicMs()));
   }
 
-  /** The last local source went away: this SCX withdraws its route. */
+  /**
+   * The last local source went away: this SCX withdraws its route once what it queued has left (a paced or slow
+   * link may hold seconds of it, and the tree goes with the route), checking every WITHDRAW_CHECK_MS, at most
+   * WITHDRAW_WAIT_MS. A source attaching meanwhile keeps the route.
+   */
   stopSource(): void {
-    this.guard(() => this.gossamer.stopSource(monotonicMs()));
+    const deadline = monotonicMs() + WITHDRAW_WAIT_MS;
+    const check = (): void => {
+      const queued = [...this.channels.values()].some((ch) => ch.runtime.totalQueuedBytes() > 0);
+      if (queued && monotonicMs() < deadline) {
+        this.withdrawal = setTimeout(check, WITHDRAW_CHECK_MS);
+        this.withdrawal.unref();
+        return;
+      }
+      this.withdrawal = undefined;
+      this.guard(() => this.gossamer.stopSource(monotonicMs()));
+    };
+    clearTimeout(this.withdrawal);
+    check();
   }
 
   /** A Gossamer message from `peer`. */
@@ -266,6 +290,7 @@ export class SessionRuntime {
     this.gossamer.leave(monotonicMs());
     this.sendGossamer();
     for (const lift of this.dataSilentHolds.values()) clearTimeout(lift);
+    clearTimeout(this.withdrawal);
     this.left = true;
     this.stopTimer();
   }

@@ -5,6 +5,10 @@ export { joinSession, pickChannels, type JoinSessionOptions, type JoinedSession 
 export { attachSender, type SenderOptions, type StayingSender } from '../client/staying-sender.ts';
 export { receiveChannel, type ReceiveOptions, type Reception } from '../client/receive-channel.ts';
 export { attachChannel, type ChannelAttachment } from '../client/channel-client.ts';
+export { RateFollower } from '../client/rate-follower.ts';
+export { receiveFile, type FileReceiver, type FileReceiverOptions } from '../client/file-receiver.ts';
+export { sendFile, type FileSender, type FileSenderOptions } from '../client/file-sender.ts';
+export { buildManifest } from '../client/file-manifest.ts';
 export type { ChannelAnswer, JoinAnswer, MulticastGroup } from '../api/join-answer.ts';
 export { buildAnnouncement, renderAnnouncement } from '../session/announcement-build.ts';
 export { parseAnnouncement, parseToSign, type Announcement, type ChannelSpec, type CreatorSignature } from '../session/announcement.ts';

@@ -56,7 +56,7 @@ export interface BulkLan {
 }
 
 /** Starts `n` nodes in namespaces; resolves once every frontend answers. */
-export async function bulkLan(n: number): Promise<BulkLan> {
+export async function bulkLan(n: number, options: { readonly insecure?: boolean } = {}): Promise<BulkLan> {
   const lan = createLan(n);
   const dir = mkdtempSync(join(tmpdir(), 'sc-bulk-netns-'));
   const log: WriteStream = createWriteStream(join(dir, 'nodes.log'));
@@ -78,7 +78,7 @@ export async function bulkLan(n: number): Promise<BulkLan> {
   };
   for (let i = 0; i < n; i++) {
     const args = ['node', 'bin/scattercast.js', 'node', '--listen', `${ip(i)}:${NODE_PORT}`, '--frontend', frontend(i), '--admin', `${ip(i)}:${ADMIN_PORT}`, '--announcement', xml];
-    lan.spawn(i, [...args, '--seed', String(i + 1), '--log-level', process.env.SC_LOG_LEVEL ?? 'warn'], log);
+    lan.spawn(i, [...args, '--seed', String(i + 1), '--log-level', process.env.SC_LOG_LEVEL ?? 'warn', ...(options.insecure ? ['--insecure'] : [])], log);
   }
   const text = readFileSync(xml, 'utf8');
   const answer = (i: number): Promise<JoinAnswer> => askFrontend(frontend(i), session, { announcement: text });

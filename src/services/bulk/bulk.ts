@@ -23,7 +23,7 @@ import type { NeighbourDownReason } from '../../gossamer/events.ts';
 import { encodeDataPacket, payloadOf, seqDiff, type DataPacket } from '../../session/data-header.ts';
 import { LOCAL_LINK, type ChannelContext, type LinkId, type ServiceModule, type ServiceModuleFactory } from '../../transport/service-module.ts';
 import { ForwardModule } from '../forward/forward.ts';
-import { innerContext } from '../reliable/inner-context.ts';
+import { innerContext } from '../inner-context.ts';
 import { LinkRateLimit } from '../reliable/rate-limit.ts';
 import { ChunkCache, type BulkFile } from './chunk-cache.ts';
 import { BulkType, decodeBulk, encodeBulk, fileKey, MAX_WANT_CHUNKS, MAX_WANT_RANGES, toRanges, type BulkMessage, type ChunkRange } from './messages.ts';

@@ -10,8 +10,9 @@
  */
 
 import { createHash, type KeyObject } from 'node:crypto';
-import { ByteWriter, decodeWith, DecodeError } from '../../core/bytes.ts';
+import { ByteWriter, decodeWith, DecodeError, utf8Length } from '../../core/bytes.ts';
 import { WireCode, type Decoded } from '../../core/decoded.ts';
+import { ErrorCode, ScError } from '../../core/errors.ts';
 import { PUBLIC_KEY_BYTES, rawPublicKey, signIn, signedIn, SIGNATURE_BYTES } from '../../trust/credential.ts';
 
 /** Version of the manifest format. */
@@ -22,6 +23,12 @@ export const MAX_CHUNK_BYTES = 64 * 1024;
 
 /** Bytes of manifest per MANIFEST_PART message. */
 export const MANIFEST_PART_BYTES = 60_000;
+
+/** Most parts of a manifest. */
+export const MAX_MANIFEST_PARTS = 64;
+
+/** Most bytes of a manifest: MAX_MANIFEST_PARTS full parts (about 120,000 chunks, 7.3 GiB at MAX_CHUNK_BYTES). */
+export const MAX_MANIFEST_BYTES = MAX_MANIFEST_PARTS * MANIFEST_PART_BYTES;
 
 /** Bytes of a SHA-256. */
 export const HASH_BYTES = 32;
@@ -64,10 +71,30 @@ export function sha256(bytes: Uint8Array): Uint8Array {
   return createHash('sha256').update(bytes).digest();
 }
 
-/** The manifest's bytes, signed with the Ed25519 private `key`. Throws RangeError on content out of range. */
+/**
+ * Throws an ScError (ERR_FILE_TOO_LARGE) when the manifest of a file named `name` of `size` bytes in chunks of
+ * `chunkSize` bytes would exceed MAX_MANIFEST_BYTES (MAX_MANIFEST_PARTS parts), so before a sender reads the file.
+ */
+export function checkManifestFits(name: string, size: number, chunkSize: number): void {
+  let sizeBytes = 1;
+  for (let v = size; v >= 0x80; v = Math.floor(v / 0x80)) sizeBytes++;
+  const count = chunkCount(size, chunkSize);
+  const bytes = 1 + sizeBytes + 4 + HASH_BYTES + 1 + utf8Length(name) + 4 + count * HASH_BYTES + PUBLIC_KEY_BYTES + SIGNATURE_BYTES;
+  if (!(bytes > MAX_MANIFEST_BYTES)) return; // a size that is no number is signManifest's RangeError
+  throw new ScError(
+    ErrorCode.FILE_TOO_LARGE,
+    `${name} is too large for a bulk channel: ${count} chunks of ${chunkSize} bytes need a manifest of ${bytes} bytes, over the limit of ${MAX_MANIFEST_BYTES} (${MAX_MANIFEST_PARTS} parts)`,
+  );
+}
+
+/**
+ * The manifest's bytes, signed with the Ed25519 private `key`. Throws RangeError on content out of range, an ScError
+ * (ERR_FILE_TOO_LARGE) on a manifest over MAX_MANIFEST_BYTES.
+ */
 export function signManifest(c: ManifestContent, key: KeyObject): Uint8Array {
   if (!plainFileName(c.name)) throw new RangeError(`${JSON.stringify(c.name)} is not a plain file name`);
   if (c.chunkSize < 1 || c.chunkSize > MAX_CHUNK_BYTES) throw new RangeError(`chunk size ${c.chunkSize} is not 1..${MAX_CHUNK_BYTES}`);
+  checkManifestFits(c.name, c.size, c.chunkSize);
   const count = chunkCount(c.size, c.chunkSize);
   if (c.chunkHashes.length !== count * HASH_BYTES) throw new RangeError(`${c.chunkHashes.length / HASH_BYTES} chunk hashes for ${count} chunks`);
   const w = new ByteWriter(128 + c.chunkHashes.length);
@@ -86,6 +113,7 @@ export function signManifest(c: ManifestContent, key: KeyObject): Uint8Array {
 /** Decodes a manifest and checks that its signature is its key's (not who the key is). Never throws. */
 export function decodeManifest(bytes: Uint8Array): Decoded<Manifest> {
   return decodeWith(bytes, (r) => {
+    if (r.remaining > MAX_MANIFEST_BYTES) throw new DecodeError(WireCode.OVERSIZE, `a manifest of ${r.remaining} bytes exceeds ${MAX_MANIFEST_BYTES}`);
     const version = r.u8();
     if (version !== MANIFEST_VERSION) throw new DecodeError(WireCode.VERSION, `manifest version ${version}, this reads ${MANIFEST_VERSION}`);
     const size = r.varuint();
@@ -96,7 +124,6 @@ export function decodeManifest(bytes: Uint8Array): Decoded<Manifest> {
     if (!plainFileName(name)) throw new DecodeError(WireCode.RANGE, 'the file name is not a plain file name');
     const count = r.u32();
     if (count !== chunkCount(size, chunkSize)) throw new DecodeError(WireCode.RANGE, `${count} chunks for ${size} bytes at ${chunkSize}`);
-    if (r.remaining !== count * HASH_BYTES + PUBLIC_KEY_BYTES + SIGNATURE_BYTES) throw new DecodeError(WireCode.TRUNCATED, 'manifest length');
     const chunkHashes = r.view(count * HASH_BYTES, 'chunk hashes');
     const publicKey = r.view(PUBLIC_KEY_BYTES, 'public key');
     const signed = r.offset;
@@ -117,8 +144,11 @@ export function chunkMatches(m: Manifest, index: number, bytes: Uint8Array): boo
   return Buffer.compare(sha256(bytes), want) === 0;
 }
 
-/** The manifest's bytes as MANIFEST_PART bodies, in order (one part at least). */
+/** The manifest's bytes as MANIFEST_PART bodies, in order (one part at least); an ScError past MAX_MANIFEST_PARTS. */
 export function manifestParts(bytes: Uint8Array): Uint8Array[] {
+  if (bytes.length > MAX_MANIFEST_BYTES) {
+    throw new ScError(ErrorCode.FILE_TOO_LARGE, `a manifest of ${bytes.length} bytes is over the limit of ${MAX_MANIFEST_BYTES} (${MAX_MANIFEST_PARTS} parts)`);
+  }
   const parts: Uint8Array[] = [];
   for (let at = 0; at < bytes.length || parts.length === 0; at += MANIFEST_PART_BYTES) parts.push(bytes.subarray(at, at + MANIFEST_PART_BYTES));
   return parts;

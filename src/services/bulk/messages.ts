@@ -4,17 +4,19 @@
  * WANTs, the repairs its SCX sends it, the credits a source SCX gives its sender).
  *
  * Layouts (big-endian), each opening with its type byte (32 and up: below is the inner forward module's RELEASE):
- * - MANIFEST_PART `[32][fileId 32][part u16][parts u16][bytes]`: part `part` of `parts` of the signed manifest; the
- *   file id is the SHA-256 of the whole manifest (manifest.ts).
- * - CHUNK `[33][fileId 32][index u32][bytes]`: chunk `index` of the file.
+ * - MANIFEST_PART `[32][fileId 32][part u16][parts u16][bytes]`: part `part` (below `parts`, 1..MAX_MANIFEST_PARTS)
+ *   of the signed manifest, at most MANIFEST_PART_BYTES; the file id is the SHA-256 of the whole manifest (manifest.ts).
+ * - CHUNK `[33][fileId 32][index u32][bytes]`: chunk `index` of the file, at most MAX_CHUNK_BYTES.
  * - WANT `[34][fileId 32][n u8][first u32, count u16]×n`: chunks the sender lacks, n 1..MAX_WANT_RANGES ranges,
  *   MAX_WANT_CHUNKS chunks at most in all.
  * - WANT_MANIFEST `[35][fileId 32]` or `[35]`: that file's manifest, or the newest one the SCX has.
  * - CREDIT `[36][fileId 32][through u32]`: the source SCX took chunks through `through`; the sender may go on.
+ * The encoder throws a RangeError on anything the decoder refuses. See docs/wire.md.
  */
 
 import { ByteWriter, decodeWith, DecodeError, type ByteReader } from '../../core/bytes.ts';
 import { WireCode, type Decoded } from '../../core/decoded.ts';
+import { MANIFEST_PART_BYTES, MAX_CHUNK_BYTES, MAX_MANIFEST_PARTS } from './manifest.ts';
 
 /** Bytes of a file id (a SHA-256). */
 export const FILE_ID_BYTES = 32;
@@ -25,9 +27,6 @@ export const BulkType = { MANIFEST_PART: 32, CHUNK: 33, WANT: 34, WANT_MANIFEST:
 /** Most ranges in one WANT, and most chunks they may name together. */
 export const MAX_WANT_RANGES = 64;
 export const MAX_WANT_CHUNKS = 1024;
-
-/** Most parts of a manifest. */
-export const MAX_MANIFEST_PARTS = 64;
 
 /** A run of chunk indices. */
 export interface ChunkRange {
@@ -43,11 +42,29 @@ export type BulkMessage =
   | { readonly type: 'want-manifest'; readonly fileId: Uint8Array | undefined }
   | { readonly type: 'credit'; readonly fileId: Uint8Array; readonly through: number };
 
-/** Encodes a message. Throws RangeError on fields out of range. */
+/** Throws a RangeError when `what`, of `n` bytes, is over `max` bytes (the decoder's limit). */
+function checkBytes(what: string, n: number, max: number): void {
+  if (n > max) throw new RangeError(`${what} of ${n} bytes exceeds ${max}`);
+}
+
+/** Throws a RangeError unless `ranges` make a WANT the decoder takes. */
+function checkWant(ranges: readonly ChunkRange[]): void {
+  if (ranges.length === 0 || ranges.length > MAX_WANT_RANGES) throw new RangeError(`a WANT names 1..${MAX_WANT_RANGES} ranges`);
+  let total = 0;
+  for (const r of ranges) {
+    if (!(r.count >= 1) || r.first + r.count > 0x1_0000_0000) throw new RangeError(`WANT range ${r.first}+${r.count}`);
+    total += r.count;
+  }
+  if (total > MAX_WANT_CHUNKS) throw new RangeError(`a WANT of ${total} chunks (at most ${MAX_WANT_CHUNKS})`);
+}
+
+/** Encodes a message. Throws RangeError on anything the decoder refuses. */
 export function encodeBulk(m: BulkMessage): Uint8Array {
   const w = new ByteWriter(64 + ('bytes' in m ? m.bytes.length : 0));
   switch (m.type) {
     case 'manifest-part':
+      if (!(m.parts >= 1 && m.parts <= MAX_MANIFEST_PARTS && m.part < m.parts)) throw new RangeError(`manifest part ${m.part} of ${m.parts}`);
+      checkBytes('a manifest part', m.bytes.length, MANIFEST_PART_BYTES);
       w.u8(BulkType.MANIFEST_PART);
       w.raw(m.fileId, FILE_ID_BYTES);
       w.u16(m.part);
@@ -55,13 +72,14 @@ export function encodeBulk(m: BulkMessage): Uint8Array {
       w.raw(m.bytes);
       break;
     case 'chunk':
+      checkBytes('a chunk', m.bytes.length, MAX_CHUNK_BYTES);
       w.u8(BulkType.CHUNK);
       w.raw(m.fileId, FILE_ID_BYTES);
       w.u32(m.index);
       w.raw(m.bytes);
       break;
     case 'want':
-      if (m.ranges.length === 0 || m.ranges.length > MAX_WANT_RANGES) throw new RangeError(`a WANT names 1..${MAX_WANT_RANGES} ranges`);
+      checkWant(m.ranges);
       w.u8(BulkType.WANT);
       w.raw(m.fileId, FILE_ID_BYTES);
       w.u8(m.ranges.length);
@@ -100,6 +118,12 @@ function readWant(r: ByteReader, fileId: Uint8Array): BulkMessage {
   return { type: 'want', fileId, ranges };
 }
 
+/** The bytes to the end, refused past `max`. */
+function rest(r: ByteReader, what: string, max: number): Uint8Array {
+  if (r.remaining > max) throw new DecodeError(WireCode.OVERSIZE, `${what} at offset ${r.offset}: ${r.remaining} bytes exceed limit ${max}`);
+  return r.rest();
+}
+
 function readBulk(r: ByteReader): BulkMessage {
   const type = r.u8();
   if (type === BulkType.WANT_MANIFEST) {
@@ -115,10 +139,12 @@ function readBulk(r: ByteReader): BulkMessage {
       const part = r.u16();
       const parts = r.u16();
       if (parts === 0 || parts > MAX_MANIFEST_PARTS || part >= parts) throw new DecodeError(WireCode.RANGE, `manifest part ${part} of ${parts}`);
-      return { type: 'manifest-part', fileId, part, parts, bytes: r.rest() };
+      return { type: 'manifest-part', fileId, part, parts, bytes: rest(r, 'manifest part', MANIFEST_PART_BYTES) };
     }
-    case BulkType.CHUNK:
-      return { type: 'chunk', fileId, index: r.u32(), bytes: r.rest() };
+    case BulkType.CHUNK: {
+      const index = r.u32();
+      return { type: 'chunk', fileId, index, bytes: rest(r, 'chunk', MAX_CHUNK_BYTES) };
+    }
     case BulkType.WANT:
       return readWant(r, fileId);
     default: {

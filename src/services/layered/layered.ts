@@ -31,7 +31,7 @@ import {
 import { ForwardModule } from '../forward/forward.ts';
 import { CongestionWatch } from '../pushback/congestion-watch.ts';
 import { prefixed } from '../pushback/prefixed.ts';
-import { innerContext } from '../reliable/inner-context.ts';
+import { innerContext } from '../inner-context.ts';
 import { MAX_LAYERS, layerClass, layerOf } from './layer.ts';
 import { decodeLayerControl, encodeLayerControl } from './layer-control.ts';
 import { LinkLayers } from './link-layers.ts';
@@ -41,6 +41,8 @@ import { layeredSettings, type LayeredOptions, type LayeredSettings } from './op
 export interface LayeredStats {
   /** Packets whose payload named no layer below `maxLayers` (dropped as `malformed`). */
   malformedLayers: number;
+  /** LAYER messages for a layer this SCX has no forward module for yet (no packet of it seen): ignored. */
+  controlsNoLayer: number;
   /** Packets not sent on a link because it does not carry their layer now (one per link). */
   packetsShed: number;
   /** Layers shed on links, and layers added back by probes. */
@@ -50,7 +52,7 @@ export interface LayeredStats {
 
 /** Layered forwarding. */
 export class LayeredModule implements ServiceModule {
-  readonly stats: LayeredStats = { malformedLayers: 0, packetsShed: 0, layersShed: 0, layersAdded: 0 };
+  readonly stats: LayeredStats = { malformedLayers: 0, controlsNoLayer: 0, packetsShed: 0, layersShed: 0, layersAdded: 0 };
   private readonly s: LayeredSettings;
   /** One forward module per layer (made at the layer's first packet), and the deadline each asked for. */
   private readonly inners: Array<ForwardModule | undefined> = [];
@@ -98,7 +100,9 @@ export class LayeredModule implements ServiceModule {
     const c = decodeLayerControl(data, this.s.maxLayers);
     if (!c.ok) return this.ctx.drop('malformed');
     // A layer this SCX has no forward module for has no state a message could change.
-    this.inners[c.value.layer]?.onControl(from, c.value.data);
+    const inner = this.inners[c.value.layer];
+    if (inner) inner.onControl(from, c.value.data);
+    else this.stats.controlsNoLayer++;
     this.rearm();
   }
 

@@ -4,6 +4,9 @@
  * local sender client (client control path), where `rate` 0 means the limit is lifted.
  * Layout (big-endian): `[type u8 = 32][rate u32, bytes/s][sourceScx UTF-8, 1..255 bytes, to the end]`.
  * Types below 16 belong to the forward module run inside (1 is its RELEASE). See docs/service-modules.md.
+ *
+ * Rates: the encoder rounds to whole bytes/s, but a positive rate never becomes 0 ("lifted"): one under 1 byte/s is
+ * sent as 1, the tightest limit there is; above 2^32-1 it is sent as 2^32-1. A negative or NaN rate is a RangeError.
  */
 
 import { ByteWriter, decodeWith, DecodeError, utf8Length, type ByteReader } from '../../core/bytes.ts';
@@ -26,13 +29,17 @@ export interface CongestionNotice {
   readonly rate: number;
 }
 
-/** Encodes CONGESTION(source, rate); `rate` in bytes/s, rounded and clamped to 0..2^32-1. Throws RangeError on a bad source. */
+/**
+ * Encodes CONGESTION(source, rate); `rate` in bytes/s, 0 to lift the limit, else rounded to 1..2^32-1 (a positive
+ * rate is never sent as 0). Throws RangeError on a bad source or a negative or NaN rate.
+ */
 export function encodeCongestion(source: string, rate: number): Uint8Array {
   const len = utf8Length(source);
   if (len === 0 || len > MAX_SOURCE_BYTES) throw new RangeError(`CONGESTION source of ${len} bytes, not 1..${MAX_SOURCE_BYTES}`);
+  if (!(rate >= 0)) throw new RangeError(`CONGESTION rate ${rate} is not a non-negative number`);
   const w = new ByteWriter(5 + len);
   w.u8(CONGESTION_TYPE);
-  w.u32(Math.min(MAX_NOTICE_RATE, Math.max(0, Math.round(rate))));
+  w.u32(rate === 0 ? 0 : Math.min(MAX_NOTICE_RATE, Math.max(1, Math.round(rate))));
   w.utf8(source);
   return w.finish();
 }

@@ -29,7 +29,7 @@ import {
   type ServiceModuleFactory,
 } from '../../transport/service-module.ts';
 import { ForwardModule } from '../forward/forward.ts';
-import { innerContext } from '../reliable/inner-context.ts';
+import { innerContext } from '../inner-context.ts';
 import { CongestionWatch } from './congestion-watch.ts';
 import { CONGESTION_TYPE, decodeCongestion, encodeCongestion } from './notice.ts';
 import { pushbackSettings, type PushbackOptions, type PushbackSettings } from './options.ts';
@@ -217,11 +217,12 @@ export class PushbackModule implements ServiceModule {
     return acc === -Infinity ? Infinity : acc;
   }
 
-  /** Sends CONGESTION(source, rate) upstream. */
+  /** Sends CONGESTION(source, rate) upstream, the rate at least `minRate`. */
   private notify(source: string, st: PushSource, rate: number, now: Millis): void {
     const upstream = this.ctx.upstream(source);
     if (upstream === undefined) return;
-    this.ctx.sendControl(upstream, encodeCongestion(source, rate));
+    // A stalled branch measures 0 B/s, which the wire reads as "lifted": a notice carries at least minRate.
+    this.ctx.sendControl(upstream, encodeCongestion(source, Math.max(this.s.minRate, rate)));
     this.stats.noticesSent++;
     st.lastNoticeMs = now;
   }

@@ -42,7 +42,7 @@ const writer = new ByteWriter(512);
 
 /**
  * Encodes NACK(source, ranges) (or, with `type`, UNAVAILABLE); throws RangeError on a source of 0 or over 255 bytes, no or over
- * MAX_NACK_RANGES ranges, a range count outside 1..MAX_NACK_SEQS, or a first seq outside u32.
+ * MAX_NACK_RANGES ranges, a range count under 1, over MAX_NACK_SEQS seqs in all, or a first seq outside u32.
  */
 export function encodeNack(source: string, ranges: readonly SeqRange[], type: RangeMessageType = NACK_TYPE): Uint8Array {
   if (ranges.length === 0 || ranges.length > MAX_NACK_RANGES) throw new RangeError(`a NACK holds 1..${MAX_NACK_RANGES} ranges`);
@@ -51,8 +51,10 @@ export function encodeNack(source: string, ranges: readonly SeqRange[], type: Ra
   w.u8(type);
   w.shortString(source, 1);
   w.u8(ranges.length);
+  let total = 0;
   for (const r of ranges) {
-    if (r.count < 1 || r.count > MAX_NACK_SEQS) throw new RangeError(`range count out of bounds: ${r.count}`);
+    total += r.count;
+    if (!(r.count >= 1) || total > MAX_NACK_SEQS) throw new RangeError(`range count ${r.count} out of bounds, or over ${MAX_NACK_SEQS} seqs in all`);
     w.u32(r.first);
     w.u16(r.count);
   }

@@ -29,7 +29,7 @@ import type { NeighbourDownReason } from '../../gossamer/events.ts';
 import { seqDiff, type DataPacket } from '../../session/data-header.ts';
 import { LOCAL_LINK, type ChannelContext, type LinkId, type ServiceModule, type ServiceModuleFactory } from '../../transport/service-module.ts';
 import { BUSY_RECHECK_MS, ForwardModule } from '../forward/forward.ts';
-import { innerContext } from './inner-context.ts';
+import { innerContext } from '../inner-context.ts';
 import { LOSS_SOURCE, encodeLossReport, type LossReason } from './loss-report.ts';
 import { NACK_TYPE, UNAVAILABLE_TYPE, decodeNack, encodeNack, toRanges, type RangeMessageType } from './nack.ts';
 import { reliableSettings, type ReliableOptions, type ReliableSettings } from './options.ts';

@@ -25,7 +25,6 @@ import { parseAddress } from '../../../src/net/address.ts';
 import { builtinRegistry } from '../../../src/daemon/module-loader.ts';
 import { ScxNode } from '../../../src/daemon/scx-node.ts';
 import type { SessionRuntime } from '../../../src/daemon/session-runtime.ts';
-import { PROFILES } from '../../../src/gossamer/profiles.ts';
 import { BulkModule, bulkFactory } from '../../../src/services/bulk/bulk.ts';
 import { parseAnnouncement } from '../../../src/session/announcement.ts';
 import { parseSessionName } from '../../../src/session/name.ts';
@@ -33,35 +32,10 @@ import { ServiceRegistry } from '../../../src/transport/registry.ts';
 import { rawPublicKey } from '../../../src/trust/credential.ts';
 import { testCreator } from '../../support/creator.ts';
 import { testSeed } from '../../support/seed.ts';
+import { sleep, startSteadyNode, until } from '../../support/steady-nodes.ts';
 
 const N = 4;
 const CHANNEL = 1;
-const STEADY = { ...PROFILES.tuned, probeIntervalMs: 600_000, probeIntervalMaxMs: 600_000, linkCostChangeFraction: 1000 };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, ms: number, check: () => boolean): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (check()) return;
-    await sleep(50);
-  }
-  assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-}
-
-async function startNode(i: number, registry: ServiceRegistry): Promise<ScxNode> {
-  for (let attempt = 0; ; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 40000);
-    const node = new ScxNode({ listen: { host: '127.0.0.1', port }, gossamer: STEADY, probe: { intervalMs: 500 }, seed: i + 1, registry, log: () => undefined });
-    try {
-      await node.start();
-      return node;
-    } catch (err) {
-      await node.stop().catch(() => undefined);
-      if (!String((err as Error).message).includes('EADDRINUSE') || attempt >= 20) throw err;
-    }
-  }
-}
-
 /** A registry whose `bulk` caches at most `cacheBytes` (the built-in modules otherwise). */
 function registry(cacheBytes?: number): ServiceRegistry {
   if (cacheBytes === undefined) return builtinRegistry();
@@ -79,7 +53,7 @@ function bulkSession(label: string, cacheBytes?: number) {
   const dirs: string[] = [];
   before(async () => {
     const reg = registry(cacheBytes);
-    for (let i = 0; i < N; i++) nodes.push(await startNode(i, reg));
+    for (let i = 0; i < N; i++) nodes.push(await startSteadyNode(i, reg));
     const xml = creator.sign(`<SCATTERCAST name="${name}"><CHANNEL id="${CHANNEL}"><TRANSPORT unicast="bulk"/></CHANNEL><RENDEZVOUS>${nodes[0]!.self}</RENDEZVOUS></SCATTERCAST>`);
     const announcement = parseAnnouncement(xml);
     for (const n of nodes) sessions.push(n.join(announcement));

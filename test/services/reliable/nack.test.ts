@@ -66,6 +66,9 @@ describeWireFormat("the reliable module's NACK", {
       assert.throws(() => encodeNack('s', Array.from({ length: MAX_NACK_RANGES + 1 }, () => one[0]!)), RangeError);
       assert.throws(() => encodeNack('s', [{ first: 1, count: 0 }]), RangeError);
       assert.throws(() => encodeNack('s', [{ first: 1, count: MAX_NACK_SEQS + 1 }]), RangeError);
+      assert.throws(() => encodeNack('s', [{ first: 1, count: MAX_NACK_SEQS }, { first: 9000, count: 1 }]), RangeError, 'over MAX_NACK_SEQS in all');
+      assert.throws(() => encodeNack('s', [{ first: 1, count: NaN }]), RangeError);
+      assert.equal(decodedValue(decodeNack(encodeNack('s', [{ first: 1, count: MAX_NACK_SEQS - 1 }, { first: 9000, count: 1 }]))).ranges.length, 2);
       assert.throws(() => encodeNack('s', [{ first: -1, count: 1 }]), RangeError);
     });
   },

@@ -16,7 +16,6 @@ import { after, before, describe, it } from 'node:test';
 import { builtinRegistry, loadModuleFile } from '../../../src/daemon/module-loader.ts';
 import { ScxNode } from '../../../src/daemon/scx-node.ts';
 import type { SessionRuntime } from '../../../src/daemon/session-runtime.ts';
-import { PROFILES } from '../../../src/gossamer/profiles.ts';
 import { ReliableModule, reliable } from '../../../src/services/reliable/reliable.ts';
 import type { ReliableStats } from '../../../src/services/reliable/stats.ts';
 import type { Announcement } from '../../../src/session/announcement.ts';
@@ -31,6 +30,7 @@ import {
   type ServiceModuleFactory,
 } from '../../../src/transport/service-module.ts';
 import type { NeighbourDownReason } from '../../../src/gossamer/events.ts';
+import { startSteadyNode, until } from '../../support/steady-nodes.ts';
 
 const N = 5;
 const SOURCE = N - 1;
@@ -102,45 +102,6 @@ function registry(): ServiceRegistry {
   return r;
 }
 
-/**
- * The tuned profile with the mesh held still once built (no optimisation round, re-measured latencies do not
- * move routes): loopback latencies are all alike and noisy, and route changes are the simulator test's job.
- */
-const STEADY = { ...PROFILES.tuned, probeIntervalMs: 600_000, probeIntervalMaxMs: 600_000, linkCostChangeFraction: 1000 };
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, ms: number, check: () => boolean): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (check()) return;
-    await sleep(50);
-  }
-  assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-}
-
-/** Starts a node on a free loopback port: the address is the node's identity, so port 0 will not do. */
-async function startNode(i: number, reg: ServiceRegistry): Promise<ScxNode> {
-  for (let attempt = 0; ; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 40000);
-    const node = new ScxNode({
-      listen: { host: '127.0.0.1', port },
-      gossamer: STEADY,
-      probe: { intervalMs: 500 },
-      seed: i + 1,
-      registry: reg,
-      log: () => undefined,
-    });
-    try {
-      await node.start();
-      return node;
-    } catch (err) {
-      await node.stop().catch(() => undefined);
-      if (!String((err as Error).message).includes('EADDRINUSE') || attempt >= 20) throw err;
-    }
-  }
-}
-
 describe('the reliable module in the daemon, over loopback with loss at one SCX', { timeout: 30_000 }, () => {
   const nodes: ScxNode[] = [];
   const delivered: number[][] = [];
@@ -149,7 +110,7 @@ describe('the reliable module in the daemon, over loopback with loss at one SCX'
 
   before(async () => {
     const reg = registry();
-    for (let i = 0; i < N; i++) nodes.push(await startNode(i, reg));
+    for (let i = 0; i < N; i++) nodes.push(await startSteadyNode(i, reg));
     const announcement: Announcement = {
       name: parseSessionName('scast://test.scattercast/reliable'),
       channels: [{ id: CHANNEL, unicast: 'reliable' }],

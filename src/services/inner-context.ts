@@ -4,9 +4,9 @@
  * give the framework, and decides what its clients see).
  */
 
-import type { Millis } from '../../core/time.ts';
-import type { DataPacket } from '../../session/data-header.ts';
-import type { ChannelContext } from '../../transport/service-module.ts';
+import type { Millis } from '../core/time.ts';
+import type { DataPacket } from '../session/data-header.ts';
+import type { ChannelContext } from '../transport/service-module.ts';
 
 /** What the outer module takes from the inner one. */
 export interface InnerHooks {
