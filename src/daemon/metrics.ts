@@ -151,6 +151,10 @@ function nodeRegistry(node: ScxNode): Registry {
     [{ role: 'send' }, node.clients.senderCount],
   ]);
   family(r, 'counter', 'scattercast_clients_refused_total', 'Client connections refused (no such session or channel here).', [], one(() => node.clients.refused));
+  family(r, 'counter', 'scattercast_client_control_refused_total', 'Client control frames refused: malformed (an unknown type byte, an empty frame, a payload from a receiver), or undeliverable (no attached client took the bytes).', ['reason'], () => [
+    [{ reason: 'malformed' }, node.clients.control.malformed],
+    [{ reason: 'undeliverable' }, node.clients.control.undeliverable],
+  ]);
   family(r, 'counter', 'scattercast_clients_cut_off_total', 'Receivers cut off for reading too slowly.', [], one(() => node.clients.cutOff));
   family(r, 'counter', 'scattercast_sources_refused_total', 'Senders refused at attach for their credential, by code (docs/security.md).', ['code'], () => [...node.clients.sources.refused].map(([code, n]): Sample => [{ code }, n]));
   family(r, 'counter', 'scattercast_data_links_silent_total', 'TCP data connections reset after hearing nothing (not even a keepalive) for dataLinkSilenceMs, by which end this node was.', ['end'], () =>

@@ -6,17 +6,14 @@
  */
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { attachChannel } from '../../src/client/channel-client.ts';
 import { askFrontend } from '../../src/client/frontend-client.ts';
-import { nodeConfig } from '../../src/daemon/node-config.ts';
-import { runNode, type RunningNode } from '../../src/daemon/run-node.ts';
-import { freePorts } from '../../src/net/free-port.ts';
 import { PushbackModule } from '../../src/services/pushback/pushback.ts';
 import { runCli } from '../support/cli.ts';
+import { pacedPair, type PacedPair } from '../support/paced-pair.ts';
 
 const NAME = 'scast://test.scattercast/pushback';
 const RATE_KBPS = 1000;
@@ -29,37 +26,23 @@ const MAX_RATE = Math.round((2 * RATE_KBPS * 1000) / 8 / CHUNK);
 const SETTLE_MS = 3000;
 
 describe('pushback in the daemon: a sender at --rate auto over a paced 1 Mbit/s uplink', { timeout: 90_000 }, () => {
-  const nodes: RunningNode[] = [];
-  const frontends: string[] = [];
-  let dir = '';
-  let xml = '';
+  let pair: PacedPair;
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sc-pushback-'));
-    const [p0, p1, f0, f1] = await freePorts(4);
-    xml = join(dir, 'session.xml');
-    writeFileSync(xml, `<SCATTERCAST name="${NAME}"><CHANNEL id="1"><TRANSPORT unicast="pushback"/></CHANNEL><RENDEZVOUS>127.0.0.1:${p1}</RENDEZVOUS></SCATTERCAST>`);
-    for (const [i, [port, fe]] of [[p0, f0], [p1, f1]].entries()) {
-      frontends.push(`127.0.0.1:${fe}`);
-      const uplinks = i === 0 ? { uplinks: { rateKbps: RATE_KBPS } } : {};
-      nodes.push(await runNode(nodeConfig({ listen: `127.0.0.1:${port}`, frontend: `127.0.0.1:${fe}`, logLevel: 'error', seed: i + 1, trust: { insecure: true }, ...uplinks }, dir)));
-    }
+    pair = await pacedPair(NAME, 'pushback', RATE_KBPS);
   });
 
   after(async () => {
-    await Promise.all(nodes.map((n) => n.stop()));
-    rmSync(dir, { recursive: true, force: true });
+    await pair.stop();
   });
 
   it('settles at the bottleneck within 3 s, then loses under 1%', async (t) => {
-    const { readFileSync } = await import('node:fs');
-    const announcement = readFileSync(xml, 'utf8');
-    const toReceiver = await askFrontend(frontends[1] as string, NAME, { announcement });
+    const toReceiver = await askFrontend(pair.frontends[1] as string, NAME, { announcement: pair.announcement });
     const arrivals: Array<{ at: number; seq: number; bytes: number }> = [];
     const receiver = attachChannel(toReceiver, 1, 'receive', (p) => arrivals.push({ at: performance.now(), seq: p.header.seq, bytes: p.bytes.length }));
-    const file = join(dir, 'payload.bin');
+    const file = join(pair.dir, 'payload.bin');
     writeFileSync(file, Buffer.alloc(FILE_BYTES, 7));
-    const sent = await runCli(['send', frontends[0] as string, NAME, '--channel', '1', '--announcement', xml, '--in', file, '--chunk', String(CHUNK), '--rate', 'auto', '--max-rate', String(MAX_RATE)], 60_000);
+    const sent = await runCli(['send', pair.frontends[0] as string, NAME, '--channel', '1', '--announcement', pair.announcementFile, '--in', file, '--chunk', String(CHUNK), '--rate', 'auto', '--max-rate', String(MAX_RATE)], 60_000);
     assert.equal(sent.status, 0, sent.stderr);
     // What the SCX still holds drains before its route is withdrawn: wait until nothing more arrives.
     for (let seen = -1; seen !== arrivals.length; ) {
@@ -67,7 +50,7 @@ describe('pushback in the daemon: a sender at --rate auto over a paced 1 Mbit/s 
       await new Promise((r) => setTimeout(r, 1000));
     }
     receiver.close();
-    const module = [...nodes[0]!.node.sessions.values()][0]?.channels.get(1)?.runtime.module;
+    const module = [...pair.nodes[0]!.node.sessions.values()][0]?.channels.get(1)?.runtime.module;
     assert.ok(module instanceof PushbackModule);
     t.diagnostic(`sender: ${sent.stderr.trim()}; receiver got ${arrivals.length} packets; module ${JSON.stringify(module.counters())}`);
     assert.ok(arrivals.length > 100, `the receiver got ${arrivals.length} packets`);
