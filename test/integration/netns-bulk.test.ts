@@ -84,7 +84,9 @@ needs({ netns: true, commands: ['tc'] }).describe('bulk file distribution across
     assert.equal(c.sha256, want, 'host 3: SHA-256');
     assert.ok(cut.counts.attaches >= 2 && cut.counts.repairs > 0, 'the cut receiver attached again and was repaired');
     const lateRepaired = Number(/(\d+) chunk\(s\) repaired/.exec((await late.exit).stderr)?.[1]);
-    assert.equal(lateRepaired, Math.ceil(FILE_BYTES / 65536), 'the late receiver got every chunk as a repair');
+    // It joined once the source SCX had taken every chunk; what was still on its way down the tree arrived live, and
+    // everything before came as repairs (how many depends on the timing).
+    assert.ok(lateRepaired > 0 && lateRepaired <= Math.ceil(FILE_BYTES / 65536), `the late receiver was repaired ${lateRepaired} chunk(s)`);
     sender.child.kill('SIGTERM');
   });
 });
