@@ -3,6 +3,7 @@ import { LOG_LEVELS } from '../daemon/log.ts';
 import { clusterDelayMs, DEMO_DEFAULTS, runDemo, type Demo } from '../demo/run-demo.ts';
 import { intFlag } from './options.ts';
 import { untilStopped } from './signals.ts';
+import { runRadio } from './radio.ts';
 
 interface DemoFlags {
   clusters: number;
@@ -13,6 +14,8 @@ interface DemoFlags {
   duration?: number;
   distances: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  app: 'stream' | 'radio';
+  file?: string;
 }
 
 /** The demo should be flowing end to end within this long, ms; past it, the demo says what it is waiting for. */
@@ -31,7 +34,10 @@ export function addDemo(program: Command, out: (line: string) => void): void {
     .option('--no-distances', 'no emulated wide-area distances between the clusters: every link is bare loopback (same RTT everywhere)')
     .option('--duration <s>', 'stop by itself after this many seconds (default: run until Ctrl-C)', intFlag('--duration', 1, 86_400))
     .addOption(new Option('--log-level <level>', "nodes' log level; their JSON-lines logs go to stderr").choices(LOG_LEVELS).default('error'))
+    .addOption(new Option('--app <app>', 'what the demo carries: a test source (stream) or MusiCast, the Internet radio (radio, as `scattercast radio`)').choices(['stream', 'radio']).default('stream'))
+    .option('--file <mp3>', 'with --app radio: an MP3 file to loop as the backup source (default: the built-in test tone)')
     .action(async (flags: DemoFlags) => {
+      if (flags.app === 'radio') return runRadio({ ...flags, clusters: flags.clusters }, out);
       // Before any start-up work: Ctrl-C or SIGTERM from here on stops the demo cleanly, once it has started.
       const stopped = untilStopped();
       const started = performance.now();

@@ -5,6 +5,7 @@ import { addDemo } from './demo.ts';
 import { addJoin } from './join.ts';
 import { addNode } from './node.ts';
 import { addSend } from './send.ts';
+import { addRadio } from './radio.ts';
 import { addTrust } from './trust.ts';
 import { addSimFigures } from './sim-figures.ts';
 import { addSimRun } from './sim-run.ts';
@@ -64,6 +65,7 @@ export async function main(argv: readonly string[], early?: EarlySignals): Promi
   addSimFigures(sim, out);
   for (const c of sim.commands) c.exitOverride();
   addDemo(program, out);
+  addRadio(program, out);
   addNode(program, out);
   addJoin(program);
   addSend(program);

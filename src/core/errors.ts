@@ -44,6 +44,8 @@ export const ErrorCode = {
   CLUSTER_UNAVAILABLE: 'ERR_CLUSTER_UNAVAILABLE',
   LIMIT_SESSIONS: 'ERR_LIMIT_SESSIONS',
   LIMIT_LIVE_CLIENTS: 'ERR_LIMIT_LIVE_CLIENTS',
+  /** A player refused by a radio mount that has its maximum of listeners (MusiCast, maxListeners). */
+  LIMIT_LISTENERS: 'ERR_LIMIT_LISTENERS',
   UNAUTHORIZED: 'ERR_UNAUTHORIZED',
   TRUST_INVALID: 'ERR_TRUST_INVALID',
   TRUST_NO_CREDENTIAL: 'ERR_TRUST_NO_CREDENTIAL',
@@ -61,4 +63,26 @@ export const ErrorCode = {
   SOURCE_UNSIGNED_SESSION: 'ERR_SOURCE_UNSIGNED_SESSION',
   /** A bulk file whose signed manifest would need more parts than a manifest may have (MAX_MANIFEST_PARTS). */
   FILE_TOO_LARGE: 'ERR_FILE_TOO_LARGE',
+  /** A radio ingest request whose head is malformed: its request line, a header line, or a header a source needs (400). */
+  INGEST_HEAD: 'ERR_INGEST_HEAD',
+  /** A radio ingest request whose head runs past the port's headBytes (431). */
+  INGEST_HEAD_SIZE: 'ERR_INGEST_HEAD_SIZE',
+  /** A connection to the radio port that did not send its request head within headTimeoutMs (closed without an answer). */
+  INGEST_HEAD_TIMEOUT: 'ERR_INGEST_HEAD_TIMEOUT',
+  /** A radio source or metadata update without the mount's Basic credentials (401). */
+  INGEST_AUTH: 'ERR_INGEST_AUTH',
+  /** A radio source for a mount the station does not have (404). */
+  INGEST_NO_MOUNT: 'ERR_INGEST_NO_MOUNT',
+  /** A second radio source for a mount that has a live one (409). */
+  INGEST_BUSY: 'ERR_INGEST_BUSY',
+  /** A radio source whose Content-Type is not MP3 (415). */
+  INGEST_TYPE: 'ERR_INGEST_TYPE',
+  /** A radio source past the port's maxSources (503). */
+  INGEST_SOURCES: 'ERR_INGEST_SOURCES',
+  /** A connection to the radio port past its maxConnections or maxPendingHeads (closed at accept). */
+  INGEST_CONNECTIONS: 'ERR_INGEST_CONNECTIONS',
+  /** A metadata update for a mount without a live source, or without mode=updinfo and a song (400, as Icecast). */
+  INGEST_METADATA: 'ERR_INGEST_METADATA',
+  /** A transcoder's child process (`ffmpeg`) could not be started: not installed, not executable, out of processes. */
+  TRANSCODER_SPAWN: 'ERR_TRANSCODER_SPAWN',
 } as const;

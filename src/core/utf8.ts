@@ -52,3 +52,12 @@ function utf8Strict(bytes: Uint8Array, what: string, offset: number): string {
     throw new DecodeError(WireCode.UTF8, `${what} at offset ${offset}: invalid UTF-8`);
   }
 }
+
+/** `s` cut to at most `maxBytes` bytes of UTF-8, at a character boundary (lone surrogates become U+FFFD). */
+export function truncateUtf8(s: string, maxBytes: number): string {
+  const bytes = Buffer.from(s, 'utf8');
+  if (bytes.length <= maxBytes) return bytes.toString('utf8');
+  let end = maxBytes;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString('utf8');
+}

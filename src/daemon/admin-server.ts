@@ -19,6 +19,7 @@ import { ClusterGate, INTERNAL_ROUTES } from './cluster-gate.ts';
 import { joinHere } from './local-join.ts';
 import type { Logger } from './log.ts';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
+import type { RadioMetrics } from '../apps/musicast/radio-metrics.ts';
 import { nodeState } from './node-state.ts';
 import type { ScxNode } from './scx-node.ts';
 import { SHARED_PROBE_MAX_PEERS } from '../cluster/shared-probe.ts';
@@ -40,6 +41,8 @@ export interface AdminOptions {
   readonly tls?: ServerTls;
   /** Where refusals, and open internal routes, are logged. */
   readonly log: Logger;
+  /** MusiCast at this node (its metrics are added). */
+  readonly radio?: RadioMetrics;
 }
 
 /** What a 401 answer says the route takes (RFC 6750). */
@@ -60,7 +63,7 @@ export async function startAdminServer(node: ScxNode, at: Address, options: Admi
   const routes: Record<string, Record<string, Route>> = {
     '/metrics': {
       GET: async (_req, res) => {
-        const text = await renderMetrics(node, { placement: options.placement, live: dashboard, gate });
+        const text = await renderMetrics(node, { placement: options.placement, live: dashboard, gate, radio: options.radio });
         res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE });
         res.end(text);
       },

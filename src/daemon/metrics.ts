@@ -9,7 +9,9 @@
  * ever increments its plain counters and observes the sampled histograms.
  */
 
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { family, type Sample } from './metric-family.ts';
+import { addRadio, type RadioMetrics } from '../apps/musicast/radio-metrics.ts';
 import type { ClusterPlacement } from '../cluster/cluster-placement.ts';
 import type { LiveStats } from '../dashboard/dashboard-server.ts';
 import type { ClusterGateStats } from './cluster-gate.ts';
@@ -18,8 +20,6 @@ import type { ScxNode } from './scx-node.ts';
 import type { EmulatedReceive } from './emulated-receive.ts';
 import type { RuleCounters } from './link-emulator.ts';
 
-type Labels = Record<string, string | number>;
-type Sample = [labels: Labels, value: number];
 
 /** The content type of what `renderMetrics` returns. */
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
@@ -32,6 +32,8 @@ export interface MetricParts {
   readonly live?: { readonly stats: LiveStats };
   /** The admin server's gate of its cluster-internal routes. */
   readonly gate?: { readonly stats: ClusterGateStats };
+  /** MusiCast's mounts and radio port. */
+  readonly radio?: RadioMetrics;
 }
 
 interface NodeRegistry {
@@ -52,6 +54,7 @@ export async function renderMetrics(node: ScxNode, parts: MetricParts = {}): Pro
   addOnce(entry, 'placement', parts.placement, addPlacement);
   addOnce(entry, 'live', parts.live, addLive);
   addOnce(entry, 'gate', parts.gate, addGate);
+  addOnce(entry, 'radio', parts.radio, addRadio);
   return Registry.merge([entry.registry, processMetrics()]).metrics();
 }
 
@@ -60,33 +63,6 @@ function addOnce<T>(entry: NodeRegistry, key: keyof MetricParts, part: T | undef
   if (part === undefined || entry.added.has(key)) return;
   add(entry.registry, part);
   entry.added.add(key);
-}
-
-/** A family read from state at scrape time: `read` gives every sample (a series it no longer gives is gone). */
-function family(registry: Registry, type: 'gauge' | 'counter', name: string, help: string, labelNames: string[], read: () => Sample[]): void {
-  if (type === 'gauge') {
-    const g: Gauge = new Gauge({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        g.reset();
-        for (const [labels, value] of read()) g.set(labels, value);
-      },
-    });
-  } else {
-    const c: Counter = new Counter({
-      name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        c.reset();
-        for (const [labels, value] of read()) c.inc(labels, value);
-      },
-    });
-  }
 }
 
 function nodeRegistry(node: ScxNode): Registry {

@@ -5,6 +5,7 @@ import { forwardTcp, forwardUdp } from '../services/forward/forward.ts';
 import { layered } from '../services/layered/layered.ts';
 import { pushback, pushbackBranch } from '../services/pushback/pushback.ts';
 import { reliable } from '../services/reliable/reliable.ts';
+import { rtp } from '../services/rtp/rtp.ts';
 import { ServiceRegistry, checkFactory } from '../transport/registry.ts';
 
 /** The modules every node has. */
@@ -17,6 +18,7 @@ export function builtinRegistry(): ServiceRegistry {
   r.register(pushbackBranch);
   r.register(layered);
   r.register(bulk);
+  r.register(rtp);
   return r;
 }
 

@@ -25,6 +25,7 @@ import { LOG_LEVELS, type LogLevel } from './log.ts';
 import type { TestSourceOptions } from './test-source.ts';
 import { TRUST_CONFIG_SCHEMA, trustConfig, type TrustConfig } from './trust-config.ts';
 import { UPLINKS_CONFIG_SCHEMA, uplinkConfig, type UplinkConfig } from './uplinks-config.ts';
+import { RADIO_CONFIG_SCHEMA, radioConfig, radioConfigJson, type RadioConfig } from '../apps/musicast/radio-config.ts';
 import { EMULATE_CONFIG_SCHEMA, emulateConfig, emulateConfigJson } from './link-emulator-config.ts';
 import type { EmulatorConfig } from './link-emulator.ts';
 
@@ -78,6 +79,8 @@ export interface NodeConfig {
   readonly emulate?: EmulatorConfig;
   /** Paced uplinks: data rates to peers and the sessions' weights on them, keys in src/daemon/uplinks-config.ts (default: unpaced). */
   readonly uplinks?: UplinkConfig;
+  /** MusiCast: the Icecast-compatible radio port and the station's mounts, keys in src/apps/musicast/radio-config.ts (default: none). */
+  readonly radio?: RadioConfig;
 }
 
 /** A node's cluster: its name, the members its frontend spreads sessions over, and the node that probes for all. */
@@ -111,6 +114,7 @@ const NODE_CONFIG_SCHEMA = {
   trust: TRUST_CONFIG_SCHEMA,
   emulate: EMULATE_CONFIG_SCHEMA,
   uplinks: UPLINKS_CONFIG_SCHEMA,
+  radio: RADIO_CONFIG_SCHEMA,
 } as const;
 
 /**
@@ -177,6 +181,7 @@ export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
   if (!LOG_LEVELS.includes(logLevel)) bad(`"logLevel" must be one of ${LOG_LEVELS.join(', ')}`);
   const emulate = emulateConfig(raw.emulate, seed);
   const uplinks = uplinkConfig(raw.uplinks);
+  const radio = radioConfig(raw.radio, baseDir);
   return {
     listen: parseAddress(raw.listen),
     advertise: raw.advertise,
@@ -197,6 +202,7 @@ export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
     trust: trustConfig(raw.trust, baseDir),
     ...(emulate && { emulate }),
     ...(uplinks && { uplinks }),
+    ...(radio && { radio }),
   };
 }
 
@@ -229,6 +235,7 @@ export function nodeConfigJson(c: NodeConfig): NodeConfigFile {
     },
     ...(c.emulate && { emulate: emulateConfigJson(c.emulate) }),
     ...(c.uplinks && { uplinks: { ...(c.uplinks.rateKbps !== undefined && { rateKbps: c.uplinks.rateKbps }), peers: c.uplinks.peers.map((p) => ({ ...p })), sessions: c.uplinks.sessions.map((x) => ({ ...x })) } }),
+    ...(c.radio && { radio: radioConfigJson(c.radio) }),
   };
 }
 

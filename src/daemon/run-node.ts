@@ -15,6 +15,7 @@ import { startTestSource } from './test-source.ts';
 import { formatAddress, parseAddress } from '../net/address.ts';
 import { AdminClient } from '../net/admin-client.ts';
 import type { WebServer } from '../net/http-server.ts';
+import { startRadio, type Radio } from '../apps/musicast/radio.ts';
 
 /** A running node and how to stop it. */
 export interface RunningNode {
@@ -23,6 +24,8 @@ export interface RunningNode {
   readonly placement: ClusterPlacement | undefined;
   /** The node's identity (undefined when insecure) and its cluster token. */
   readonly trust: NodeTrust;
+  /** MusiCast, when the config has a `radio` section. */
+  readonly radio: Radio | undefined;
   /** Leaves every session (flooding LEAVE), closes sockets and files. */
   stop(): Promise<void>;
 }
@@ -62,6 +65,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   let admin: AdminServer | undefined;
   let frontend: WebServer | undefined;
   let placement: ClusterPlacement | undefined;
+  let radio: Radio | undefined;
   const stops: Array<() => void> = [];
   try {
     const members = config.frontend ? (config.cluster?.members ?? []) : [];
@@ -77,8 +81,14 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       });
       placement.start();
     }
+    if (config.radio) {
+      const https = config.trust.https;
+      radio = await startRadio({ node, config: config.radio, log, ...(https && { tls: { key: https.pem.key, cert: https.pem.cert } }) });
+      log('info', 'radio port listening', { url: `${https ? 'https' : 'http'}://${formatAddress(radio.port.address)}/`, mounts: config.radio.mounts.map((m) => m.mount) });
+    }
     if (config.admin) {
       admin = await startAdminServer(node, config.admin, {
+        ...(radio && { radio }),
         cluster: config.cluster?.name ?? null,
         snapshot: () => nodeSnapshot(node, config.cluster, frontendUrl, clusterCalls),
         ...(placement && { placement }),
@@ -102,6 +112,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   } catch (err) {
     placement?.stop();
     admin?.close();
+    await radio?.close();
     await node.stop();
     throw err;
   }
@@ -120,8 +131,10 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     node,
     placement,
     trust,
+    radio,
     async stop() {
       for (const stop of stops) stop();
+      await radio?.close();
       placement?.stop();
       await node.stop();
       admin?.close();

@@ -72,7 +72,7 @@ export function clusterDelayMs(a: number, b: number): number {
 }
 
 /** A node's `emulate` config section: every other node of the plan at its cluster's distance, jitter a tenth of the delay. */
-function emulateSection(plan: ReadonlyArray<{ nodes: ReadonlyArray<{ scx: string }> }>, here: number, self: string): { peers: Array<{ peer: string; delayMs: number; jitterMs: number }> } {
+export function emulateSection(plan: ReadonlyArray<{ nodes: ReadonlyArray<{ scx: string }> }>, here: number, self: string): { peers: Array<{ peer: string; delayMs: number; jitterMs: number }> } {
   const peers = plan.flatMap((c, i) =>
     c.nodes.filter((n) => n.scx !== self).map((n) => {
       const delayMs = clusterDelayMs(here, i);
@@ -82,7 +82,7 @@ function emulateSection(plan: ReadonlyArray<{ nodes: ReadonlyArray<{ scx: string
   return { peers };
 }
 
-const CLUSTER_NAMES = ['west', 'central', 'east', 'north', 'south', 'pacific', 'atlantic', 'arctic'];
+export const CLUSTER_NAMES = ['west', 'central', 'east', 'north', 'south', 'pacific', 'atlantic', 'arctic'];
 export const DEMO_SESSION = 'scast://demo.scattercast/radio';
 const CHANNEL = 1;
 
@@ -218,7 +218,7 @@ async function planClusters(o: DemoOptions): Promise<Array<{ name: string; front
 }
 
 /** The dashboard's HTTP server: the page, its WebSocket, and `GET /v1/snapshot` (the same JSON, once). */
-async function startDashboard(at: Address, fallback: boolean, live: DashboardServer, snapshot: () => DashboardSnapshot): Promise<Server> {
+export async function startDashboard(at: Address, fallback: boolean, live: DashboardServer, snapshot: () => DashboardSnapshot): Promise<Server> {
   const server = createHttpServer((req, res) => {
     if (live.handle(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];

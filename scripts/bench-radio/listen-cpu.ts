@@ -1,0 +1,119 @@
+/**
+ * CPU of the listener edge alone: a MountListeners in a child process (listen-hub.ts) serving N loopback players of
+ * a 128 kbit/s stream, with and without ICY metadata; prints the hub's CPU (share of one core, from /proc), its RSS
+ * per listener, and the share of players keeping up (>= 99% of 16000 bytes/s over the window).
+ *
+ *   node --import tsx scripts/bench-radio/listen-cpu.ts [--listeners 1000,5000] [--metadata no,yes] [--seconds 20]
+ *
+ * The players live in this process (raw sockets that count bytes); their CPU is not the hub's and is not counted,
+ * but it shares the machine: the line also says how busy the rest of the machine was.
+ */
+
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { cleanup, installCleanupHandlers, processCpuSeconds, spawnTracked, stopChild, systemCpu } from '../bench-dataplane/procs.ts';
+import { rssBytes } from './proc-tree.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** Audio bytes per second of the stream (128 kbit/s). */
+const STREAM_BYTES_PER_S = 16_000;
+
+/** Players connected per second at most (the listen backlog is 4096). */
+const CONNECTS_PER_S = 2000;
+
+/** Seconds between the last connect and the window. */
+const WARMUP_S = 3;
+
+interface Player {
+  socket: Socket;
+  bytes: number;
+}
+
+/** Connects `n` players (with `Icy-MetaData: 1` when `metadata`); resolves once every one has its first bytes. */
+async function players(port: number, n: number, metadata: boolean): Promise<Player[]> {
+  const all: Player[] = [];
+  const request = `GET /live HTTP/1.0\r\nHost: 127.0.0.1:${port}\r\nIcy-MetaData: ${metadata ? 1 : 0}\r\n\r\n`;
+  let streaming = 0;
+  const errors = new Map<string, number>();
+  for (let i = 0; i < n; i++) {
+    const p: Player = { socket: connect(port, '127.0.0.1'), bytes: 0 };
+    p.socket.on('data', (d: Buffer) => {
+      if (p.bytes === 0) streaming++;
+      p.bytes += d.length;
+    });
+    p.socket.on('error', (err: NodeJS.ErrnoException) => errors.set(err.code ?? err.message, (errors.get(err.code ?? err.message) ?? 0) + 1));
+    p.socket.write(request);
+    all.push(p);
+    if (i % 100 === 99) await new Promise((r) => setTimeout(r, (100 / CONNECTS_PER_S) * 1000));
+  }
+  const deadline = performance.now() + 30_000;
+  while (streaming < n && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  if (streaming < n) throw new Error(`only ${streaming} of ${n} players streaming after 30 s; errors ${JSON.stringify([...errors])}`);
+  return all;
+}
+
+/** One measurement: the hub's CPU over `seconds` with `n` players. */
+async function measure(n: number, metadata: boolean, seconds: number): Promise<string> {
+  const hub = spawnTracked(process.execPath, ['--import', 'tsx', join(HERE, 'listen-hub.ts')], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const [ready] = (await once(hub, 'message')) as [{ port: number }];
+    const idleRss = rssBytes([hub.pid!]);
+    const ps = await players(ready.port, n, metadata);
+    await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
+    const pid = hub.pid!;
+    const machine = systemCpu([pid]);
+    const before = ps.map((p) => p.bytes);
+    const cpu0 = processCpuSeconds(pid);
+    const t0 = performance.now();
+    const perSecond: number[] = [];
+    let last = cpu0;
+    for (let s = 0; s < seconds; s++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const now = processCpuSeconds(pid);
+      perSecond.push(now - last);
+      last = now;
+    }
+    const wallS = (performance.now() - t0) / 1000;
+    const cores = (last - cpu0) / wallS;
+    const m = machine();
+    const keepingUp = ps.filter((p, i) => p.bytes - before[i]! >= 0.99 * STREAM_BYTES_PER_S * wallS).length;
+    hub.send({ type: 'stats' });
+    const [stats] = (await once(hub, 'message')) as [{ listeners: number; cut: number }];
+    const rss = rssBytes([pid]);
+    for (const p of ps) p.socket.destroy();
+    const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+    return [
+      `${String(n).padStart(6)} listeners, metadata ${metadata ? 'yes' : 'no '}:`,
+      `hub CPU ${pct(cores)} of a core (per second ${pct(Math.min(...perSecond))}..${pct(Math.max(...perSecond))}),`,
+      `RSS ${(rss / 2 ** 20).toFixed(0)} MiB (${((rss - idleRss) / n / 1024).toFixed(1)} KiB/listener over the idle hub),`,
+      `keeping up ${keepingUp}/${n}, cut ${stats.cut}, still connected ${stats.listeners};`,
+      `rest of the machine ${m.otherCores.toFixed(2)} cores busy`,
+    ].join(' ');
+  } finally {
+    await stopChild(hub, 2000);
+  }
+}
+
+async function main(): Promise<void> {
+  installCleanupHandlers();
+  const { values } = parseArgs({
+    options: { listeners: { type: 'string', default: '1000,5000' }, metadata: { type: 'string', default: 'no,yes' }, seconds: { type: 'string', default: '20' } },
+  });
+  const counts = values.listeners.split(',').map(Number);
+  const modes = values.metadata.split(',').map((m) => m === 'yes');
+  const seconds = Number(values.seconds);
+  for (const n of counts) {
+    for (const metadata of modes) console.log(await measure(n, metadata, seconds));
+  }
+  await cleanup();
+}
+
+main().catch(async (err: unknown) => {
+  console.error(err);
+  await cleanup();
+  process.exit(1);
+});

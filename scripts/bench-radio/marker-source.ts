@@ -1,0 +1,111 @@
+/**
+ * The overlay run's source: the bench itself pushes MP3 to the ingest (Icecast protocol, `PUT /live`), so that it
+ * knows when each byte left. The frames are a 440 Hz tone that ffmpeg encoded once (128 kbit/s, no ID3, no Xing
+ * frame), looped and paced in real time from the frames' own durations. Once a second of stream time, one frame
+ * carries a marker in its main data: MARKER and a u32 sequence number, 8 bytes from offset MARKER_OFFSET (past the
+ * header and side info). That frame's audio is garbled (a click a second; the listeners here only count bytes);
+ * its header, length and every other byte are untouched, so a server that relays frames relays the marker. The
+ * time of the write() that hands a marked frame to the kernel is the marker's send time.
+ */
+
+import { execFileSync } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
+import { waitFor } from '../bench-dataplane/util.ts';
+import type { Source } from './ffmpeg-source.ts';
+import type { Endpoint } from './fleet.ts';
+import { responseHead } from './http-head.ts';
+import { layer3FrameSeconds, splitFrames } from './mp3.ts';
+import { SOURCE_PASSWORD, SOURCE_USER } from './server.ts';
+
+/** The marker's magic bytes. */
+export const MARKER = Buffer.from('SCBM', 'latin1');
+/** Where the marker starts in a frame: past the 4-byte header and the longest side info (32 bytes). */
+export const MARKER_OFFSET = 36;
+/** Send times kept (the last this many markers: seconds of stream). */
+const KEEP_MARKERS = 1200;
+/** Most frames written in one tick (a stalled bench catches up at most this much at once). */
+const MAX_FRAMES_PER_TICK = 100;
+
+/** A 128 kbit/s MP3 tone of `seconds`, encoded by ffmpeg (libmp3lame), as frames. */
+export function encodeTone(seconds: number): Buffer[] {
+  const mp3 = execFileSync(
+    'ffmpeg',
+    ['-v', 'error', '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, '-c:a', 'libmp3lame', '-b:a', '128k', '-write_xing', '0', '-id3v2_version', '0', '-f', 'mp3', 'pipe:1'],
+    { maxBuffer: 64 * 2 ** 20 },
+  );
+  const frames = splitFrames(mp3);
+  if (frames.length === 0) throw new Error('ffmpeg produced no MP3 frames');
+  return frames;
+}
+
+/** A copy of `frame` carrying marker `seq`. */
+export function markFrame(frame: Buffer, seq: number): Buffer {
+  const out = Buffer.from(frame);
+  MARKER.copy(out, MARKER_OFFSET);
+  out.writeUInt32BE(seq >>> 0, MARKER_OFFSET + MARKER.length);
+  return out;
+}
+
+/** The bench's own paced source. */
+export class MarkerSource implements Source {
+  /** Send time (performance.now, ms) of each recent marker, by sequence number. */
+  readonly sentAt = new Map<number, number>();
+  private timer: NodeJS.Timeout | undefined;
+
+  private constructor(private readonly socket: Socket) {}
+
+  /** Connects, sends the PUT and waits for its 200 (bounded to `timeoutMs`), then streams `frames` in a loop. */
+  static async start(ingest: Endpoint, frames: readonly Buffer[], timeoutMs = 10_000): Promise<MarkerSource> {
+    const socket = connect({ host: ingest.host, port: ingest.port });
+    const src = new MarkerSource(socket);
+    let head = Buffer.alloc(0);
+    let answer: ReturnType<typeof responseHead>;
+    let failure = '';
+    socket.on('data', (chunk: Buffer) => {
+      if (answer === undefined) answer = responseHead((head = Buffer.concat([head, chunk])));
+    });
+    socket.on('error', (err) => (failure = err.message));
+    socket.on('close', () => (failure ||= 'closed'));
+    const auth = Buffer.from(`${SOURCE_USER}:${SOURCE_PASSWORD}`).toString('base64');
+    socket.write(
+      `PUT ${ingest.mount} HTTP/1.1\r\nHost: ${ingest.host}:${ingest.port}\r\nAuthorization: Basic ${auth}\r\n` +
+        `Content-Type: audio/mpeg\r\nIce-Public: 0\r\nIce-Name: bench-radio markers\r\nUser-Agent: bench-radio\r\n\r\n`,
+    );
+    try {
+      await waitFor(() => answer !== undefined || failure !== '', timeoutMs, `the ingest's answer to PUT ${ingest.mount}`);
+      if (answer === undefined || answer === 'too-long' || !answer.ok) {
+        throw new Error(`ingest refused the marker source: ${failure || (typeof answer === 'object' ? answer.status : answer)}`);
+      }
+    } catch (err) {
+      socket.destroy();
+      throw err;
+    }
+    src.pace(frames);
+    return src;
+  }
+
+  /** Writes every frame when its stream time comes, marking the first frame of each stream second. */
+  private pace(frames: readonly Buffer[]): void {
+    const start = performance.now();
+    let k = 0;
+    let streamS = 0;
+    this.timer = setInterval(() => {
+      for (let n = 0; n < MAX_FRAMES_PER_TICK && start + streamS * 1000 <= performance.now(); n++, k++) {
+        const frame = frames[k % frames.length] as Buffer;
+        const next = streamS + layer3FrameSeconds(frame, 0);
+        const seq = Math.floor(next);
+        if (seq > Math.floor(streamS)) {
+          this.socket.write(markFrame(frame, seq));
+          this.sentAt.set(seq, performance.now());
+          this.sentAt.delete(seq - KEEP_MARKERS);
+        } else this.socket.write(frame);
+        streamS = next;
+      }
+    }, 10);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.socket.destroy();
+  }
+}
