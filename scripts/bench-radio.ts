@@ -14,7 +14,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { freePort } from './bench-dataplane/cluster.ts';
-import { cleanup } from './bench-dataplane/procs.ts';
+import { cleanup, systemCpu } from './bench-dataplane/procs.ts';
+import { sleep } from './bench-dataplane/util.ts';
 import { startFfmpegSource } from './bench-radio/ffmpeg-source.ts';
 import { startIcecast } from './bench-radio/icecast.ts';
 import { progress } from './bench-radio/log.ts';
@@ -131,7 +132,7 @@ function sysctl(path: string): string {
 }
 
 function plan(a: Args, count: number): PointPlan {
-  return { count, windowS: a.windowS, ratePerS: a.rate, fillMs: 4500, settleMs: 3000, headerTimeoutMs: 10_000 };
+  return { count, windowS: a.windowS, ratePerS: a.rate, fillMs: 4500, settleMs: 3000, headerTimeoutMs: 20_000 };
 }
 
 /** Starts a fresh server of `name`. */
@@ -158,11 +159,15 @@ async function main(): Promise<number> {
     'tcp_max_syn_backlog': sysctl('net/ipv4/tcp_max_syn_backlog'),
     'fd limit': execFileSync('bash', ['-c', 'ulimit -Hn'], { encoding: 'utf8' }).trim(),
   };
-  progress(`machine: ${JSON.stringify(machine)}`);
+  const before = systemCpu([]);
+  await sleep(2000);
+  const busy = before().machineCores;
+  progress(`machine: ${JSON.stringify(machine)}; busy before the run: ${busy.toFixed(2)} cores`);
+  if (busy > 0.3) progress(`warning: other work keeps ${busy.toFixed(2)} of ${machine.cpus} cores busy: the figures will be disturbed`);
   const report: RadioReport = {
     startedAt: new Date().toISOString(),
     command: `npm run bench:radio -- ${process.argv.slice(2).join(' ')}`.trim(),
-    machine,
+    machine: { ...machine, 'cores busy before the run': Number(busy.toFixed(2)) },
     plan: { listeners: a.counts, windowS: a.windowS, servers: a.servers, overlay: a.overlay, ratePerS: a.rate, seed: a.seed, burstBytes: BURST_BYTES, queueBytes: QUEUE_BYTES },
     points: [],
     overlay: [],

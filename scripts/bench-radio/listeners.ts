@@ -12,6 +12,8 @@ import { isLayer3Header } from './mp3.ts';
 
 /** Most sockets one child opens (the fd limit is raised to the hard limit before it starts). */
 export const MAX_SOCKETS = 2500;
+/** Most connects a child makes at once after a stall, as ms of its rate. */
+const BURST_MS = 10;
 
 /** What the parent tells a child. */
 export type ListenersCommand =
@@ -86,14 +88,21 @@ class Fleet {
     this.pending = new Array<Buffer | undefined>(n);
   }
 
-  /** Opens every socket at the configured rate; resolves once each one streams or failed (bounded by the header timeout). */
+  /**
+   * Opens every socket at the configured rate (a token bucket holding at most BURST_MS of connects, so that a
+   * stalled loop does not catch up in a burst); resolves once each one streams or failed (bounded by the header timeout).
+   */
   async open(): Promise<void> {
     const n = this.t0.length;
-    const start = performance.now();
     const progress = setInterval(() => send({ type: 'progress', started: this.sockets.length, streaming: this.streaming, failed: this.failed }), 1000);
+    const burst = Math.max(1, (this.cmd.ratePerS * BURST_MS) / 1000);
+    let tokens = 1;
+    let last = performance.now();
     while (this.sockets.length < n) {
-      const due = Math.min(n, Math.floor(((performance.now() - start) / 1000) * this.cmd.ratePerS) + 1);
-      while (this.sockets.length < due) this.openOne(this.sockets.length);
+      const now = performance.now();
+      tokens = Math.min(burst, tokens + ((now - last) / 1000) * this.cmd.ratePerS);
+      last = now;
+      for (; tokens >= 1 && this.sockets.length < n; tokens--) this.openOne(this.sockets.length);
       await sleep(2);
     }
     const until = performance.now() + this.cmd.headerTimeoutMs + 1000;

@@ -47,6 +47,8 @@ export interface PointResult {
   readonly clientCores: number;
   /** Busy cores of the whole machine over the window. */
   readonly machineCores: number;
+  /** Cores used over the window by everything but the server, the listeners and the bench: other work that disturbs the figures. */
+  readonly otherCores: number;
   /** Connection attempts the kernel refused during the point: accept queue full, SYNs dropped. */
   readonly listenOverflows: number;
   readonly listenDrops: number;
@@ -88,7 +90,7 @@ export async function runPoint(
           progress(`${server.name}: ${plan.count} listeners, ${plan.windowS} s window`);
           const nodes0 = server.pids().map(cpuByPid);
           const clients0 = cpuByPid(fleet.pids());
-          const machine = systemCpu([]);
+          const machine = systemCpu([...server.pids().flat(), ...fleet.pids()]);
           const t0 = performance.now();
           fleet.mark();
           window?.windowStart();
@@ -96,7 +98,7 @@ export async function runPoint(
           const nodes1 = server.pids().map(cpuByPid);
           const clients1 = cpuByPid(fleet.pids());
           const secs = (performance.now() - t0) / 1000;
-          const machineCores = machine().machineCores;
+          const { machineCores, otherCores } = machine();
           const rss = rssBytes(server.pids().flat());
           window?.windowEnd();
           const result = await fleet.report();
@@ -112,6 +114,7 @@ export async function runPoint(
             rssPerListenerBytes: result.streaming > 0 ? (rss - idleRssBytes) / result.streaming : NaN,
             clientCores: cpuSince(clients0, clients1) / secs,
             machineCores,
+            otherCores,
             listenOverflows: listen1.overflows - listen0.overflows,
             listenDrops: listen1.drops - listen0.drops,
             fleet: result,

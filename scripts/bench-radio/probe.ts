@@ -87,7 +87,7 @@ export class DelayProbes {
   private windowEnd = NaN;
 
   /** Connects `perNode` probes to each endpoint and waits until each has seen a marker (the stream reached every node), bounded. */
-  static async start(endpoints: readonly Endpoint[], perNode: number, source: MarkerSource, timeoutMs = 30_000): Promise<DelayProbes> {
+  static async start(endpoints: readonly Endpoint[], perNode: number, source: Pick<MarkerSource, 'sentAt'>, timeoutMs = 30_000): Promise<DelayProbes> {
     const d = new DelayProbes(endpoints, perNode, source);
     try {
       await waitFor(() => d.probes.every((node) => node.every((p) => p.seenAt.size > 0)), timeoutMs, `a marker at every probe of ${endpoints.length} node(s)`);
@@ -101,7 +101,7 @@ export class DelayProbes {
   private constructor(
     endpoints: readonly Endpoint[],
     private readonly perNode: number,
-    private readonly source: MarkerSource,
+    private readonly source: Pick<MarkerSource, 'sentAt'>,
   ) {
     this.probes = endpoints.map((e) => Array.from({ length: perNode }, () => new MarkerProbe(e)));
   }

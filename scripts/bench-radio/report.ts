@@ -64,13 +64,13 @@ function pointRow(p: PointResult): string[] {
     `${fx(f.firstFrameMs.p50)} / ${fx(f.firstFrameMs.p99)}`,
     `${p.listenOverflows}/${p.listenDrops}`,
     pct(p.clientCores),
-    fx(p.machineCores, 2),
+    `${fx(p.machineCores, 2)} / ${fx(p.otherCores, 2)}`,
   ];
 }
 
 const HEADER = [
   'server', 'listeners', 'CPU', 'RSS/listener KiB', 'keeping up', 'kbit/s median/p1', 'failed/cut',
-  'first byte p50/p99 ms', 'first frame p50/p99 ms', 'listen overflows/drops', 'clients CPU', 'machine cores',
+  'first byte p50/p99 ms', 'first frame p50/p99 ms', 'listen overflows/drops', 'clients CPU', 'cores busy/other',
 ];
 
 /** Why listeners failed or were cut, over every point: `reason:count`. */
@@ -92,7 +92,7 @@ export function renderReport(r: RadioReport): string {
     'CPU: utime+stime of the serving process tree(s) over the window, % of one core; RSS/listener: (RSS at the end of the window - idle RSS) / listeners streaming; ' +
     'keeping up: listeners with >= 99% of 128 kbit/s x window (share of all requested); kbit/s: the rate of each listener over the window, median and slowest 1%; failed: never streamed, cut: closed by the server; ' +
     'first byte/frame: from connect() to the first body byte / the first valid Layer III frame header; listen overflows/drops: kernel TcpExt counters during the point ' +
-    '(SYNs dropped at a full accept queue); clients CPU: the listener processes; machine cores: busy cores of the whole machine (2 = saturated on 2 cores).';
+    '(SYNs dropped at a full accept queue); clients CPU: the listener processes; cores busy/other: busy cores of the whole machine (2 = saturated here) and those used by other processes than the server, its listeners and the bench (other work on the machine: the figures are only worth something when it is near 0).';
   if (r.points.length > 0) parts.push(`1. Side by side, one server each, ffmpeg pushing\n${legend}\n${table(HEADER, r.points.map(pointRow))}`);
   if (r.overlay.length > 0) {
     parts.push(
@@ -102,7 +102,7 @@ export function renderReport(r: RadioReport): string {
         `End-to-end delay, source write() of a marked frame to a probe listener reading it, per node (1 is the source's own SCX), ms\n` +
         table(
           ['listeners', 'node', 'markers', 'p50', 'p99', 'max'],
-          r.overlay.flatMap((p) => p.delay.perNode.map((d, i) => [String(p.count), String(i + 1), `${d.n}/${p.delay.sent}`, fx(d.p50), fx(d.p99), fx(d.max)])),
+          r.overlay.flatMap((p) => p.delay.perNode.map((d, i) => [String(p.count), String(i + 1), `${d.n}/${p.delay.sent * p.delay.probesPerNode}`, fx(d.p50), fx(d.p99), fx(d.max)])),
         ),
     );
   }

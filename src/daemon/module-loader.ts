@@ -5,11 +5,12 @@ import { forwardTcp, forwardUdp } from '../services/forward/forward.ts';
 import { layered } from '../services/layered/layered.ts';
 import { pushback, pushbackBranch } from '../services/pushback/pushback.ts';
 import { reliable } from '../services/reliable/reliable.ts';
-import { rtp } from '../services/rtp/rtp.ts';
+import { rtpFactory } from '../services/rtp/rtp.ts';
+import type { TranscoderFactory } from '../services/rtp/transcoder.ts';
 import { ServiceRegistry, checkFactory } from '../transport/registry.ts';
 
-/** The modules every node has. */
-export function builtinRegistry(): ServiceRegistry {
+/** The modules every node has; `transcoders` makes the `rtp` module's lower-bitrate streams (without: no adaptation). */
+export function builtinRegistry(transcoders?: TranscoderFactory): ServiceRegistry {
   const r = new ServiceRegistry();
   r.register(forwardTcp);
   r.register(forwardUdp);
@@ -18,7 +19,7 @@ export function builtinRegistry(): ServiceRegistry {
   r.register(pushbackBranch);
   r.register(layered);
   r.register(bulk);
-  r.register(rtp);
+  r.register(rtpFactory(transcoders ? { transcoders } : {}));
   return r;
 }
 

@@ -16,6 +16,7 @@ import { formatAddress, parseAddress } from '../net/address.ts';
 import { AdminClient } from '../net/admin-client.ts';
 import type { WebServer } from '../net/http-server.ts';
 import { startRadio, type Radio } from '../apps/musicast/radio.ts';
+import { ffmpegAvailable, ffmpegTranscoders } from '../apps/musicast/transcode/ffmpeg-transcoder.ts';
 
 /** A running node and how to stop it. */
 export interface RunningNode {
@@ -35,7 +36,10 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   const self = config.advertise ?? formatAddress(config.listen);
   const log = createLogger(config.logLevel, { node: self });
   const trust = nodeTrust(config.trust, self);
-  const registry = builtinRegistry();
+  // The rtp module's adaptation transcodes with ffmpeg (paper 6.6.1); without it, streams keep their bitrate.
+  const transcode = ffmpegAvailable();
+  if (!transcode && config.radio) log('warn', 'no ffmpeg with libmp3lame on PATH: the rtp module will not step lossy branches down to lower bitrates');
+  const registry = builtinRegistry(transcode ? ffmpegTranscoders({ log }) : undefined);
   for (const path of config.modules) await loadModuleFile(registry, path);
   // Refuse a session this node cannot carry before opening any socket (paper 3.2: the client tries elsewhere).
   for (const entry of config.sessions) for (const ch of entry.announcement.channels) registry.resolve(ch.unicast);

@@ -97,6 +97,7 @@ needs({ netns: true, commands: ['ffmpeg', 'ffprobe'] }).describe('MusiCast acros
           station: 'netns.test',
           rendezvous: [`${lan.ip(0)}:7400`],
           mounts: [{ mount: '/live', password: PASSWORD, name: 'Netns Radio', bitrate: 128, priority: i + 1 }],
+          ...(i === 2 && { multicast: { interface: lan.ip(2), port: 5004 } }),
         },
       };
       const file = join(dir, `node${i}.json`);
@@ -130,6 +131,24 @@ needs({ netns: true, commands: ['ffmpeg', 'ffprobe'] }).describe('MusiCast acros
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr.trim(), '', 'ffmpeg printed no error decoding 5 s of the stream');
     console.log(`# east played the live stream ${ms} ms after ffmpeg started pushing into west`);
+  });
+
+  it('east also sends the stream to a local multicast group that ffmpeg on its LAN plays from /live.sdp', async () => {
+    const res = await fetch(`${radio(2)}/live.sdp`);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'application/sdp');
+    const sdp = await res.text();
+    assert.match(sdp, /^m=audio 5004 RTP\/AVP 14\r$/m);
+    assert.match(sdp, /^a=rtpmap:14 MPA\/90000\r$/m);
+    assert.match(sdp, /^c=IN IP4 239\.255\.\d+\.\d+\/1\r$/m);
+    const file = join(dir, 'live.sdp');
+    writeFileSync(file, sdp);
+    // The player joins the group on the interface its route names (the namespace has no default route).
+    lan.exec(1, ['ip', 'route', 'add', '224.0.0.0/4', 'dev', 'eth0']);
+    const out = lan.exec(1, ['bash', '-c', `timeout 20 ffmpeg -v error -protocol_whitelist file,udp,rtp -i ${file} -t 3 -f null - 2>&1; echo "exit $?"`]);
+    assert.equal(out.trim(), 'exit 0', `ffmpeg on the LAN played the multicast stream without an error: ${out}`);
+    assert.equal(await metric(2, 'scattercast_radio_multicast_send_errors_total{mount="/live"}'), 0);
+    assert.ok((await metric(2, 'scattercast_radio_multicast_packets_total{mount="/live"}')) > 100);
   });
 
   it('a title change reaches the players of every cluster within 2 s', async () => {
@@ -181,5 +200,30 @@ needs({ netns: true, commands: ['ffmpeg', 'ffprobe'] }).describe('MusiCast acros
     assert.ok(fillS <= (2 * (OUTAGE_MS + FALLBACK_EXTRA_MS)) / 1000, `fallback lasted ${fillS.toFixed(1)} s for two outages of ${OUTAGE_MS / 1000} s`);
     assert.ok(fillS >= (2 * (OUTAGE_MS - 1_000)) / 1000, `fallback covered the outages (${fillS.toFixed(1)} s)`);
     assert.ok(switches >= 2, 'the backup took over and the primary took it back');
+  });
+
+  it('adapts: a branch losing 10 % steps down to a lower bitrate within 10 s, the others stay at 128 kbit/s, and it steps back up once the loss clears', async () => {
+    const players = [await icyListen(`${radio(1)}/live`), await icyListen(`${radio(2)}/live`)];
+    const lossRule = ['INPUT', '-p', 'udp', '-m', 'statistic', '--mode', 'random', '--probability', '0.1', '-j', 'DROP'];
+    try {
+      await sleep(3_000);
+      const t0 = Date.now();
+      lan.exec(2, ['iptables', '-A', ...lossRule]);
+      let steppedDown: number;
+      try {
+        steppedDown = await until('east stepping down', 15_000, () => players[1]!.bitrates.some((b) => b.at > t0 && b.kbps < 128));
+      } finally {
+        lan.exec(2, ['iptables', '-D', ...lossRule]);
+      }
+      const cleared = Date.now();
+      const central = players[0]!.bitrates.filter((b) => b.at > t0).map((b) => b.kbps);
+      console.log(`# east stepped down ${steppedDown} ms after its path began to lose 10 %: ${players[1]!.bitrates.filter((b) => b.at > t0).map((b) => b.kbps).join(' ')} kbit/s; central meanwhile: ${[...new Set(central)].join(', ')} kbit/s`);
+      assert.ok(steppedDown <= 10_000, `stepped down after ${steppedDown} ms`);
+      assert.ok(central.length > 0 && central.every((k) => k === 128), 'central stays at 128 kbit/s');
+      const back = await until('east stepping back up', 60_000, () => players[1]!.bitrates.some((b) => b.at > cleared + 1_000 && b.kbps === 128));
+      console.log(`# east back at 128 kbit/s ${back} ms after the loss cleared`);
+    } finally {
+      for (const p of players) p.close();
+    }
   });
 });

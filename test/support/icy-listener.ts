@@ -16,7 +16,7 @@ export interface IcyListener {
   audioBytes: number;
   /** Every StreamTitle seen, with the time it arrived (ms since the epoch). */
   readonly titles: Array<{ title: string; at: number }>;
-  /** Bitrates of the frames seen, kbit/s, with their arrival time (ms since the epoch); at most one per 100 KB. */
+  /** Bitrates of the frames seen, kbit/s, with their arrival time (ms since the epoch); at most one per 4 KB. */
   readonly bitrates: Array<{ kbps: number; at: number }>;
   /** Set once the connection closed. */
   closedAt: number | undefined;
@@ -46,7 +46,7 @@ export function icyListen(url: string, timeoutMs = 10_000): Promise<IcyListener>
     const audio = (bytes: Buffer): void => {
       const x = l!;
       x.audioBytes += bytes.length;
-      if (x.audioBytes - lastSample < 100_000 && x.bitrates.length > 0) return;
+      if (x.audioBytes - lastSample < 4_000 && x.bitrates.length > 0) return;
       for (let i = 0; i + 4 <= bytes.length; i++) {
         const h = bytes[i] === 0xff ? parseMp3Header(bytes, i) : undefined;
         if (h && i + h.frameBytes + 4 <= bytes.length && parseMp3Header(bytes, i + h.frameBytes)) {

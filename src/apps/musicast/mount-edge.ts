@@ -13,7 +13,8 @@ import { silentFrame } from './mp3/silent-frame.ts';
 import { FramePacer } from './mp3/frame-pacer.ts';
 import { decodeRtp, isRtcp } from '../../services/rtp/wire/rtp-packet.ts';
 import { MPA_PAYLOAD_TYPE, MpaReassembler } from '../../services/rtp/wire/mpa.ts';
-import { decodeRtcp } from '../../services/rtp/wire/rtcp.ts';
+import { decodeRtcp, SDES_NOTE } from '../../services/rtp/wire/rtcp.ts';
+import { parseStreamName } from '../../services/rtp/stream-names.ts';
 
 /** Options of a mount's edge. */
 export interface MountEdgeOptions {
@@ -37,14 +38,14 @@ const MAX_SOURCES = 16;
 /** A better-priority source takes over once it delivered this many frames in a row (a source just reconnecting may stutter). */
 const TAKEOVER_FRAMES = 4;
 
+/** A stream of the playing source at another bitrate takes over once the playing one sent nothing for this long, ms. */
+const RETIER_QUIET_MS = 100;
+
 /** Priority of a source whose name does not say (`radio:<n>@<node>`): after every station source. */
 const UNRANKED = 100;
 
 /** The format of silent frames before any source was heard: MPEG-1 Layer III, 44.1 kHz, joint stereo. */
 const DEFAULT_FORMAT = { version: '1', sampleRate: 44100, channelMode: 'joint' } as const;
-
-/** SDES NOTE (RFC 3550 6.5.7): the stream title. */
-const SDES_NOTE = 7;
 
 /** Counters of a mount's edge. */
 export interface MountEdgeCounters {
@@ -63,6 +64,8 @@ export interface MountEdgeCounters {
 /** One source heard at this edge. */
 interface Heard {
   readonly name: string;
+  /** The name of the original stream (`name` without a transcoded tier's suffix). */
+  readonly base: string;
   readonly priority: number;
   readonly reassembler: MpaReassembler;
   ssrc: number | undefined;
@@ -131,7 +134,9 @@ export class MountEdge {
     h.lastFrameAt = now;
     const p = this.playing;
     const pLive = p !== undefined && !p.gone && now - p.lastFrameAt <= this.o.stallMs;
-    if (h !== p && (p === undefined || this.filling || !pLive || (h.priority < p.priority && h.run >= TAKEOVER_FRAMES))) {
+    // Another bitrate of the same source (an SCX above stepped this branch down or back up): taken once the other went quiet.
+    const retiered = p !== undefined && h.base === p.base && h.run >= TAKEOVER_FRAMES && now - p.lastFrameAt > RETIER_QUIET_MS;
+    if (h !== p && (p === undefined || this.filling || !pLive || retiered || (h.priority < p.priority && h.run >= TAKEOVER_FRAMES))) {
       this.playing = h;
       this.counters.switches++;
       if (h.title !== '') this.setTitle(h.title);
@@ -150,12 +155,14 @@ export class MountEdge {
       this.counters.malformed++;
       return;
     }
+    // RTCP travels under the original stream's name; its tiers (another bitrate of it) share its title and its BYE.
+    const family = [...this.heard.values()].filter((x) => x.base === h.base);
     for (const p of d.value) {
       if (p.type === 'SDES') {
-        for (const chunk of p.chunks) for (const item of chunk.items) if (item.type === SDES_NOTE) h.title = item.text;
-        if (h === this.playing && h.title !== '') this.setTitle(h.title);
+        for (const chunk of p.chunks) for (const item of chunk.items) if (item.type === SDES_NOTE) for (const x of family) x.title = item.text;
+        if (this.playing?.base === h.base && h.title !== '') this.setTitle(h.title);
       } else if (p.type === 'BYE' && h.ssrc !== undefined && p.ssrcs.includes(h.ssrc)) {
-        h.gone = true;
+        for (const x of family) x.gone = true;
       }
     }
   }
@@ -175,7 +182,7 @@ export class MountEdge {
       if (stalest) this.heard.delete(stalest.name);
     }
     const m = /^radio:(\d)@/.exec(name);
-    h = { name, priority: m ? Number(m[1]) : UNRANKED, reassembler: new MpaReassembler(), ssrc: undefined, lastFrameAt: -Infinity, run: 0, gone: false, title: '' };
+    h = { name, base: parseStreamName(name).base, priority: m ? Number(m[1]) : UNRANKED, reassembler: new MpaReassembler(), ssrc: undefined, lastFrameAt: -Infinity, run: 0, gone: false, title: '' };
     this.heard.set(name, h);
     return h;
   }

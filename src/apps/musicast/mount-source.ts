@@ -8,7 +8,7 @@
 
 import { Mp3FrameSplitter } from './mp3/frame-splitter.ts';
 import { RtpFramer } from './rtp-framer.ts';
-import { encodeRtcp, type RtcpPacket } from '../../services/rtp/wire/rtcp.ts';
+import { encodeRtcp, SDES_CNAME, SDES_NOTE, type RtcpPacket } from '../../services/rtp/wire/rtcp.ts';
 import type { SourceInfo, SourceSink } from './ingest/ingest-handlers.ts';
 import { truncateUtf8 } from '../../core/utf8.ts';
 
@@ -41,10 +41,6 @@ const NTP_UNIX_OFFSET_S = 2_208_988_800;
 
 /** Longest SDES item, bytes. */
 const SDES_ITEM_MAX_BYTES = 255;
-
-/** SDES item types (RFC 3550 6.5). */
-const SDES_CNAME = 1;
-const SDES_NOTE = 7;
 
 /** Counters of a mount's source. */
 export interface MountSourceCounters {

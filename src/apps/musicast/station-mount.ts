@@ -76,6 +76,11 @@ export class StationMount {
     this.multicast = { edge, framer: new RtpFramer() };
   }
 
+  /** The multicast edge's counters, when the mount is multicast. */
+  get multicastCounters(): RtpMulticastEdge['counters'] | undefined {
+    return this.multicast?.edge.counters;
+  }
+
   /** The SDP of the multicast stream (`GET /mount.sdp`), or undefined when the mount is not multicast. */
   sdp(radio: RadioConfig): string | undefined {
     const m = this.multicast;

@@ -63,7 +63,10 @@ export function rtpSettings(o: RtpOptions = {}): RtpSettings {
     sourceIdleMs: o.sourceIdleMs ?? 60_000,
     maxQueueBytes: o.maxQueueBytes ?? 64 * 1024,
   };
-  const positive = ['reportIntervalMs', 'staleAfterIntervals', 'adaptAfterReports', 'recoverAfterReports', 'pollMs', 'maxSources', 'maxStreams', 'maxSsrcs', 'sourceIdleMs', 'maxQueueBytes'] as const;
+  const positive = [
+    ...(['reportIntervalMs', 'staleAfterIntervals', 'adaptAfterReports', 'recoverAfterReports', 'pollMs'] as const),
+    ...(['maxSources', 'maxStreams', 'maxSsrcs', 'sourceIdleMs', 'maxQueueBytes'] as const),
+  ];
   for (const k of positive) if (!(Number.isFinite(s[k]) && s[k] > 0)) throw new RangeError(`rtp ${k} ${s[k]} must be positive`);
   if (!(s.handoverMs >= 0)) throw new RangeError(`rtp handoverMs ${s.handoverMs} must be >= 0`);
   if (!(Number.isInteger(s.dedupWindow) && s.dedupWindow >= 32 && s.dedupWindow <= 65536 && (s.dedupWindow & (s.dedupWindow - 1)) === 0)) {

@@ -57,7 +57,7 @@ export class Reports {
     let r = tree.reception.get(rtp.ssrc);
     if (!r) {
       if (tree.reception.size >= this.s.maxSsrcs) tree.reception.delete(leastRecent(tree.reception) as number);
-      r = { stats: new ReceptionStats(), lastMs: now };
+      r = { stats: new ReceptionStats(), lastMs: now, lastFraction: 0 };
       tree.reception.set(rtp.ssrc, r);
     }
     r.lastMs = now;
@@ -81,6 +81,7 @@ export class Reports {
     if (!heard) return;
     const [ssrc, r] = heard;
     const fields = r.stats.report(now);
+    r.lastFraction = fields.fractionLost / 256;
     const subtree = combineReports([subtreeOf(fields), ...below]) as SubtreeReport;
     tree.subtree = subtree;
     tree.subtreeAtMs = now;
@@ -88,6 +89,17 @@ export class Reports {
     if (up === undefined) return;
     this.ctx.sendControl(up, encodeAggregate({ reporterSsrc: this.reporterSsrc, mediaSsrc: ssrc, own: reportBlockOf(fields, ssrc), subtree }));
     this.stats.aggregatesOut++;
+  }
+
+  /**
+   * The loss on the hop into a downstream SCX, 0..1, from its own loss of `ssrc` (0..1), which counts every hop from
+   * where the stream was made: its loss over what this SCX lost of it in its last interval. Nothing is lost here of a
+   * stream this SCX makes or of its own local source, so there the child's loss is the hop's. The two intervals are
+   * not aligned: the estimate is noisy, never negative.
+   */
+  hopLoss(tree: TreeState, ssrc: number, childLoss: number): number {
+    const here = tree.source === this.ctx.self ? 0 : (tree.reception.get(ssrc)?.lastFraction ?? 0);
+    return here >= 1 ? 0 : Math.max(0, 1 - (1 - childLoss) / (1 - here));
   }
 
   /** The tree's last subtree aggregate as the station reads it. */

@@ -65,15 +65,20 @@ export class RtpModule implements ServiceModule {
     this.reports = new Reports(ctx, this.s, this.stats);
   }
 
-  /** The counters, plus the links below their original tier and the transcoders open now. */
+  /** The event counters (monotonic; on /metrics as `scattercast_module_events_total{counter}`). */
   counters(): Readonly<Record<string, number>> {
+    return { ...this.stats };
+  }
+
+  /** Levels now, for gauges: links below their original tier, and transcoders (one per stream and tier) open. */
+  levels(): { linksLowered: number; transcodersOpen: number } {
     let linksLowered = 0;
     let transcodersOpen = 0;
     for (const t of this.trees.values()) {
       for (const lt of t.links.values()) if (lt.tier > 0) linksLowered++;
       for (const st of t.streams.values()) transcodersOpen += st.tiers.size;
     }
-    return { ...this.stats, linksLowered, transcodersOpen };
+    return { linksLowered, transcodersOpen };
   }
 
   /** The root aggregate of `source`'s tree, kept at its SCX (default: this SCX as the source); undefined elsewhere or before the first report. */
@@ -158,7 +163,7 @@ export class RtpModule implements ServiceModule {
     const now = this.ctx.now();
     this.stats.aggregatesIn++;
     tree.children.set(from, { aggregate: a, atMs: now });
-    this.adapt(tree, from, a.own.fractionLost / 256, now);
+    this.adapt(tree, from, this.reports.hopLoss(tree, a.mediaSsrc, a.own.fractionLost / 256), now);
   }
 
   onUpstreamChange(source: string, upstream: LinkId | undefined, previous: LinkId | undefined): void {
@@ -263,7 +268,7 @@ export class RtpModule implements ServiceModule {
     }
   }
 
-  /** A downstream link's own loss from its aggregate: its tier may step (with no transcoder factory, it is counted only). */
+  /** A downstream link's hop loss from its aggregate: its tier may step (with no transcoder factory, it is counted only). */
   private adapt(tree: TreeState, link: LinkId, fractionLost: number, now: Millis): void {
     if (!this.options.transcoders) {
       if (fractionLost > this.s.adaptLossThreshold) this.stats.adaptationOff++;

@@ -42,6 +42,8 @@ export interface RtpStats {
   transcoderFramesOut: number;
   /** Input frames not fed: not an MP3 frame header, or lost in reassembly (a fragment missing). */
   transcoderFramesDropped: number;
+  /** Times the transcoder factory threw instead of starting a transcoder (the frame is lost; the next one tries again). */
+  transcoderErrors: number;
   /** Packets of transcoded streams sent on downstream links, one per link. */
   tierPacketsSent: number;
 }
@@ -70,6 +72,7 @@ export function newRtpStats(): RtpStats {
     transcoderFramesIn: 0,
     transcoderFramesOut: 0,
     transcoderFramesDropped: 0,
+    transcoderErrors: 0,
     tierPacketsSent: 0,
   };
 }

@@ -28,7 +28,7 @@ export interface TierStreamIdentity {
 }
 
 /** The module's counters a transcoded stream adds to. */
-export type TierCounters = Pick<RtpStats, 'transcoderFramesIn' | 'transcoderFramesOut' | 'transcoderFramesDropped'>;
+export type TierCounters = Pick<RtpStats, 'transcoderFramesIn' | 'transcoderFramesOut' | 'transcoderFramesDropped' | 'transcoderErrors'>;
 
 /** The channel count an MPEG audio header says (channel mode 3 is mono). */
 function channelsOf(frame: Uint8Array): 1 | 2 {
@@ -63,7 +63,13 @@ export class TierStream {
     if (this.transcoder && (this.input?.sampleRate !== info.sampleRate || this.input.channels !== channels)) this.close();
     if (!this.transcoder) {
       this.input = { sampleRate: info.sampleRate, channels };
-      this.transcoder = this.factory(this.id.kbps, this.input);
+      try {
+        this.transcoder = this.factory(this.id.kbps, this.input);
+      } catch {
+        // A factory that cannot start one (no ffmpeg binary, say): the frame is lost, the next one tries again.
+        this.counts.transcoderErrors++;
+        return;
+      }
       this.startTimestamp = timestamp;
       this.samplesOut = 0;
     }

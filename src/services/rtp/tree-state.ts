@@ -36,6 +36,8 @@ export interface StreamState {
 export interface Reception {
   readonly stats: ReceptionStats;
   lastMs: Millis;
+  /** The fraction lost in the last interval reported, 0..1 (0 before the first report). */
+  lastFraction: number;
 }
 
 /** The latest aggregate from a downstream link, and when it came. */

@@ -92,9 +92,10 @@ describe('rtp: forwarding', () => {
     assert.equal(w.accept(60), 'new');
     assert.equal(w.accept(28), 'stale');
     assert.equal(w.accept(29), 'new');
-    assert.equal(w.accept(0xffffffff), 'new', 'a jump of 2^32 - 61 back is a restart');
-    assert.equal(w.accept(0), 'new', 'wraps');
-    assert.equal(w.accept(0xffffffff), 'duplicate');
+    assert.equal(w.accept(0x80000000), 'new', 'a jump of 2^31 is a restart');
+    assert.equal(w.accept(0x7fffffff), 'new', 'the window starts over there');
+    const wrap = new SeqWindow(32);
+    assert.deepEqual([0xfffffffe, 1, 0xffffffff, 0xffffffff, 0].map((s) => wrap.accept(s)), ['new', 'new', 'new', 'duplicate', 'new'], 'across the u32 wrap');
   });
 });
 
@@ -103,7 +104,7 @@ describe('rtp: RTCP aggregation', () => {
     const { m, play, controls, station } = sourceScx();
     play(500);
     for (const [link, f] of [['a', 0.1], ['b', 0], ['c', 0]] as const) m.onControl(link, aggregateBytes(station.ssrc, f, { jitterWorst: 900, jitterMean: link === 'a' ? 900 : 90 }));
-    play(1000);
+    play(1100);
     const root = m.rootReport();
     assert.ok(root);
     assert.equal(root.receivers, 4, 'the three children and the source SCX itself');
@@ -123,8 +124,8 @@ describe('rtp: RTCP aggregation', () => {
     m.onControl('b', aggregateBytes(station.ssrc, 0));
     play(3000);
     m.onControl('b', aggregateBytes(station.ssrc, 0));
-    play(4000);
-    assert.equal(m.rootReport()?.receivers, 2, "a's aggregate (from 500 ms) is stale at 3500 ms: b and the source SCX");
+    play(4100);
+    assert.equal(m.rootReport()?.receivers, 2, "a's aggregate (from 500 ms) is stale at the report at 4026 ms: b and the source SCX");
     assert.equal(m.rootReport()?.fractionLost, 0);
     assert.equal(m.stats.aggregatesStale, 1);
   });
@@ -140,7 +141,7 @@ describe('rtp: RTCP aggregation', () => {
     assert.equal(m.stats.aggregatesRefused, 3);
     assert.equal(m.stats.aggregatesMalformed, 2);
     assert.equal(drops.malformed, 2);
-    play(1000);
+    play(1100);
     assert.equal(m.rootReport()?.receivers, 1);
   });
 
@@ -160,9 +161,10 @@ describe('rtp: RTCP aggregation', () => {
     const a = decodeAggregate(c.data);
     assert.ok(a.ok);
     assert.equal(a.value.mediaSsrc, st.ssrc);
-    assert.equal(a.value.own.fractionLost, Math.floor((2 * 256) / 20), 'own: 2 of 20 (seqs 0..19) lost');
+    // RFC 3550 A.1: the first packet is probation, so 19 packets (seqs 1..19) are expected.
+    assert.equal(a.value.own.fractionLost, Math.floor((2 * 256) / 19), 'own: 2 of 19 lost');
     assert.equal(a.value.subtree.receivers, 4);
-    assert.equal(a.value.subtree.expected, 80);
+    assert.equal(a.value.subtree.expected, 79);
     assert.equal(a.value.subtree.lost, 8);
     assert.equal(a.value.subtree.jitterWorst, 450);
     assert.equal(scx.m.stats.aggregatesOut, 1);
@@ -199,10 +201,13 @@ describe('rtp: adaptation', () => {
     m.onControl('a', aggregateBytes(station.ssrc, 0.02));
     for (let i = 0; i < 10; i++) m.onControl('a', aggregateBytes(station.ssrc, 0));
     assert.equal(m.linkTiers()[0]?.tier, 0, 'a report between the thresholds restarts the count; 10 clean ones step up');
-    assert.equal(log.open, 0, 'no link uses the transcoder: closed');
     const back = sent.length;
-    play(1500);
-    assert.ok(sent.slice(back).filter((s) => s.link === 'a').every((s) => s.packet.header.source === 'station'));
+    play(2100);
+    const backToA = sent.slice(back).filter((s) => s.link === 'a');
+    const firstOriginal = backToA.findIndex((s) => s.packet.header.source === 'station');
+    assert.ok(firstOriginal >= 0 && firstOriginal <= 2, 'the original again with the next packet (the tier until then)');
+    assert.ok(backToA.slice(firstOriginal).every((s) => s.packet.header.source === 'station'), 'then the original only');
+    assert.equal(log.open, 0, 'no link uses the transcoder: closed at the next report');
     assert.deepEqual(m.counters().tierStepsUp, 1);
   });
 
@@ -216,8 +221,7 @@ describe('rtp: adaptation', () => {
     assert.deepEqual(log.made, [64], 'one transcoder for the three links');
     const after = sent.slice(from + 3 * 3);
     assert.ok(after.length > 60 && after.every((s) => s.packet.header.source === 'station~64k'), 'nothing of the original leaves the source SCX');
-    assert.equal(m.counters().linksLowered, 3);
-    assert.equal(m.counters().transcodersOpen, 1);
+    assert.deepEqual(m.levels(), { linksLowered: 3, transcodersOpen: 1 });
     for (let k = 0; k < 2; k++) m.onControl('a', aggregateBytes(station.ssrc, 0.2));
     play(1500);
     assert.deepEqual(log.made, [64, 32], 'a at 32 kbit/s gets a transcoder of its own');
@@ -240,12 +244,41 @@ describe('rtp: adaptation', () => {
     assert.equal(log.open, 0);
   });
 
+  it('a relay forwards a tier stream as it came, and transcodes it further only for a link that needs less', () => {
+    const { factory, log } = modelTranscoders();
+    const scx = rtpScx('R', { S: 'up' }, { S: ['d1', 'd2'] }, { transcoders: factory });
+    const st = new StationStream(0x64);
+    for (let i = 0; i < 60; i++) {
+      scx.advance(i * 26);
+      scx.m.onData('up', rtpData('S', i, st.audio(), 'station~64k'));
+      if (i === 5) for (let k = 0; k < 2; k++) scx.m.onControl('d2', aggregateBytes(st.ssrc, 0.2));
+      if (i === 10) assert.deepEqual(log.made, [], 'd2 at tier 1 takes the 64 kbit/s stream as it came');
+      if (i === 20) for (let k = 0; k < 2; k++) scx.m.onControl('d2', aggregateBytes(st.ssrc, 0.2));
+    }
+    assert.deepEqual(log.made, [32], 'only d2 (tier 2) needs a transcoder');
+    const names = (link: string): string[] => [...new Set(scx.sent.filter((s) => s.link === link).map((s) => s.packet.header.source))];
+    assert.deepEqual(names('d1'), ['station~64k']);
+    assert.deepEqual(names('d2'), ['station~64k', 'station~32k']);
+    assert.deepEqual(scx.m.linkTiers(), [{ source: 'S', link: 'd2', tier: 2, kbps: 32 }]);
+  });
+
   it('without a transcoder factory adaptation is off, and counted', () => {
     const { m, play, station } = sourceScx();
     play(100);
     for (let k = 0; k < 4; k++) m.onControl('a', aggregateBytes(station.ssrc, 0.3));
     assert.deepEqual(m.linkTiers(), []);
     assert.equal(m.stats.adaptationOff, 4);
+  });
+
+  it('a factory that throws: counted, and the link keeps the original (its previous stream)', () => {
+    const { m, play, sent, station } = sourceScx({ transcoders: () => { throw new Error('no ffmpeg'); } });
+    play(100);
+    for (let k = 0; k < 2; k++) m.onControl('a', aggregateBytes(station.ssrc, 0.3));
+    const from = sent.length;
+    play(600);
+    const toA = sent.slice(from).filter((s) => s.link === 'a');
+    assert.ok(toA.length >= 15 && toA.every((s) => s.packet.header.source === 'station'));
+    assert.equal(m.stats.transcoderErrors, toA.length, 'one try per frame');
   });
 
   it('a link tier: hysteresis, bounded by the tiers', () => {

@@ -77,7 +77,7 @@ export class RtpMulticastEdge {
     this.socket = socket;
   }
 
-  /** Sends one RTP packet to the group, as it is. */
+  /** Sends one RTP packet to the group, as it is (not copied: its bytes must not change until sent). */
   send(rtp: Uint8Array): void {
     const socket = this.socket;
     if (!socket || rtp.length > MAX_DATAGRAM_BYTES || socket.getSendQueueCount() >= MAX_PENDING_SENDS) {

@@ -23,13 +23,19 @@ export interface IngestHandlers {
 export interface SourceInfo {
   /** The peer, `host:port`. */
   readonly remote: string;
+  /** Its User-Agent (`Lavf/59.27.100` for ffmpeg 5.1). */
   readonly userAgent?: string;
   /** The media type, lower case and without parameters: one of MP3_TYPES. */
   readonly contentType: string;
+  /** The station's name (Ice-Name, else icy-name), as players show it. */
   readonly iceName?: string;
+  /** Its genre (Ice-Genre, else icy-genre). */
   readonly iceGenre?: string;
+  /** Its description (Ice-Description, else icy-description). */
   readonly iceDescription?: string;
+  /** Its web site (Ice-URL, else icy-url). */
   readonly iceUrl?: string;
+  /** Whether it wants to be listed in directories (Ice-Public, else icy-pub: 1 or true). */
   readonly icePublic?: boolean;
 }
 
@@ -73,10 +79,13 @@ export interface RadioPortOptions {
   readonly listen: Address;
   /** A certificate and key, PEM: the port speaks TLS (sources, players and metadata updates alike). */
   readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
+  /** The station: its mounts' credentials, a sink per live source, the titles. */
   readonly ingest: IngestHandlers;
   /** Every other request (players, status pages), on a Node HTTP server with the deadlines of src/net/http-server.ts. */
   readonly http: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Where the port logs sources and refusals (mount, remote and code; never a credential). */
   readonly log: Logger;
+  /** Its bounds (INGEST_DEFAULTS for those not given). */
   readonly limits?: IngestLimits;
 }
 
@@ -115,6 +124,7 @@ export interface IngestCounters {
 export interface RadioPort {
   /** Where it listens (the port it got, when asked for 0). */
   readonly address: Address;
+  /** What it has done, refusals by code. */
   readonly counters: IngestCounters;
   /** Stops listening, ends every live source ('closed') and closes every connection. */
   close(): Promise<void>;

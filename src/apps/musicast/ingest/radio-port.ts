@@ -1,13 +1,14 @@
 /**
  * The radio port: one TCP (or TLS) port for sources and players, as Icecast has. ffmpeg's `icecast://` sends
  * `PUT /mount` with neither Content-Length nor Transfer-Encoding and then the stream until it closes, which Node's
- * HTTP parser cannot take; so the port reads each connection's request line itself (at most headBytes, within
- * headTimeoutMs). A `PUT` or `SOURCE` is a source: its head is read and admitted here (source-request.ts), then the
+ * HTTP parser cannot take; so the port reads each connection's request line itself (head-reader.ts: at most headBytes,
+ * within headTimeoutMs). A `PUT` or `SOURCE` is a source: its head is read and admitted (source-request.ts), then the
  * connection carries the stream to the station's sink (source-stream.ts). Anything else goes, with the bytes read so
  * far put back, to a Node HTTP server with the deadlines of src/net/http-server.ts, which answers Icecast's metadata
  * update (metadata-request.ts) and hands every other request to the station's `http` handler, keep-alive included.
  * Only a connection's first request can be a source. Bounds: maxConnections open connections (players included),
- * maxPendingHeads of them still sending their head (each holding at most headBytes plus one read), maxSources.
+ * maxPendingHeads of them still sending their head (each holding at most headBytes plus one read), maxSources; over
+ * TLS, a handshake has headTimeoutMs too and counts against maxConnections only.
  */
 
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
@@ -19,8 +20,9 @@ import { createHttpServer } from '../../../net/http-server.ts';
 import { INGEST_DEFAULTS, INGEST_REFUSALS, type IngestRefusal, type RadioPort, type RadioPortOptions } from './ingest-handlers.ts';
 import { METADATA_PATH, updateMetadata } from './metadata-request.ts';
 import { METADATA_OK_XML, REFUSAL_REPLIES, refusalBytes, refusalHeaders, SOURCE_CONTINUE_OK_REPLY, SOURCE_OK_REPLY } from './replies.ts';
-import { decodeRequestHead, decodeRequestLine, headEnd, requestLineEnd } from './request-head.ts';
-import { admitSource, SOURCE_METHODS } from './source-request.ts';
+import { HeadReader } from './head-reader.ts';
+import type { RequestHead } from './request-head.ts';
+import { admitSource } from './source-request.ts';
 import { streamSource, type SourceStream } from './source-stream.ts';
 
 export type * from './ingest-handlers.ts';
@@ -84,46 +86,35 @@ export async function startRadioPort(o: RadioPortOptions): Promise<RadioPort> {
       clearTimeout(timer);
     });
     const timer = setTimeout(() => refuse(socket, remote, ErrorCode.INGEST_HEAD_TIMEOUT), limits.headTimeoutMs);
-    let buffered: Buffer = Buffer.alloc(0);
-    let isSource = false;
-    const settle = (): void => {
+    const reader = new HeadReader(limits.headBytes);
+    const read = (chunk: Buffer): void => {
+      const verdict = reader.push(chunk);
+      if (verdict.kind === 'more') return;
       clearTimeout(timer);
       pending.delete(socket);
       socket.off('data', read);
-    };
-    /** Whether `end` (-1: not yet) is past headBytes, or has not come within them: then refused as ERR_INGEST_HEAD_SIZE. */
-    const tooLarge = (end: number): boolean => (end < 0 ? buffered.length > limits.headBytes : end > limits.headBytes);
-    const read = (chunk: Buffer): void => {
-      buffered = buffered.length === 0 ? chunk : Buffer.concat([buffered, chunk]);
-      if (!isSource) {
-        const end = requestLineEnd(buffered);
-        if (tooLarge(end)) return settle(), refuse(socket, remote, ErrorCode.INGEST_HEAD_SIZE);
-        if (end < 0) return;
-        const line = decodeRequestLine(buffered.subarray(0, end - 2));
-        if (!line.ok) return settle(), refuse(socket, remote, ErrorCode.INGEST_HEAD);
-        if (!SOURCE_METHODS.has(line.value.method)) return settle(), handOff(socket, buffered);
-        isSource = true;
-      }
-      const end = headEnd(buffered, buffered.length - chunk.length);
-      if (tooLarge(end)) return settle(), refuse(socket, remote, ErrorCode.INGEST_HEAD_SIZE);
-      if (end < 0) return;
-      settle();
-      const head = decodeRequestHead(buffered.subarray(0, end));
-      const admitted = head.ok ? admitSource(head.value, remote, o.ingest, live.size, limits.maxSources) : ({ ok: false, code: ErrorCode.INGEST_HEAD } as const);
-      if (!admitted.ok) return refuse(socket, remote, admitted.code, 'mount' in admitted ? admitted.mount : undefined);
-      counters.sources += 1;
-      o.log('info', 'radio source live', { mount: admitted.mount, remote });
-      // One write, so one segment: ffmpeg reads what has come once after its head; a 200 left unread in its socket
-      // when it closes makes its kernel reset the connection and drop the stream's last bytes still in flight.
-      socket.write(admitted.expectContinue ? SOURCE_CONTINUE_OK_REPLY : SOURCE_OK_REPLY);
-      const stream = streamSource(socket, admitted.sink, buffered.subarray(end), limits.stallMs, (reason, bytes) => {
-        live.delete(stream);
-        if (reason === 'stalled') counters.stalled += 1;
-        o.log('info', 'radio source ended', { mount: admitted.mount, remote, reason, bytes });
-      });
-      live.add(stream);
+      if (verdict.kind === 'refused') refuse(socket, remote, verdict.code);
+      else if (verdict.kind === 'other') handOff(socket, verdict.bytes);
+      else admit(socket, remote, verdict.head, verdict.rest);
     };
     socket.on('data', read);
+  };
+
+  /** Admits a source (source-request.ts) and streams it to its sink, or refuses it. */
+  const admit = (socket: Socket, remote: string, head: RequestHead, first: Buffer): void => {
+    const admitted = admitSource(head, remote, o.ingest, live.size, limits.maxSources);
+    if (!admitted.ok) return refuse(socket, remote, admitted.code, admitted.mount);
+    counters.sources += 1;
+    o.log('info', 'radio source live', { mount: admitted.mount, remote });
+    // One write, so one segment: ffmpeg reads once after its head, and a 200 left unread in its socket when it
+    // closes makes its kernel reset the connection, dropping the stream's last bytes still in flight (seen here).
+    socket.write(admitted.expectContinue ? SOURCE_CONTINUE_OK_REPLY : SOURCE_OK_REPLY);
+    const stream = streamSource(socket, admitted.sink, first, limits.stallMs, (reason, bytes) => {
+      live.delete(stream);
+      if (reason === 'stalled') counters.stalled += 1;
+      o.log('info', 'radio source ended', { mount: admitted.mount, remote, reason, bytes });
+    });
+    live.add(stream);
   };
 
   /** Gives the connection to the HTTP server with the bytes read so far put back in front. */
@@ -154,7 +145,6 @@ export async function startRadioPort(o: RadioPortOptions): Promise<RadioPort> {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const stream of [...live]) stream.end('closed');
       for (const socket of [...sockets]) socket.destroy();
-      web.closeAllConnections();
       await closed;
     },
   };

@@ -45,6 +45,15 @@ export function requestLineEnd(bytes: Uint8Array): number {
   return at < 0 ? -1 : at + CRLF.length;
 }
 
+/** Whether `bytes`, the start of a request line whose CRLF has not come, can still become one: visible ASCII and SP, a last CR aside. */
+export function mayBeRequestLine(bytes: Uint8Array): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i] as number;
+    if ((b < 0x20 || b > 0x7e) && !(b === 0x0d && i === bytes.length - 1)) return false;
+  }
+  return true;
+}
+
 function refuse(code: (typeof WireCode)[keyof typeof WireCode], reason: string): never {
   throw new DecodeError(code, reason);
 }

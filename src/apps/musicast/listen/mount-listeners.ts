@@ -87,7 +87,12 @@ export class MountListeners {
       return;
     }
     const socket = res.socket;
-    if (this.all.size >= this.settings.maxListeners || socket === null || socket.destroyed) {
+    if (socket === null || socket.destroyed) {
+      // Gone already, or pipelined behind another response on this connection, which (a stream) never ends.
+      req.socket.destroy();
+      return;
+    }
+    if (this.all.size >= this.settings.maxListeners) {
       this.counters.refused++;
       const why = `${ErrorCode.LIMIT_LISTENERS}: ${this.info.mount} has its maximum of ${this.settings.maxListeners} listeners`;
       return plain(res, 503, why, { 'Retry-After': '30' });
@@ -130,6 +135,8 @@ export class MountListeners {
   close(): void {
     this.closed = true;
     this.stopTimer();
+    this.pending = [];
+    this.pendingBytes = 0;
     for (const listener of this.all) {
       if (listener.backlog === 0) listener.socket.end();
       else listener.socket.destroy();

@@ -3,10 +3,14 @@
  * ID3v2/ID3v1 tags and the encoder's Xing/Info/VBRI frame are skipped; garbage between frames is skipped too.
  *
  * Sync: out of sync (at the start, after garbage), a header is taken for a frame only when the next frame's header
- * follows at the computed length with the same version, layer and sample rate (free format: the next such header
- * within maxFreeFormatBytes gives the length). In sync, a header where the previous frame ended is taken as it
- * is: its predecessor's check vouched for it, so garbage between two frames costs neither of them. At the end of the
- * stream (flush), a last frame that fills the buffer exactly is taken if it matches the stream seen before.
+ * follows at the computed length with the same version, layer and sample rate, free format or not like it (free
+ * format: the distance to the next such header, within maxFreeFormatBytes and confirmed by the frame after that,
+ * gives the length, which the stream then keeps). In
+ * sync, a header where the previous frame ended is taken as it is: its predecessor's check vouched for it, so
+ * garbage between two frames costs neither of them (a frame that garbage splits after its header comes out with the
+ * garbage in it: nothing tells the two cases apart). A frame between two garbage runs has nothing to vouch for it
+ * and is lost with them. At the end of the stream (flush), a last frame that fills the buffer exactly is taken if it
+ * matches the stream seen before.
  *
  * Bounds: the splitter keeps at most maxBufferedBytes between pushes (a frame still arriving, or a candidate still
  * waiting for its successor's header); tags are skipped by counting, never buffered. Work per input byte is
@@ -36,13 +40,16 @@ export interface Mp3SplitterCounters {
   infoFrames: number;
   /** Times the bytes where the next frame should start were not a frame of the stream (sync lost). */
   resyncs: number;
-  /** ID3v2 tags declaring more than maxId3Bytes, and free-format frames of the stream longer than maxFreeFormatBytes (both scanned as garbage). */
+  /** ID3v2 tags declaring more than maxId3Bytes, and free-format frames of a known stream longer than maxFreeFormatBytes (scanned as garbage). */
   oversize: number;
 }
 
 /** Options of an Mp3FrameSplitter. */
 export interface Mp3FrameSplitterOptions {
-  /** Bytes: the largest ID3v2 tag skipped as a tag; a header declaring more is counted oversize and scanned as garbage, so that a corrupt size cannot swallow minutes of audio. Default 4 MiB. */
+  /**
+   * Bytes: the largest ID3v2 tag skipped as a tag (default 4 MiB); a header declaring more is counted oversize and
+   * scanned as garbage, so that a corrupt size field (up to 256 MiB) cannot swallow hours of audio.
+   */
   readonly maxId3Bytes?: number;
   /** Bytes: the longest free-format frame looked for (default 2,881: 640 kbit/s, LAME's free-format ceiling, at 32 kHz MPEG-1, padded). */
   readonly maxFreeFormatBytes?: number;
@@ -65,7 +72,7 @@ const MORE = -1;
 
 /** Splits a stream of MP3 bytes into frames. */
 export class Mp3FrameSplitter {
-  /** Bytes: the most kept between pushes, max(1,441, maxFreeFormatBytes) + 4: a frame and its successor's header. */
+  /** Bytes: the most kept between pushes, max(1,441 + 4, 2 × maxFreeFormatBytes + 5): a frame and its successor's header, or two free-format frames and a header. */
   readonly maxBufferedBytes: number;
   private readonly maxId3Bytes: number;
   private readonly maxFreeFormatBytes: number;
@@ -83,7 +90,7 @@ export class Mp3FrameSplitter {
   constructor(options: Mp3FrameSplitterOptions = {}) {
     this.maxId3Bytes = Math.max(0, options.maxId3Bytes ?? DEFAULT_MAX_ID3_BYTES);
     this.maxFreeFormatBytes = Math.max(HEADER_BYTES, options.maxFreeFormatBytes ?? DEFAULT_MAX_FREE_FORMAT_BYTES);
-    this.maxBufferedBytes = Math.max(MAX_FIXED_FRAME_BYTES, this.maxFreeFormatBytes) + HEADER_BYTES;
+    this.maxBufferedBytes = Math.max(MAX_FIXED_FRAME_BYTES + HEADER_BYTES, 2 * this.maxFreeFormatBytes + 1 + HEADER_BYTES);
   }
 
   /** The counters, live. */
@@ -179,7 +186,7 @@ export class Mp3FrameSplitter {
       const next = buf.indexOf(0xff, at + 1);
       return this.garbage((next < 0 ? buf.length : next) - at);
     }
-    const length = header.frameBytes || this.freeFormatLength(buf, at, header);
+    const length = header.frameBytes || this.freeFormatLength(buf, at, header, final);
     if (length === 0) return this.garbage(1);
     if (length === MORE || at + length + HEADER_BYTES > buf.length) return final ? this.lastFrame(buf, at, header, frames) : MORE;
     const next = parseMp3Header(buf, at + length);
@@ -188,17 +195,25 @@ export class Mp3FrameSplitter {
   }
 
   /**
-   * A free-format candidate's length: the distance to the next free-format header of the same stream at least a
-   * header, CRC and side information away; MORE when the buffered bytes end before one is found within
-   * maxFreeFormatBytes, 0 when there is none within it.
+   * A free-format candidate's length: the distance d to a free-format header of the same stream (at least a header,
+   * CRC and side information away, at most maxFreeFormatBytes) that the frame after it confirms, starting d less
+   * this frame's padding plus that one's further on (a sync pattern inside the audio data confirms nothing). MORE
+   * when the buffered bytes end before that can be told, 0 when no such header is within the bound.
    */
-  private freeFormatLength(buf: Buffer, at: number, header: Mp3Header): number {
+  private freeFormatLength(buf: Buffer, at: number, header: Mp3Header, final: boolean): number {
     const end = at + this.maxFreeFormatBytes;
     const first = at + HEADER_BYTES + (header.crc ? CRC_BYTES : 0) + header.sideInfoBytes;
     for (let i = buf.indexOf(0xff, first); i >= 0 && i <= end; i = buf.indexOf(0xff, i + 1)) {
       if (i + HEADER_BYTES > buf.length) return MORE;
       const next = parseMp3Header(buf, i);
-      if (next !== undefined && sameStream(header, next)) return i - at;
+      if (next === undefined || !sameStream(header, next)) continue;
+      const after = 2 * i - at - (header.padding ? 1 : 0) + (next.padding ? 1 : 0);
+      if (after + HEADER_BYTES > buf.length) {
+        if (final) continue;
+        return MORE;
+      }
+      const third = parseMp3Header(buf, after);
+      if (third !== undefined && sameStream(header, third)) return i - at;
     }
     if (buf.length < end + HEADER_BYTES) return MORE;
     if (this.known && sameStream(header, this.known.header)) this.count.oversize++;

@@ -18,10 +18,11 @@ export type SilentFrameLike = Pick<Mp3Header, 'version' | 'sampleRate' | 'bitrat
 const cache = new Map<string, Buffer>();
 
 /**
- * A Layer III frame of `like`'s version, sample rate, bitrate and channel mode that decodes to silence, unpadded
- * (so a stream of them runs at most 0.25% under the nominal bitrate). Cached per key: the Buffer is shared, never
- * write to it. Throws RangeError on a bitrate outside the version's table (free format's 0 included: pick a
- * table bitrate for a free-format stream), a sample rate not of that version, or an unknown channel mode.
+ * A Layer III frame of `like`'s version, sample rate, bitrate and channel mode that decodes to silence, unpadded (a
+ * stream of them runs up to 0.47% under the nominal byte rate: 0.23% at 128 kbit/s, 44.1 kHz; its duration is exact).
+ * Cached per key: the Buffer is shared, never write to it. Throws RangeError on a bitrate outside the version's table
+ * (free format's 0 included: pick a table bitrate for a free-format stream), a sample rate not of that version, or an
+ * unknown channel mode.
  */
 export function silentFrame(like: SilentFrameLike): Buffer {
   const crc = like.crc === true;

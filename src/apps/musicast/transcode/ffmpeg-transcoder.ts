@@ -98,7 +98,7 @@ export class FfmpegTranscoder implements Transcoder {
     this.count('framesIn');
     const max = this.o.maxInputBytes ?? 65_536;
     if (this.closed || frame.length > max) return this.count('dropped');
-    this.input.push(frame);
+    this.input.push(Buffer.from(frame)); // a copy: the caller's may be a view of a packet it reuses
     this.inputBytes += frame.length;
     while (this.inputBytes > max) this.dropOldestInput();
     this.feed();

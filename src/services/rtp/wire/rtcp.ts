@@ -9,17 +9,24 @@ import { ByteReader, ByteWriter, decodeWith, DecodeError } from '../../../core/b
 import { WireCode, type Decoded } from '../../../core/decoded.ts';
 import { paddingCount, RTP_VERSION } from './rtp-packet.ts';
 
-/** RTCP packet types (RFC 3550 12.1). */
+/** RTCP packet type of a sender report (RFC 3550 12.1). */
 export const RTCP_SR = 200;
+/** RTCP packet type of a receiver report. */
 export const RTCP_RR = 201;
+/** RTCP packet type of source descriptions. */
 export const RTCP_SDES = 202;
+/** RTCP packet type of a goodbye. */
 export const RTCP_BYE = 203;
+/** RTCP packet type of an application-defined packet. */
 export const RTCP_APP = 204;
 
-/** SDES item types (RFC 3550 6.5) the `rtp` module writes; any 1..255 is decoded. */
+/** SDES item type of the canonical name (RFC 3550 6.5; any type 1..255 is decoded). */
 export const SDES_CNAME = 1;
+/** SDES item type of a user name (a station's name). */
 export const SDES_NAME = 2;
+/** SDES item type of a notice (a stream title). */
 export const SDES_NOTE = 7;
+/** SDES item type of a private extension (its prefix length and prefix are part of the text here). */
 export const SDES_PRIV = 8;
 
 /** Largest compound packet taken or made, bytes (an Ethernet MTU): more is ERR_WIRE_OVERSIZE. */

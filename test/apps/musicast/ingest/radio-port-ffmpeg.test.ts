@@ -71,10 +71,13 @@ needs({ commands: ['ffmpeg'] }).describe('ffmpeg pushing to the radio port', { t
     assert.equal(opened.info.icePublic, true);
   });
 
-  it('fails ffmpeg on a wrong password (401) and on a second source while the first is live (409)', async () => {
+  it('fails ffmpeg on a wrong password (401), a -content_type that is not MP3 (415) and a second source while the first is live (409)', async () => {
     const wrong = await push(url('/live', 'WRONG'), 1);
     assert.notEqual(wrong.code, 0);
     assert.equal(port.counters.refused[ErrorCode.INGEST_AUTH], 1);
+    const ogg = await push(url('/live'), 1, ['-content_type', 'application/ogg']);
+    assert.notEqual(ogg.code, 0);
+    assert.equal(port.counters.refused[ErrorCode.INGEST_TYPE], 1);
     const first = push(url('/live'), 3);
     await station.nth(2);
     const second = await push(url('/live'), 1);

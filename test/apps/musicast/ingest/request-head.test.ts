@@ -9,6 +9,7 @@ import {
   headEnd,
   headerValues,
   MAX_HEADERS,
+  mayBeRequestLine,
   requestLineEnd,
   type RequestHead,
 } from '../../../../src/apps/musicast/ingest/request-head.ts';
@@ -106,6 +107,9 @@ describe('the request head of a source', () => {
     assert.equal(headEnd(b, FFMPEG_PUT.length - 1), FFMPEG_PUT.length, 'an end that began in the previous read');
     assert.equal(headEnd(bytes('PUT / HTTP/1.1\r\n')), -1);
     assert.equal(requestLineEnd(bytes('PUT / HTTP/1.1')), -1);
+    assert.equal(mayBeRequestLine(bytes('PUT / HTTP/1.1\r')), true);
+    assert.equal(mayBeRequestLine(bytes('')), true);
+    for (const bad of ['\x16\x03\x01', 'PUT /\x00', 'GET /\r ', 'GET /\n', 'GET /\xff']) assert.equal(mayBeRequestLine(bytes(bad)), false, JSON.stringify(bad));
   });
 
   it('keeps a value without its surrounding whitespace and reads names case-insensitively', () => {

@@ -87,9 +87,9 @@ describe('Mp3FrameSplitter on hostile input', () => {
     assert.equal(splitter.bufferedBytes, 0);
   });
 
-  it('the buffer bound follows maxFreeFormatBytes, and never goes under a fixed frame and a header', () => {
-    assert.equal(new Mp3FrameSplitter().maxBufferedBytes, 2881 + 4);
+  it('the buffer bound follows maxFreeFormatBytes (two free-format frames and a header), never under a fixed frame and a header', () => {
+    assert.equal(new Mp3FrameSplitter().maxBufferedBytes, 2 * 2881 + 1 + 4);
     assert.equal(new Mp3FrameSplitter({ maxFreeFormatBytes: 100 }).maxBufferedBytes, 1441 + 4);
-    assert.equal(new Mp3FrameSplitter({ maxFreeFormatBytes: 8000 }).maxBufferedBytes, 8004);
+    assert.equal(new Mp3FrameSplitter({ maxFreeFormatBytes: 8000 }).maxBufferedBytes, 16_005);
   });
 });

@@ -181,7 +181,7 @@ describe('Mp3FrameSplitter: tags, free format, CRC', () => {
     }
   });
 
-  it('free format (bitrate index 0): lengths from the distance to the next frame, kept through garbage', (t) => {
+  it('free format (bitrate index 0): lengths from the distance to the next frame, confirmed by the one after, kept through garbage', (t) => {
     // ffmpeg's libmp3lame cannot write free format (and ffmpeg's demuxer refuses it), so the 128 kbit/s fixture's
     // bitrate index is rewritten to 0: the frames keep their 417/418 bytes, which is what a free-format frame of
     // 128 kbit/s at 44.1 kHz measures.
@@ -195,13 +195,35 @@ describe('Mp3FrameSplitter: tags, free format, CRC', () => {
     assert.ok(out.every((f) => f.header.bitrateKbps === 0 && f.header.frameBytes === 0));
     assert.deepEqual({ ...splitter.counters }, { frames: free.length, garbageBytes: 0, id3Bytes: 0, infoFrames: 0, resyncs: 0, oversize: 0 });
     const rng = new Random(testSeed(t, 0xf4ee));
-    const runs = free.flatMap((f, i) => (i % 7 === 3 ? [garbage(rng, 1 + rng.int(300)), f] : [f]));
-    const noisy = splitAll(Buffer.concat(runs));
-    assert.deepEqual(hexes(noisy.frames), free.map((f) => f.toString('hex')));
-    assert.equal(noisy.splitter.counters.resyncs, 6);
+    const original = free.map((f) => f.toString('hex'));
+    for (let round = 0; round < 10; round++) {
+      const between = withGarbage(rng, true, free, 2);
+      const noisy = splitAll(between.stream);
+      assert.deepEqual(hexes(noisy.frames), original);
+      assert.equal(noisy.splitter.counters.resyncs, between.runs - (between.leading ? 1 : 0));
+      const anywhere = withGarbage(rng, false, free, 2);
+      const kept = hexes(splitAll(anywhere.stream).frames).filter((h) => original.includes(h));
+      assert.deepEqual(kept, original.filter((_, i) => !anywhere.split.has(i)));
+    }
+    // The first frame, then garbage: nothing vouches for the first frame, and its length is not learnt from the garbage.
+    const first = splitAll(Buffer.concat([free[0] as Buffer, garbage(rng, 200), ...free.slice(1)]));
+    assert.deepEqual(hexes(first.frames), original.slice(1));
+    // Out of sync, a frame of the known stream followed by garbage measures 417 + 100 bytes: over a 450-byte bound.
+    const bounded = new Mp3FrameSplitter({ maxFreeFormatBytes: 450 });
+    const over = splitAll(Buffer.concat([...free.slice(0, 10), garbage(rng, 50), free[10] as Buffer, garbage(rng, 100), ...free.slice(11)]), bounded);
+    assert.deepEqual(hexes(over.frames), [...original.slice(0, 10), ...original.slice(11)]);
+    assert.equal(over.splitter.counters.oversize, 1);
     const tooLong = splitAll(Buffer.concat(free), new Mp3FrameSplitter({ maxFreeFormatBytes: 400 }));
     assert.equal(tooLong.frames.length, 0, 'a 417-byte free-format frame is over a 400-byte bound');
     assert.equal(tooLong.splitter.bufferedBytes, 0);
+  });
+
+  it('drops a Fraunhofer VBRI frame (built: ffmpeg writes Xing/Info, which the fixtures cover) as an information frame', () => {
+    const vbri = Buffer.from(frames[0] as Buffer);
+    vbri.write('VBRI', 36, 'latin1');
+    const { frames: out, splitter } = splitAll(Buffer.concat([vbri, ...frames.slice(1)]));
+    assert.deepEqual(hexes(out), frames.slice(1).map((f) => f.toString('hex')));
+    assert.equal(splitter.counters.infoFrames, 1);
   });
 
   it('CRC-protected frames (built: ffmpeg cannot write them) are cut with their CRC', () => {
@@ -214,20 +236,26 @@ describe('Mp3FrameSplitter: tags, free format, CRC', () => {
 });
 
 /**
- * The bare fixture with random garbage runs of 1..600 bytes inserted: between frames, or (when not `betweenFrames`)
- * often inside one, splitting it. Runs are at least three frames apart, and none is right after the first frame: out
- * of sync (as at the start), a frame is vouched for only by the header after it, so a frame between two runs (or
- * between the start and a run) has nothing to vouch for it and is lost with them.
+ * `frames` (default: the bare fixture's) with random garbage runs of 1..600 bytes inserted: between frames, or (when
+ * not `betweenFrames`) often inside one, splitting it. Out of sync (as at the start), a frame is vouched for only by
+ * the `vouchers` frames after it (1; free format: 2, the length is confirmed by the second), so runs are placed
+ * where each frame has them: none among the first frame's vouchers, none among the last vouchers + 1, and runs at least
+ * vouchers + 2 frames apart. A frame without its vouchers has nothing to vouch for it and is lost with the runs.
  */
-function withGarbage(rng: Random, betweenFrames: boolean): { stream: Buffer; inserted: number; runs: number; leading: boolean; split: Set<number> } {
+function withGarbage(
+  rng: Random,
+  betweenFrames: boolean,
+  frames = bareFrames(),
+  vouchers = 1,
+): { stream: Buffer; inserted: number; runs: number; leading: boolean; split: Set<number> } {
   const parts: Buffer[] = [];
   const split = new Set<number>();
   let inserted = 0;
   let runs = 0;
   let leading = false;
   let nextRun = 0;
-  bareFrames().forEach((frame, i) => {
-    if (i === 1 || i < nextRun || rng.next() >= 0.2) {
+  frames.forEach((frame, i) => {
+    if ((i >= 1 && i <= vouchers) || i >= frames.length - vouchers - 1 || i < nextRun || rng.next() >= 0.2) {
       parts.push(frame);
       return;
     }
@@ -242,7 +270,7 @@ function withGarbage(rng: Random, betweenFrames: boolean): { stream: Buffer; ins
     }
     inserted += run.length;
     runs++;
-    nextRun = i + 3;
+    nextRun = i + vouchers + 2;
   });
   return { stream: Buffer.concat(parts), inserted, runs, leading, split };
 }

@@ -178,6 +178,19 @@ describe('ffmpeg transcoder without ffmpeg', () => {
     assert.equal(factory.counters.spawnErrors, spawnErrors, 'no start after close');
   });
 
+  it('a child that exits by itself is restarted, and what it printed on stderr is logged', async () => {
+    // `sh` given ffmpeg's arguments says "Illegal option -h" on stderr and exits 2.
+    const logged: Array<{ msg: string; fields: Record<string, unknown> | undefined }> = [];
+    const t = new FfmpegTranscoder(64, INPUT, { command: 'sh', restartMinMs: 100, log: (_level, msg, fields) => logged.push({ msg, fields }) });
+    await until('two restarts', () => t.counters.restarts >= 2, 3000);
+    t.close();
+    assert.equal(t.counters.spawnErrors, 0);
+    const said = logged.filter((l) => l.msg === 'ffmpeg transcoder said');
+    assert.ok(said.length >= 2 && said.every((l) => /Illegal option/.test(String(l.fields?.line))), JSON.stringify(logged));
+    const exits = logged.filter((l) => l.msg === 'ffmpeg transcoder exited');
+    assert.deepEqual(exits.slice(0, 2).map((l) => [l.fields?.code, l.fields?.restartInMs]), [[2, 100], [2, 200]]);
+  });
+
   it('a factory refuses a bitrate LAME cannot encode before it starts anything', () => {
     const factory = ffmpegTranscoders({ command: '/nonexistent/ffmpeg' });
     assert.throws(() => factory(321, INPUT), RangeError);

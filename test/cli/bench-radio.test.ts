@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { merge } from '../../scripts/bench-radio/fleet.ts';
+import { responseHead } from '../../scripts/bench-radio/http-head.ts';
+import { encodeTone, MARKER, MARKER_OFFSET, markFrame } from '../../scripts/bench-radio/marker-source.ts';
+import { isLayer3Header, layer3FrameBytes, layer3FrameSeconds, splitFrames } from '../../scripts/bench-radio/mp3.ts';
+import { DelayProbes } from '../../scripts/bench-radio/probe.ts';
+import { needs } from '../support/prerequisite.ts';
+
+/** An MPEG-1 Layer III header: 128 kbit/s, 44.1 kHz, no CRC; `padding` sets the padding bit. */
+const header = (padding = false): Buffer => Buffer.from([0xff, 0xfb, padding ? 0x92 : 0x90, 0xc4]);
+
+describe('bench:radio helpers', () => {
+  it('recognises Layer III frame headers and refuses reserved values', () => {
+    assert.ok(isLayer3Header(header(), 0));
+    assert.equal(layer3FrameBytes(header(), 0), 417);
+    assert.equal(layer3FrameBytes(header(true), 0), 418);
+    assert.equal(layer3FrameSeconds(header(), 0), 1152 / 44100);
+    const bad = (i: number, v: number): Buffer => Object.assign(header(), { [i]: v });
+    assert.equal(isLayer3Header(bad(1, 0xeb), 0), false, 'reserved version');
+    assert.equal(isLayer3Header(bad(1, 0xfd), 0), false, 'Layer I');
+    assert.equal(isLayer3Header(bad(2, 0x00), 0), false, 'free format');
+    assert.equal(isLayer3Header(bad(2, 0xf0), 0), false, 'bad bitrate');
+    assert.equal(isLayer3Header(bad(2, 0x9c), 0), false, 'reserved rate');
+    assert.equal(isLayer3Header(bad(3, 0xc6), 0), false, 'reserved emphasis');
+    assert.equal(isLayer3Header(header(), 1), false, 'cut short');
+    // Frames after junk: the first header followed by another one a frame later.
+    const frame = Buffer.concat([header(), Buffer.alloc(413)]);
+    const stream = Buffer.concat([Buffer.from([0xff, 0xfb, 0x90, 0xc4, 1, 2]), frame, frame, frame.subarray(0, 100)]);
+    assert.deepEqual(splitFrames(stream).map((f) => f.length), [417, 417]);
+  });
+
+  it('reads response heads: 200 or not, cut or too long', () => {
+    assert.deepEqual(responseHead(Buffer.from('HTTP/1.0 200 OK\r\nServer: x\r\n\r\nab')), { status: 'HTTP/1.0 200 OK', ok: true, bodyStart: 30 });
+    assert.equal((responseHead(Buffer.from('ICY 200 OK\r\n\r\n')) as { ok: boolean }).ok, true);
+    assert.equal((responseHead(Buffer.from('HTTP/1.1 404 Not Found\r\n\r\n')) as { ok: boolean }).ok, false);
+    assert.equal(responseHead(Buffer.from('HTTP/1.1 200 OK\r\nX: y')), undefined);
+    assert.equal(responseHead(Buffer.alloc(9000, 0x41)), 'too-long');
+  });
+
+  it('merges the children: keeping up at >= 99% of rate x window, failed = requested - streaming', () => {
+    const windowMs = 10_000;
+    const expected = 16_000 * 10;
+    const r = merge(
+      [
+        { firstByteMs: [5, 7, NaN], firstFrameMs: [6, 8, NaN], windowBytes: [expected, 0.99 * expected, 0], windowMs, cut: 0, errors: { 'header-timeout': 1 } },
+        { firstByteMs: [9], firstFrameMs: [10], windowBytes: [0.99 * expected - 1], windowMs, cut: 1, errors: { closed: 1 } },
+      ],
+      { count: 5, streamBytesPerS: 16_000 },
+    );
+    assert.equal(r.keepingUp, 2);
+    assert.equal(r.streaming, 3);
+    assert.equal(r.failed, 2);
+    assert.equal(r.cut, 1);
+    assert.deepEqual(r.errors, { 'header-timeout': 1, closed: 1 });
+    assert.deepEqual(r.firstByteMs, { p50: 7, p99: 9, n: 3 });
+    assert.equal(r.medianBytesPerS, 0.99 * 16_000 - 0.1);
+    assert.equal(r.windowS, 10);
+  });
+
+  it('refuses bad options with status 2 and documents them', () => {
+    const help = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-radio.ts', '--help'], { encoding: 'utf8' });
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /--listeners L/);
+    assert.match(help.stdout, /--overlay L/);
+    const bad = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bench-radio.ts', '--servers', 'nginx'], { encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /bad --servers nginx/);
+  });
+});
+
+needs({ commands: ['ffmpeg'] }).describe('bench:radio marker source and delay probes', { timeout: 30_000 }, () => {
+  it('marks frames without touching their headers, and a probe finds each marker once in a served stream', async () => {
+    const frames = encodeTone(2);
+    assert.ok(frames.length >= 70, `${frames.length} frames for 2 s`);
+    for (const f of frames) assert.equal(layer3FrameBytes(f, 0), f.length);
+    const marked = markFrame(frames[1] as Buffer, 7);
+    assert.deepEqual(marked.subarray(0, MARKER_OFFSET), (frames[1] as Buffer).subarray(0, MARKER_OFFSET));
+    assert.equal(marked.length, (frames[1] as Buffer).length);
+    assert.deepEqual(marked.subarray(MARKER_OFFSET, MARKER_OFFSET + 4), MARKER);
+    // A server that sends the head and marker 1 at once, then (once the window started) markers 2..4 one byte at a
+    // time, so that the probe sees markers cut at every offset.
+    const sentAt = new Map<number, number>();
+    let go: () => void = () => undefined;
+    const started = new Promise<void>((r) => (go = r));
+    const server = createServer((s) => {
+      s.on('error', () => s.destroy());
+      s.once('data', async () => {
+        sentAt.set(1, performance.now());
+        s.write(Buffer.concat([Buffer.from('HTTP/1.0 200 OK\r\n\r\n'), markFrame(frames[0] as Buffer, 1)]));
+        await started;
+        for (let seq = 2; seq <= 4; seq++) {
+          sentAt.set(seq, performance.now());
+          for (const byte of markFrame(frames[seq] as Buffer, seq)) {
+            if (s.destroyed) return;
+            s.write(Buffer.from([byte]));
+            await new Promise((r) => setImmediate(r));
+          }
+        }
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const probes = await DelayProbes.start([{ host: '127.0.0.1', port, mount: '/live' }], 1, { sentAt }, 10_000);
+      probes.start();
+      go();
+      // Markers sent in the window's last 3 s do not count: end the window well after.
+      await new Promise((r) => setTimeout(r, 3500));
+      probes.end();
+      probes.close();
+      const r = probes.result();
+      assert.equal(r.sent, 3, 'marker 1 came before the window');
+      const d = r.perNode[0];
+      assert.equal(d?.n, 3);
+      assert.ok(d.p50 > 0 && d.max < 3500 && d.p99 <= d.max, JSON.stringify(d));
+    } finally {
+      server.close();
+    }
+  });
+});
+
+needs({ root: true, commands: ['icecast2', 'ffmpeg', 'runuser'] }).describe('npm run bench:radio against icecast2', { timeout: 90_000 }, () => {
+  it('serves a few listeners from a real icecast2 and writes its figures (not a timing test)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sc-bench-radio-'));
+    try {
+      const json = join(dir, 'radio.json');
+      const r = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/bench-radio.ts', '--listeners', '20', '--window', '3', '--servers', 'icecast', '--overlay', 'none', '--json', json],
+        { encoding: 'utf8', timeout: 80_000 },
+      );
+      assert.ok(r.status === 0 || r.status === 1, r.stderr);
+      const out = JSON.parse(readFileSync(json, 'utf8')) as {
+        errors: unknown[];
+        points: Array<{ server: string; count: number; serverCores: number; idleRssBytes: number; fleet: { streaming: number; firstByteMs: { n: number; p50: number } } }>;
+      };
+      assert.deepEqual(out.errors, []);
+      const p = out.points[0];
+      assert.equal(p?.server, 'icecast');
+      assert.equal(p?.fleet.streaming, 20);
+      assert.equal(p?.fleet.firstByteMs.n, 20);
+      // CPU may read 0: 20 listeners for 3 s can stay under one 10 ms tick.
+      assert.ok(p.fleet.firstByteMs.p50 > 0 && p.idleRssBytes > 0 && p.serverCores >= 0, JSON.stringify(p));
+      assert.match(r.stdout, /Goals \(MusiCast, side by side\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
