@@ -26,7 +26,7 @@ const OUTAGE_MS = 5_000;
 /** Issue 14: the fallback lasts as long as the outage plus at most 2 s. */
 const FALLBACK_EXTRA_MS = 2_000;
 
-needs({ netns: true, commands: ['ffmpeg', 'ffprobe'] }).describe('MusiCast across three network namespaces', { timeout: 240_000 }, () => {
+needs({ netns: true, commands: ['ffmpeg', 'ffprobe', 'curl'] }).describe('MusiCast across three network namespaces', { timeout: 240_000 }, () => {
   let lan: Lan;
   let dir: string;
   const nodes: ChildProcess[] = [];
@@ -130,7 +130,11 @@ needs({ netns: true, commands: ['ffmpeg', 'ffprobe'] }).describe('MusiCast acros
     const r = await run('ffmpeg', ['-v', 'error', '-i', `${radio(2)}/live`, '-t', '5', '-f', 'null', '-'], 30_000);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stderr.trim(), '', 'ffmpeg printed no error decoding 5 s of the stream');
-    console.log(`# east played the live stream ${ms} ms after ffmpeg started pushing into west`);
+    // curl counts bytes: the 64 KiB burst at once, then the stream's 16,000 bytes a second.
+    const curl = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{size_download}', '--max-time', '5', `${radio(2)}/live`], 15_000);
+    const bytes = Number(curl.stdout);
+    console.log(`# east played the live stream ${ms} ms after ffmpeg started pushing into west; curl got ${bytes} bytes in 5 s`);
+    assert.ok(bytes >= 65_535 + 4.5 * 16_000 && bytes <= 65_535 + 5.5 * 16_000, `curl got ${bytes} bytes in 5 s`);
   });
 
   it('east also sends the stream to a local multicast group that ffmpeg on its LAN plays from /live.sdp', async () => {
