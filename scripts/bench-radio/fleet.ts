@@ -55,9 +55,9 @@ export interface FleetResult {
   readonly cut: number;
   /** Listeners that got >= 99% of the expected bytes over the window (of `requested`). */
   readonly keepingUp: number;
-  /** Median of the listeners' rates over the window, bytes/s. */
+  /** Median of the rates over the window of the listeners that streamed, bytes/s. */
   readonly medianBytesPerS: number;
-  /** The slowest 1% of the listeners' rates over the window (1st percentile), bytes/s. */
+  /** The slowest 1% of those rates (1st percentile), bytes/s. */
   readonly p1BytesPerS: number;
   readonly windowS: number;
   readonly firstByteMs: Quantiles;
@@ -201,10 +201,10 @@ export function merge(parts: readonly ListenersResult[], o: Pick<FleetOptions, '
   let cut = 0;
   for (const p of parts) {
     const expected = (o.streamBytesPerS * p.windowMs) / 1000;
-    for (const b of p.windowBytes) {
+    p.windowBytes.forEach((b, i) => {
       if (b >= 0.99 * expected) keepingUp++;
-      rates.push((b * 1000) / p.windowMs);
-    }
+      if (Number.isFinite(p.firstByteMs[i])) rates.push((b * 1000) / p.windowMs);
+    });
     firstByte.push(...p.firstByteMs.filter(Number.isFinite));
     firstFrame.push(...p.firstFrameMs.filter(Number.isFinite));
     streaming += p.firstByteMs.filter(Number.isFinite).length;

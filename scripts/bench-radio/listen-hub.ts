@@ -8,7 +8,7 @@
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { MountListeners } from '../../src/apps/musicast/listen/mount-listeners.ts';
-import { frameLength, headerBytes } from '../../src/apps/musicast/mp3/frame-header.ts';
+import { frameLength, headerBytes } from '../../src/services/rtp/wire/mp3-header.ts';
 
 /** One frame of 1152 samples at 44.1 kHz, ms. */
 const FRAME_MS = (1152 / 44100) * 1000;

@@ -187,6 +187,7 @@ class Fleet {
     this.marked.set(this.bytes);
   }
 
+  /** The figures so far; the window ends now. */
   result(): ListenersResult {
     const windowBytes = Array.from(this.bytes, (b, i) => b - (this.marked[i] as number));
     return {
@@ -199,6 +200,7 @@ class Fleet {
     };
   }
 
+  /** Closes every socket. */
   close(): void {
     for (const s of this.sockets) s.destroy();
   }

@@ -104,6 +104,7 @@ export class MarkerSource implements Source {
     }, 10);
   }
 
+  /** Stops pacing and closes the connection (the server sees its source go). */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.socket.destroy();

@@ -75,6 +75,7 @@ class MarkerProbe {
     this.buf = Buffer.from(buf.subarray(Math.max(from, buf.length - (MARKER.length + 3))));
   }
 
+  /** Closes the connection. */
   close(): void {
     this.socket.destroy();
   }
@@ -127,6 +128,7 @@ export class DelayProbes {
     return { sent: counted.length, probesPerNode: this.perNode, perNode };
   }
 
+  /** Closes every probe (its figures stay). */
   close(): void {
     for (const node of this.probes) for (const p of node) p.close();
   }

@@ -34,7 +34,11 @@ export function goals(r: RadioReport): Goal[] {
   return [
     {
       goal: 'MusiCast CPU <= 0.7x Icecast CPU at 5,000 listeners',
-      measured: mc && ice ? `${fx(mc.serverCores / ice.serverCores, 2)}x (${pct(mc.serverCores)} vs ${pct(ice.serverCores)} of a core)` : 'not measured',
+      measured:
+        mc && ice
+          ? `${fx(mc.serverCores / ice.serverCores, 2)}x (${pct(mc.serverCores)} vs ${pct(ice.serverCores)} of a core, ` +
+            `serving ${mc.fleet.streaming} vs ${ice.fleet.streaming}; per listener streaming ${fx(mc.serverCores / mc.fleet.streaming / (ice.serverCores / ice.fleet.streaming), 2)}x)`
+          : 'not measured',
       pass: mc && ice ? mc.serverCores <= 0.7 * ice.serverCores : undefined,
     },
     {
@@ -56,6 +60,7 @@ function pointRow(p: PointResult): string[] {
     p.server,
     String(p.count),
     pct(p.serverCores),
+    pct((p.serverCores / f.streaming) * 1000),
     fx(p.rssPerListenerBytes / 1024),
     `${pct(share(p))} (${f.keepingUp})`,
     `${fx((f.medianBytesPerS * 8) / 1000)} / ${fx((f.p1BytesPerS * 8) / 1000)}`,
@@ -69,7 +74,7 @@ function pointRow(p: PointResult): string[] {
 }
 
 const HEADER = [
-  'server', 'listeners', 'CPU', 'RSS/listener KiB', 'keeping up', 'kbit/s median/p1', 'failed/cut',
+  'server', 'listeners', 'CPU', 'CPU/1k streaming', 'RSS/listener KiB', 'keeping up', 'kbit/s median/p1', 'failed/cut',
   'first byte p50/p99 ms', 'first frame p50/p99 ms', 'listen overflows/drops', 'clients CPU', 'cores busy/other',
 ];
 
@@ -89,8 +94,8 @@ export function renderReport(r: RadioReport): string {
       `command: ${r.command}\nmachine: ${Object.entries(r.machine).map(([k, v]) => `${k} ${v}`).join(', ')}\nplan: ${JSON.stringify(r.plan)}`,
   );
   const legend =
-    'CPU: utime+stime of the serving process tree(s) over the window, % of one core; RSS/listener: (RSS at the end of the window - idle RSS) / listeners streaming; ' +
-    'keeping up: listeners with >= 99% of 128 kbit/s x window (share of all requested); kbit/s: the rate of each listener over the window, median and slowest 1%; failed: never streamed, cut: closed by the server; ' +
+    'CPU: utime+stime of the serving process tree(s) over the window, % of one core (and per 1,000 listeners streaming); RSS/listener: (RSS at the end of the window - idle RSS) / listeners streaming; ' +
+    'keeping up: listeners with >= 99% of 128 kbit/s x window (share of all requested); kbit/s: the rate over the window of each listener that streamed, median and slowest 1%; failed: never streamed, cut: closed by the server; ' +
     'first byte/frame: from connect() to the first body byte / the first valid Layer III frame header; listen overflows/drops: kernel TcpExt counters during the point ' +
     '(SYNs dropped at a full accept queue); clients CPU: the listener processes; cores busy/other: busy cores of the whole machine (2 = saturated here) and those used by other processes than the server, its listeners and the bench (other work on the machine: the figures are only worth something when it is near 0).';
   if (r.points.length > 0) parts.push(`1. Side by side, one server each, ffmpeg pushing\n${legend}\n${table(HEADER, r.points.map(pointRow))}`);

@@ -5,9 +5,11 @@ import { alive } from '../bench-dataplane/procs.ts';
 import { sleep } from '../bench-dataplane/util.ts';
 import type { Endpoint } from './fleet.ts';
 
-/** The mount every server carries, and its source's credentials. */
+/** The mount every server carries. */
 export const MOUNT = '/live';
+/** The source's user name on every server (Icecast's fixed `source`). */
 export const SOURCE_USER = 'source';
+/** The source's password on every server (a loopback-only bench: no secret). */
 export const SOURCE_PASSWORD = 'hackme';
 
 /** A running server. */

@@ -5,7 +5,7 @@
  */
 
 import { connect, type Socket } from 'node:net';
-import { parseMp3Header } from '../../src/apps/musicast/mp3/frame-header.ts';
+import { parseMp3Header } from '../../src/services/rtp/wire/mp3-header.ts';
 
 /** What a test listener saw so far. */
 export interface IcyListener {

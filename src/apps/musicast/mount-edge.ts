@@ -7,8 +7,8 @@
  * so a player hears no garbage and never reconnects ("fallback-override done right", issue 14).
  */
 
-import type { Mp3Header } from './mp3/frame-header.ts';
-import { parseMp3Header, frameDurationMs } from './mp3/frame-header.ts';
+import type { Mp3Header } from '../../services/rtp/wire/mp3-header.ts';
+import { parseMp3Header, frameDurationMs } from '../../services/rtp/wire/mp3-header.ts';
 import { silentFrame } from './mp3/silent-frame.ts';
 import { FramePacer } from './mp3/frame-pacer.ts';
 import { decodeRtp, isRtcp } from '../../services/rtp/wire/rtp-packet.ts';

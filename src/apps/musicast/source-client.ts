@@ -6,7 +6,7 @@
 
 import { connect, type Socket } from 'node:net';
 import { FramePacer } from './mp3/frame-pacer.ts';
-import { frameDurationMs, parseMp3Header } from './mp3/frame-header.ts';
+import { frameDurationMs, parseMp3Header } from '../../services/rtp/wire/mp3-header.ts';
 
 /** Options of a source client. */
 export interface SourceClientOptions {

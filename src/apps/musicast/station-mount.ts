@@ -15,7 +15,7 @@ import { MountListeners } from './listen/mount-listeners.ts';
 import { RtpMulticastEdge } from './edge/multicast-edge.ts';
 import { mountSdp } from './edge/sdp.ts';
 import { channelGroup } from '../../daemon/local-multicast.ts';
-import { parseMp3Header } from './mp3/frame-header.ts';
+import { parseMp3Header } from '../../services/rtp/wire/mp3-header.ts';
 import { mountSessionName, type RadioConfig, type RadioMount } from './radio-config.ts';
 
 /** The channel of a mount's session that carries its stream. */

@@ -11,7 +11,7 @@ import { encodeDataPacket, type DataHeader, type DataPacket } from '../../sessio
 import type { RtpStats } from './stats.ts';
 import type { Transcoder, TranscoderFactory, TranscoderInput } from './transcoder.ts';
 import { MAX_MPA_FRAME_BYTES, MPA_PAYLOAD_TYPE, mpaPacketize, rtpTicks } from './wire/mpa.ts';
-import { mpegAudioFrame } from './wire/mpeg-audio.ts';
+import { parseMp3Header } from './wire/mp3-header.ts';
 import { encodeRtp } from './wire/rtp-packet.ts';
 
 /** Most output frames taken from a transcoder at one poll (the rest wait for the next), frames. */
@@ -29,11 +29,6 @@ export interface TierStreamIdentity {
 
 /** The module's counters a transcoded stream adds to. */
 export type TierCounters = Pick<RtpStats, 'transcoderFramesIn' | 'transcoderFramesOut' | 'transcoderFramesDropped' | 'transcoderErrors'>;
-
-/** The channel count an MPEG audio header says (channel mode 3 is mono). */
-function channelsOf(frame: Uint8Array): 1 | 2 {
-  return ((frame[3] ?? 0) >> 6) === 3 ? 1 : 2;
-}
 
 /** One (input stream, tier) transcoder with its packetizer. */
 export class TierStream {
@@ -54,12 +49,12 @@ export class TierStream {
 
   /** Feeds one whole MP3 frame of the input, whose RTP timestamp is `timestamp`; a frame whose format differs restarts the transcoder. */
   feed(frame: Uint8Array, timestamp: number): void {
-    const info = mpegAudioFrame(frame);
-    if (!info) {
+    const info = parseMp3Header(frame, 0);
+    if (!info || info.frameBytes === 0) {
       this.counts.transcoderFramesDropped++;
       return;
     }
-    const channels = channelsOf(frame);
+    const channels = info.channels;
     if (this.transcoder && (this.input?.sampleRate !== info.sampleRate || this.input.channels !== channels)) this.close();
     if (!this.transcoder) {
       this.input = { sampleRate: info.sampleRate, channels };
@@ -88,14 +83,14 @@ export class TierStream {
     for (let n = 0; n < MAX_FRAMES_PER_POLL && this.transcoder; n++) {
       const frame = this.transcoder.poll();
       if (!frame) break;
-      const info = mpegAudioFrame(frame);
-      if (!info || frame.length > MAX_MPA_FRAME_BYTES) {
+      const info = parseMp3Header(frame, 0);
+      if (!info || info.frameBytes === 0 || frame.length > MAX_MPA_FRAME_BYTES) {
         this.counts.transcoderFramesDropped++;
         continue;
       }
       this.counts.transcoderFramesOut++;
       const timestamp = (this.startTimestamp + rtpTicks(this.samplesOut, info.sampleRate)) >>> 0;
-      this.samplesOut += info.samples;
+      this.samplesOut += info.samplesPerFrame;
       for (const payload of mpaPacketize(frame, this.maxPayloadBytes)) {
         const rtp = encodeRtp({ payloadType: MPA_PAYLOAD_TYPE, marker: false, seq: this.rtpSeq, timestamp, ssrc: this.id.ssrc, csrcs: [], payload });
         this.rtpSeq = (this.rtpSeq + 1) & 0xffff;

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { MountEdge } from '../../../src/apps/musicast/mount-edge.ts';
 import { RtpFramer } from '../../../src/apps/musicast/rtp-framer.ts';
 import { Mp3FrameSplitter, type Mp3Frame } from '../../../src/apps/musicast/mp3/frame-splitter.ts';
-import { parseMp3Header } from '../../../src/apps/musicast/mp3/frame-header.ts';
+import { parseMp3Header } from '../../../src/services/rtp/wire/mp3-header.ts';
 import { encodeRtcp, SDES_NOTE } from '../../../src/services/rtp/wire/rtcp.ts';
 import { Random } from '../../../src/core/random.ts';
 import { testSeed } from '../../support/seed.ts';

@@ -9,7 +9,7 @@ import type { MountInfo } from './listen-options.ts';
 export const SERVER_ID = 'MusiCast (Scattercast)';
 
 /** Header text from station text: control characters dropped, UTF-8 bytes carried one per latin1 char (Node writes headers as latin1). */
-export function headerText(text: string): string {
+function headerText(text: string): string {
   return Buffer.from(text.replace(/[\x00-\x1f\x7f]/g, ''), 'utf8').toString('latin1');
 }
 

@@ -21,7 +21,7 @@ const PREFIX = Buffer.from("StreamTitle='", 'latin1');
 const SUFFIX = Buffer.from("';", 'latin1');
 
 /** Largest L: the length byte counts 16-byte units. */
-export const MAX_METADATA_UNITS = 255;
+const MAX_METADATA_UNITS = 255;
 
 /** Longest title in UTF-8 bytes: 255*16 bytes less the prefix, the suffix and one NUL. */
 export const MAX_TITLE_BYTES = MAX_METADATA_UNITS * 16 - PREFIX.length - SUFFIX.length - 1;

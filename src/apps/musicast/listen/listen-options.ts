@@ -28,6 +28,8 @@ export interface ListenOptions {
   readonly batchMs?: number;
   /** Most listeners at once on this mount; default 10000. */
   readonly maxListeners?: number;
+  /** Listeners a tick writes to before it lets the event loop run (~10 us a write); default 500. */
+  readonly sliceListeners?: number;
 }
 
 /** ListenOptions with every default filled in. */
@@ -40,6 +42,7 @@ export const LISTEN_DEFAULTS: ListenSettings = {
   queueBytes: 524288,
   batchMs: 100,
   maxListeners: 10000,
+  sliceListeners: 500,
 };
 
 /** Largest metaint accepted, in bytes. */
@@ -53,6 +56,7 @@ export function listenSettings(options: ListenOptions = {}): ListenSettings {
   integerIn('queueBytes', s.queueBytes, Math.max(1, s.burstBytes), 1 << 30);
   integerIn('batchMs', s.batchMs, 1, 10_000);
   integerIn('maxListeners', s.maxListeners, 0, 1_000_000);
+  integerIn('sliceListeners', s.sliceListeners, 1, 1_000_000);
   return s;
 }
 

@@ -5,8 +5,10 @@
  * per-listener copy); a listener whose user-space queue grows past `queueBytes` is cut, never buffered without limit.
  *
  * Bounds: listeners <= maxListeners; frames waiting for a tick < burstBytes + one frame (a tick runs early when they
- * reach burstBytes); the burst ring <= burstBytes (+ one joined copy); per listener <= queueBytes + one tick queued
- * in user space (the kernel's socket buffers come on top, as with Icecast's queue-size).
+ * reach burstBytes), plus what arrives while a tick's walk over many listeners is still going; the burst ring <=
+ * burstBytes (+ one joined copy); per listener <= queueBytes + one tick queued in user space (the kernel's socket
+ * buffers come on top, as with Icecast's queue-size). A tick walks the listeners in slices (sliceListeners), so
+ * that the process (an SCX with its other work) never stalls for the whole list.
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -51,6 +53,8 @@ export class MountListeners {
   private text = '';
   private most = 0;
   private closed = false;
+  /** A tick's walk over the listeners is not finished. */
+  private walking = false;
 
   /** `clock`: ms since the epoch, for streamStartMs. Throws RangeError on an invalid mount or option. */
   constructor(info: MountInfo, options?: ListenOptions, clock: () => number = Date.now) {
@@ -144,15 +148,34 @@ export class MountListeners {
     this.all.clear();
   }
 
-  /** The tick: frames pushed since the last one, joined once and written to every listener. */
+  /**
+   * The tick: the frames pushed since the last one, joined once, then written to every listener there now, in slices
+   * of sliceListeners with the event loop free between them. A tick that finds the last walk unfinished waits.
+   */
   private flush(): void {
-    if (this.pendingBytes === 0) return;
+    if (this.pendingBytes === 0 || this.walking) return;
     const at = this.ring.end;
+    const span = this.absorbPending();
+    this.walk([...this.all], 0, span, at);
+  }
+
+  /** The pending frames joined, and appended to the burst ring. */
+  private absorbPending(): Buffer {
     const span = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
     for (const frame of this.pending) this.ring.append(frame);
     this.pending = [];
     this.pendingBytes = 0;
-    for (const listener of this.all) this.deliver(listener, span, at);
+    return span;
+  }
+
+  private walk(targets: readonly Listener[], from: number, span: Buffer, at: number): void {
+    const to = Math.min(targets.length, from + this.settings.sliceListeners);
+    for (let i = from; i < to; i++) {
+      const listener = targets[i]!;
+      if (this.all.has(listener)) this.deliver(listener, span, at);
+    }
+    this.walking = to < targets.length && !this.closed;
+    if (this.walking) setImmediate(() => this.walk(targets, to, span, at));
   }
 
   private deliver(listener: Listener, span: Buffer, at: number): void {
@@ -168,7 +191,7 @@ export class MountListeners {
   private leave(listener: Listener): void {
     this.all.delete(listener);
     if (this.all.size > 0) return;
-    this.flush();
+    if (this.pendingBytes > 0) this.absorbPending();
     this.stopTimer();
   }
 

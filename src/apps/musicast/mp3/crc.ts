@@ -4,7 +4,7 @@
  * the two bytes after the header.
  */
 
-import { CRC_BYTES, HEADER_BYTES, type Mp3Header } from './frame-header.ts';
+import { CRC_BYTES, HEADER_BYTES, type Mp3Header } from '../../../services/rtp/wire/mp3-header.ts';
 
 /** The CRC a protected frame of `header` should carry; `frame` holds at least the header, 2 CRC bytes and the side information. */
 export function layer3Crc(frame: Uint8Array, header: Pick<Mp3Header, 'sideInfoBytes'>): number {

@@ -17,7 +17,7 @@
  * bounded by maxFreeFormatBytes (a free-format candidate's search). It never throws.
  */
 
-import { CRC_BYTES, HEADER_BYTES, MAX_FIXED_FRAME_BYTES, parseMp3Header, sameStream, type Mp3Header } from './frame-header.ts';
+import { CRC_BYTES, HEADER_BYTES, MAX_FIXED_FRAME_BYTES, parseMp3Header, sameStream, type Mp3Header } from '../../../services/rtp/wire/mp3-header.ts';
 import { tagAt } from './id3.ts';
 import { isInfoFrame } from './info-frame.ts';
 

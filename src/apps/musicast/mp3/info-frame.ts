@@ -4,7 +4,7 @@
  * or a Fraunhofer VBRI header (`"VBRI"` 32 bytes after the header). Decoders skip it; so does the splitter.
  */
 
-import { CRC_BYTES, HEADER_BYTES, type Mp3Header } from './frame-header.ts';
+import { CRC_BYTES, HEADER_BYTES, type Mp3Header } from '../../../services/rtp/wire/mp3-header.ts';
 
 /** Where a VBRI header starts in its frame. */
 const VBRI_OFFSET = HEADER_BYTES + 32;

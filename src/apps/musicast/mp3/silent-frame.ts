@@ -6,7 +6,7 @@
  */
 
 import { layer3Crc } from './crc.ts';
-import { HEADER_BYTES, frameLength, headerBytes, sideInfoBytes, type Mp3Header } from './frame-header.ts';
+import { HEADER_BYTES, frameLength, headerBytes, sideInfoBytes, type Mp3Header } from '../../../services/rtp/wire/mp3-header.ts';
 
 /** What a silent frame copies from the stream it fills in for (an Mp3Header will do). */
 export type SilentFrameLike = Pick<Mp3Header, 'version' | 'sampleRate' | 'bitrateKbps' | 'channelMode'> & {

@@ -6,7 +6,7 @@
 
 import { ByteWriter, decodeWith, DecodeError } from '../../../core/bytes.ts';
 import { WireCode, type Decoded } from '../../../core/decoded.ts';
-import { mpegAudioFrame } from './mpeg-audio.ts';
+import { parseMp3Header } from './mp3-header.ts';
 import type { RtpPacket } from './rtp-packet.ts';
 
 /** RTP payload type of MPEG audio (RFC 3551). */
@@ -135,8 +135,8 @@ export class MpaReassembler {
     this.giveUp();
     const frames: Uint8Array[] = [];
     for (let at = 0; at < data.length; ) {
-      const size = mpegAudioFrame(data, at)?.frameBytes;
-      if (size === undefined || size > MAX_MPA_FRAME_BYTES || (at > 0 && at + size > data.length)) return this.drop('malformed', frames);
+      const size = parseMp3Header(data, at)?.frameBytes;
+      if (size === undefined || size === 0 || size > MAX_MPA_FRAME_BYTES || (at > 0 && at + size > data.length)) return this.drop('malformed', frames);
       if (at + size > data.length) {
         const bytes = new Uint8Array(size);
         bytes.set(data);

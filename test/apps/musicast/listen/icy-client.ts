@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { once } from 'node:events';
 import { Random } from '../../../../src/core/random.ts';
-import { frameLength, headerBytes, parseMp3Header } from '../../../../src/apps/musicast/mp3/frame-header.ts';
+import { frameLength, headerBytes, parseMp3Header } from '../../../../src/services/rtp/wire/mp3-header.ts';
 import { decodeMetadataBlock } from '../../../../src/apps/musicast/listen/icy-metadata.ts';
 import { MountListeners } from '../../../../src/apps/musicast/listen/mount-listeners.ts';
 import type { ListenOptions, MountInfo } from '../../../../src/apps/musicast/listen/listen-options.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Random } from '../../../../src/core/random.ts';
-import { parseMp3Header } from '../../../../src/apps/musicast/mp3/frame-header.ts';
+import { parseMp3Header } from '../../../../src/services/rtp/wire/mp3-header.ts';
 import { encodeMetadataBlock, icyTitle } from '../../../../src/apps/musicast/listen/icy-metadata.ts';
 import { MountListeners } from '../../../../src/apps/musicast/listen/mount-listeners.ts';
 import { testSeed } from '../../../support/seed.ts';
@@ -74,13 +74,15 @@ describe('MountListeners: ICY streaming to players on loopback', { timeout: 30_0
   it('puts a metadata block after every metaint bytes, with the title on change and L = 0 otherwise', async (t) => {
     const rng = new Random(testSeed(t, 1414));
     const metaint = 1000;
-    const s = await station({ metaint, burstBytes: 4000, batchMs: 10 });
+    // sliceListeners 1: every tick walks the listeners one per event-loop turn, frames arriving in between.
+    const s = await station({ metaint, burstBytes: 4000, batchMs: 10, sliceListeners: 1 });
     try {
       const before = synthFrames(rng, 20);
       for (const f of before) s.hub.pushFrame(f);
       s.hub.setTitle('First');
       const withMeta = RawClient.get(s.port, true);
       const without = RawClient.get(s.port, false);
+      const others = [RawClient.get(s.port, true), RawClient.get(s.port, true), RawClient.get(s.port, false)];
       // The model: each step's audio with the title current while it was sent; a block at k*metaint goes with the
       // step whose audio reaches it, and carries the title when it differs from the listener's previous block.
       const steps: { title: string; frames: Buffer[] }[] = [{ title: 'First', frames: burstOf(before, 4000) }];
@@ -121,6 +123,10 @@ describe('MountListeners: ICY streaming to players on loopback', { timeout: 30_0
         ['First', 'Second', "Don't ' ;stop' me now", 'Åsa'],
       );
       assert.ok(without.answer().body.equals(all), 'a player without metadata gets the stream alone');
+      for (const o of others) await o.until(() => o.answer().body.length >= (o.answer().headers.has('icy-metaint') ? expected.body : expected.audio));
+      const [a, b, c] = others.map((o) => o.answer());
+      assert.ok(a!.body.equals(withMeta.answer().body) && b!.body.equals(withMeta.answer().body), 'same bytes for players tuned in together');
+      assert.ok(c!.body.equals(all));
     } finally {
       await s.close();
     }
@@ -128,7 +134,7 @@ describe('MountListeners: ICY streaming to players on loopback', { timeout: 30_0
 
   it('cuts a listener that never reads once its queue passes queueBytes; the others get every byte', async (t) => {
     const rng = new Random(testSeed(t, 7));
-    const s = await station({ burstBytes: 4096, queueBytes: 65536, batchMs: 5 });
+    const s = await station({ burstBytes: 4096, queueBytes: 65536, batchMs: 5, sliceListeners: 1 });
     try {
       const frame = synthFrames(rng, 64);
       const reader = RawClient.get(s.port, false);
@@ -218,6 +224,7 @@ describe('MountListeners: ICY streaming to players on loopback', { timeout: 30_0
     assert.throws(() => new MountListeners(INFO, { metaint: 0 }), RangeError);
     assert.throws(() => new MountListeners(INFO, { burstBytes: 100_000, queueBytes: 65536 }), RangeError);
     assert.throws(() => new MountListeners(INFO, { batchMs: 0.5 }), RangeError);
+    assert.throws(() => new MountListeners(INFO, { sliceListeners: 0 }), RangeError);
     assert.throws(() => new MountListeners({ ...INFO, mount: 'live' }), RangeError);
     assert.equal(new MountListeners(INFO, { metaint: undefined }).settings.metaint, 16000);
   });

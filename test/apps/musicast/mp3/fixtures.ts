@@ -2,7 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import { Mp3FrameSplitter, type Mp3Frame } from '../../../../src/apps/musicast/mp3/frame-splitter.ts';
-import type { Mp3Header } from '../../../../src/apps/musicast/mp3/frame-header.ts';
+import type { Mp3Header } from '../../../../src/services/rtp/wire/mp3-header.ts';
 
 /** One fixture file and the figures recorded once from ffprobe and the file's own bytes. */
 export interface Mp3Fixture {

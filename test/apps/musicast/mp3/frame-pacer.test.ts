@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Random } from '../../../../src/core/random.ts';
-import { frameDurationMs } from '../../../../src/apps/musicast/mp3/frame-header.ts';
+import { frameDurationMs } from '../../../../src/services/rtp/wire/mp3-header.ts';
 import { FramePacer } from '../../../../src/apps/musicast/mp3/frame-pacer.ts';
 import { testSeed } from '../../../support/seed.ts';
 

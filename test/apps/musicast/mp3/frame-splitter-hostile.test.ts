@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Random } from '../../../../src/core/random.ts';
-import { parseMp3Header } from '../../../../src/apps/musicast/mp3/frame-header.ts';
+import { parseMp3Header } from '../../../../src/services/rtp/wire/mp3-header.ts';
 import { Mp3FrameSplitter, type Mp3Frame } from '../../../../src/apps/musicast/mp3/frame-splitter.ts';
 import { testSeed } from '../../../support/seed.ts';
 import { FIXTURES, fixtureBytes } from './fixtures.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { layer3Crc } from '../../../../src/apps/musicast/mp3/crc.ts';
-import { frameLength, parseMp3Header, type Mp3Header } from '../../../../src/apps/musicast/mp3/frame-header.ts';
+import { frameLength, parseMp3Header, type Mp3Header } from '../../../../src/services/rtp/wire/mp3-header.ts';
 import { Mp3FrameSplitter } from '../../../../src/apps/musicast/mp3/frame-splitter.ts';
 import { silentFrame, type SilentFrameLike } from '../../../../src/apps/musicast/mp3/silent-frame.ts';
 import { needs } from '../../../support/prerequisite.ts';

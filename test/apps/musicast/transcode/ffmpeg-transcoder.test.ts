@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '../../../../src/core/errors.ts';
-import { parseMp3Header } from '../../../../src/apps/musicast/mp3/frame-header.ts';
+import { parseMp3Header } from '../../../../src/services/rtp/wire/mp3-header.ts';
 import { Mp3FrameSplitter } from '../../../../src/apps/musicast/mp3/frame-splitter.ts';
 import { FfmpegTranscoder, ffmpegAvailable, ffmpegTranscoders } from '../../../../src/apps/musicast/transcode/ffmpeg-transcoder.ts';
 import { needs } from '../../../support/prerequisite.ts';

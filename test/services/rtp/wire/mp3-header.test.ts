@@ -11,7 +11,7 @@ import {
   type Mp3ChannelMode,
   type Mp3Header,
   type Mp3Version,
-} from '../../../../src/apps/musicast/mp3/frame-header.ts';
+} from '../../../../src/services/rtp/wire/mp3-header.ts';
 import { hex, unhex } from '../../../support/wire.ts';
 
 /** Headers as ffmpeg/LAME wrote them in the fixtures, and what they say. */
