@@ -8,7 +8,7 @@
 import { connect, type Socket } from 'node:net';
 import { sleep } from '../bench-dataplane/util.ts';
 import { responseHead } from './http-head.ts';
-import { isLayer3Header } from './mp3.ts';
+import { parseMp3Header } from '../../src/services/rtp/wire/mp3-header.ts';
 
 /** Most sockets one child opens (the fd limit is raised to the hard limit before it starts). */
 export const MAX_SOCKETS = 2500;
@@ -43,7 +43,7 @@ export type ListenersEvent =
 export interface ListenersResult {
   /** Connect call to the first body byte after the header, ms (NaN: never). */
   readonly firstByteMs: number[];
-  /** Connect call to the end of the first valid Layer III frame header in the body, ms (NaN: never). */
+  /** Connect call to the arrival of the first valid Layer III frame header in the body (parseMp3Header), ms (NaN: never). */
   readonly firstFrameMs: number[];
   /** Body bytes received between `mark` and `report`. */
   readonly windowBytes: number[];
@@ -159,7 +159,7 @@ class Fleet {
     const tail = this.pending[i];
     const buf = tail ? Buffer.concat([tail, chunk.subarray(from)]) : chunk.subarray(from);
     for (let j = buf.indexOf(0xff); j >= 0 && j + 4 <= buf.length; j = buf.indexOf(0xff, j + 1)) {
-      if (isLayer3Header(buf, j)) {
+      if (parseMp3Header(buf, j) !== undefined) {
         this.firstFrame[i] = now - (this.t0[i] as number);
         this.pending[i] = undefined;
         return;

@@ -1,48 +1,54 @@
 /**
  * The overlay run's source: the bench itself pushes MP3 to the ingest (Icecast protocol, `PUT /live`), so that it
  * knows when each byte left. The frames are a 440 Hz tone that ffmpeg encoded once (128 kbit/s, no ID3, no Xing
- * frame), looped and paced in real time from the frames' own durations. Once a second of stream time, one frame
- * carries a marker in its main data: MARKER and a u32 sequence number, 8 bytes from offset MARKER_OFFSET (past the
- * header and side info). That frame's audio is garbled (a click a second; the listeners here only count bytes);
+ * frame), cut by MusiCast's own Mp3FrameSplitter, looped and paced in real time from the frames' own durations. Once
+ * a second of stream time, one frame carries a marker at the start of its main data (past the header, CRC and side
+ * info): MARKER and a u32 sequence number. That frame's audio is garbled (a click a second; the listeners here only count bytes);
  * its header, length and every other byte are untouched, so a server that relays frames relays the marker. The
  * time of the write() that hands a marked frame to the kernel is the marker's send time.
  */
 
 import { execFileSync } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import { Mp3FrameSplitter, type Mp3Frame } from '../../src/apps/musicast/mp3/frame-splitter.ts';
+import { CRC_BYTES, HEADER_BYTES, type Mp3Header } from '../../src/services/rtp/wire/mp3-header.ts';
 import { waitFor } from '../bench-dataplane/util.ts';
 import type { Source } from './ffmpeg-source.ts';
 import type { Endpoint } from './fleet.ts';
 import { responseHead } from './http-head.ts';
-import { layer3FrameSeconds, splitFrames } from './mp3.ts';
 import { SOURCE_PASSWORD, SOURCE_USER } from './server.ts';
 
 /** The marker's magic bytes. */
 export const MARKER = Buffer.from('SCBM', 'latin1');
-/** Where the marker starts in a frame: past the 4-byte header and the longest side info (32 bytes). */
-export const MARKER_OFFSET = 36;
 /** Send times kept (the last this many markers: seconds of stream). */
 const KEEP_MARKERS = 1200;
 /** Most frames written in one tick (a stalled bench catches up at most this much at once). */
 const MAX_FRAMES_PER_TICK = 100;
 
 /** A 128 kbit/s MP3 tone of `seconds`, encoded by ffmpeg (libmp3lame), as frames. */
-export function encodeTone(seconds: number): Buffer[] {
+export function encodeTone(seconds: number): Mp3Frame[] {
   const mp3 = execFileSync(
     'ffmpeg',
     ['-v', 'error', '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`, '-c:a', 'libmp3lame', '-b:a', '128k', '-write_xing', '0', '-id3v2_version', '0', '-f', 'mp3', 'pipe:1'],
     { maxBuffer: 64 * 2 ** 20 },
   );
-  const frames = splitFrames(mp3);
+  const splitter = new Mp3FrameSplitter();
+  const frames = [...splitter.push(mp3), ...splitter.flush()];
   if (frames.length === 0) throw new Error('ffmpeg produced no MP3 frames');
   return frames;
 }
 
-/** A copy of `frame` carrying marker `seq`. */
-export function markFrame(frame: Buffer, seq: number): Buffer {
-  const out = Buffer.from(frame);
-  MARKER.copy(out, MARKER_OFFSET);
-  out.writeUInt32BE(seq >>> 0, MARKER_OFFSET + MARKER.length);
+/** Where a frame's main data starts: past its header, CRC and side information. */
+export function mainDataOffset(h: Mp3Header): number {
+  return HEADER_BYTES + (h.crc ? CRC_BYTES : 0) + h.sideInfoBytes;
+}
+
+/** A copy of `frame` carrying marker `seq` at the start of its main data. */
+export function markFrame(frame: Mp3Frame, seq: number): Buffer {
+  const out = Buffer.from(frame.bytes);
+  const at = mainDataOffset(frame.header);
+  MARKER.copy(out, at);
+  out.writeUInt32BE(seq >>> 0, at + MARKER.length);
   return out;
 }
 
@@ -55,7 +61,7 @@ export class MarkerSource implements Source {
   private constructor(private readonly socket: Socket) {}
 
   /** Connects, sends the PUT and waits for its 200 (bounded to `timeoutMs`), then streams `frames` in a loop. */
-  static async start(ingest: Endpoint, frames: readonly Buffer[], timeoutMs = 10_000): Promise<MarkerSource> {
+  static async start(ingest: Endpoint, frames: readonly Mp3Frame[], timeoutMs = 10_000): Promise<MarkerSource> {
     const socket = connect({ host: ingest.host, port: ingest.port });
     const src = new MarkerSource(socket);
     let head = Buffer.alloc(0);
@@ -85,20 +91,20 @@ export class MarkerSource implements Source {
   }
 
   /** Writes every frame when its stream time comes, marking the first frame of each stream second. */
-  private pace(frames: readonly Buffer[]): void {
+  private pace(frames: readonly Mp3Frame[]): void {
     const start = performance.now();
     let k = 0;
     let streamS = 0;
     this.timer = setInterval(() => {
       for (let n = 0; n < MAX_FRAMES_PER_TICK && start + streamS * 1000 <= performance.now(); n++, k++) {
-        const frame = frames[k % frames.length] as Buffer;
-        const next = streamS + layer3FrameSeconds(frame, 0);
+        const frame = frames[k % frames.length] as Mp3Frame;
+        const next = streamS + frame.header.samplesPerFrame / frame.header.sampleRate;
         const seq = Math.floor(next);
         if (seq > Math.floor(streamS)) {
           this.socket.write(markFrame(frame, seq));
           this.sentAt.set(seq, performance.now());
           this.sentAt.delete(seq - KEEP_MARKERS);
-        } else this.socket.write(frame);
+        } else this.socket.write(frame.bytes);
         streamS = next;
       }
     }, 10);

@@ -50,6 +50,8 @@ export interface RadioConfig {
   readonly metaint: number;
   /** Most players per mount on this node (default 20000). */
   readonly maxListeners: number;
+  /** Players' writes are batched this long, ms (default 200: half the write calls of 100 ms, and the kernel's send is most of a player's cost). */
+  readonly batchMs: number;
   /** An MP3 file looped to listeners while no source is live (default: silent frames). */
   readonly fallback: string | undefined;
   /** No frame from any source for this long starts the fallback, ms (default 1000). */
@@ -70,6 +72,7 @@ export const RADIO_CONFIG_SCHEMA = {
   queueBytes: 'number',
   metaint: 'number',
   maxListeners: 'number',
+  batchMs: 'number',
   fallback: 'string',
   stallMs: 'number',
   members: ['string'],
@@ -142,6 +145,7 @@ export function radioConfig(raw: RawRadio | undefined, baseDir: string): RadioCo
     queueBytes: intIn('queueBytes', raw.queueBytes, 16 << 10, 64 << 20, 524288),
     metaint: intIn('metaint', raw.metaint, 256, 1 << 20, 16000),
     maxListeners: intIn('maxListeners', raw.maxListeners, 1, 1_000_000, 20000),
+    batchMs: intIn('batchMs', raw.batchMs, 10, 1000, 200),
     fallback: raw.fallback === undefined ? undefined : resolve(baseDir, raw.fallback),
     stallMs: intIn('stallMs', raw.stallMs, 100, 60_000, 1000),
     members: raw.members ?? [],
@@ -160,6 +164,7 @@ export function radioConfigJson(c: RadioConfig): RawRadio {
     queueBytes: c.queueBytes,
     metaint: c.metaint,
     maxListeners: c.maxListeners,
+    batchMs: c.batchMs,
     ...(c.fallback !== undefined && { fallback: c.fallback }),
     stallMs: c.stallMs,
     members: [...c.members],

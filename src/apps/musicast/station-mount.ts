@@ -56,7 +56,7 @@ export class StationMount {
   ) {
     this.listeners = new MountListeners(
       { mount: config.mount, name: config.name, ...(config.genre !== undefined && { genre: config.genre }), bitrateKbps: config.bitrate },
-      { metaint: radio.metaint, burstBytes: radio.burstBytes, queueBytes: radio.queueBytes, maxListeners: radio.maxListeners },
+      { metaint: radio.metaint, burstBytes: radio.burstBytes, queueBytes: radio.queueBytes, maxListeners: radio.maxListeners, batchMs: radio.batchMs },
     );
     this.source = new MountSource({ session, source: `radio:${config.priority}@${self}`, channel: STREAM_CHANNEL, wallClock: Date.now });
     this.edge = new MountEdge({
