@@ -47,7 +47,8 @@ total CPU and the end-to-end delay of marked frames from the bench's own source 
   --window S     measurement window per point, seconds (default 30)
   --servers L    side-by-side servers, in order: icecast, musicast (default icecast,musicast)
   --overlay L    listener counts of the overlay section, or none (default: the --listeners counts)
-  --rate N       listener connects per second (default 500; the accept queues are not SYN-flooded)
+  --rate N       listener connects per second (default 100: icecast2 accepts from one thread with a backlog of 5, and
+                 drops connects at 200/s and more, so a faster ramp measures its accept queue, not its streaming)
   --json FILE    also write the results as JSON to FILE
   --seed N       seed of the MusiCast nodes (default 1; the bench itself draws nothing at random)
   --help         this text
@@ -79,7 +80,7 @@ function parse(argv: string[]): Args {
         window: { type: 'string', default: '30' },
         servers: { type: 'string', default: SERVERS.join(',') },
         overlay: { type: 'string' },
-        rate: { type: 'string', default: '500' },
+        rate: { type: 'string', default: '100' },
         json: { type: 'string' },
         seed: { type: 'string', default: '1' },
         help: { type: 'boolean', default: false },

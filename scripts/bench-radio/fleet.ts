@@ -55,6 +55,8 @@ export interface FleetResult {
   readonly cut: number;
   /** Listeners that got >= 99% of the expected bytes over the window (of `requested`). */
   readonly keepingUp: number;
+  /** Listeners with >= 99 % of the stream's bytes over the wall-clock window itself (edges not aligned to reads). */
+  readonly keepingUpWall: number;
   /** Median of the rates over the window of the listeners that streamed, bytes/s. */
   readonly medianBytesPerS: number;
   /** The slowest 1% of those rates (1st percentile), bytes/s. */
@@ -190,6 +192,9 @@ export class ListenerFleet {
   }
 }
 
+/** A listener whose last read is older than this at the window's end is not keeping up, ms (two 500-ms batches). */
+const RECENT_READ_MS = 1000;
+
 /** The children's figures as one. */
 export function merge(parts: readonly ListenersResult[], o: Pick<FleetOptions, 'count' | 'streamBytesPerS'>): FleetResult {
   const firstByte: number[] = [];
@@ -197,12 +202,17 @@ export function merge(parts: readonly ListenersResult[], o: Pick<FleetOptions, '
   const rates: number[] = [];
   const errors: Record<string, number> = {};
   let keepingUp = 0;
+  let keepingUpWall = 0;
   let streaming = 0;
   let cut = 0;
   for (const p of parts) {
     const expected = (o.streamBytesPerS * p.windowMs) / 1000;
     p.windowBytes.forEach((b, i) => {
-      if (b >= 0.99 * expected) keepingUp++;
+      if (b >= 0.99 * expected) keepingUpWall++;
+      // Keeping up: a read within the window's last RECENT_READ_MS, and >= 99 % of the stream's bytes over the span
+      // between its reads nearest the window's edges (a batching server's bytes come a batch at a time).
+      const span = p.spanMs[i] as number;
+      if ((p.silentMs[i] as number) <= RECENT_READ_MS && span >= p.windowMs / 2 && b >= (0.99 * o.streamBytesPerS * span) / 1000) keepingUp++;
       if (Number.isFinite(p.firstByteMs[i])) rates.push((b * 1000) / p.windowMs);
     });
     firstByte.push(...p.firstByteMs.filter(Number.isFinite));
@@ -222,6 +232,7 @@ export function merge(parts: readonly ListenersResult[], o: Pick<FleetOptions, '
     failed: o.count - streaming,
     cut,
     keepingUp,
+    keepingUpWall,
     medianBytesPerS: quantileSorted(sortedRates, 0.5),
     p1BytesPerS: quantileSorted(sortedRates, 0.01),
     windowS: Math.max(...parts.map((p) => p.windowMs)) / 1000,

@@ -3,7 +3,7 @@
  * a 128 kbit/s stream, with and without ICY metadata; prints the hub's CPU (share of one core, from /proc), its RSS
  * per listener, and the share of players keeping up (>= 99% of 16000 bytes/s over the window less one batch).
  *
- *   node --import tsx scripts/bench-radio/listen-cpu.ts [--listeners 1000,5000] [--metadata no,yes] [--seconds 30] [--batch-ms 100]
+ *   node --import tsx scripts/bench-radio/listen-cpu.ts [--listeners 1000,5000] [--metadata no,yes] [--seconds 30] [--batch-ms 500]
  *
  * The players live in this process (raw sockets that count bytes); their CPU is not the hub's and is not counted,
  * but it shares the machine: the line also says how busy the rest of the machine was.
@@ -119,20 +119,43 @@ async function measure(n: number, metadata: boolean, seconds: number, batchMs: n
   }
 }
 
+const USAGE = `usage: node --import tsx scripts/bench-radio/listen-cpu.ts [options]
+
+The listener edge alone: one MountListeners in a child process serving N loopback players of a 128 kbit/s stream.
+
+  --listeners L  player counts, comma-separated (default 1000,5000)
+  --metadata L   no, yes or both, comma-separated: players asking for ICY metadata (default no,yes)
+  --seconds S    measurement window, seconds (default 30)
+  --batch-ms L   the hub's write batching, ms, comma-separated (default 500, MusiCast's default)
+  --help         this text`;
+
 async function main(): Promise<void> {
   installCleanupHandlers();
-  const { values } = parseArgs({
-    options: {
-      listeners: { type: 'string', default: '1000,5000' },
-      metadata: { type: 'string', default: 'no,yes' },
-      seconds: { type: 'string', default: '30' },
-      'batch-ms': { type: 'string', default: '100' },
-    },
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        listeners: { type: 'string', default: '1000,5000' },
+        metadata: { type: 'string', default: 'no,yes' },
+        seconds: { type: 'string', default: '30' },
+        'batch-ms': { type: 'string', default: '500' },
+        help: { type: 'boolean', default: false },
+      },
+    }));
+  } catch (err) {
+    console.error(`${(err as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (values.help) return console.log(USAGE);
   const counts = values.listeners.split(',').map(Number);
   const modes = values.metadata.split(',').map((m) => m === 'yes');
   const seconds = Number(values.seconds);
   const batches = values['batch-ms'].split(',').map(Number);
+  const bad = [...counts.filter((n) => !(Number.isInteger(n) && n >= 1 && n <= 20_000)), ...batches.filter((b) => !(b >= 1 && b <= 10_000))];
+  if (bad.length > 0 || !(seconds >= 1 && seconds <= 600)) {
+    console.error(`bad value: listeners 1..20000, batch-ms 1..10000, seconds 1..600\n\n${USAGE}`);
+    process.exit(2);
+  }
   for (const n of counts) {
     for (const metadata of modes) for (const batchMs of batches) console.log(await measure(n, metadata, seconds, batchMs));
   }
@@ -140,7 +163,7 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (err: unknown) => {
-  console.error(err);
+  console.error(`listen-cpu: ${(err as Error).message}`);
   await cleanup();
   process.exit(1);
 });

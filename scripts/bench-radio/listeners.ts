@@ -49,6 +49,14 @@ export interface ListenersResult {
   readonly windowBytes: number[];
   /** Time between `mark` and `report` here, ms. */
   readonly windowMs: number;
+  /**
+   * Per socket, the time from its last read before `mark` to its last read before `report`, ms: the span its
+   * `windowBytes` arrived over (a server that writes in batches delivers a batch's bytes at once, so a window's edges
+   * can fall either side of one; this span has a read at each end).
+   */
+  readonly spanMs: number[];
+  /** Per socket, the time from its last read to `report`, ms. */
+  readonly silentMs: number[];
   /** Sockets the server closed (or reset) after they had started streaming. */
   readonly cut: number;
   /** Why sockets failed or were cut: error code or reason, count. */
@@ -68,6 +76,9 @@ class Fleet {
   private readonly firstFrame: Float64Array;
   private readonly bytes: Float64Array;
   private readonly marked: Float64Array;
+  /** Time of each socket's last read, and of its last read before `mark`. */
+  private readonly lastRead: Float64Array;
+  private readonly markedRead: Float64Array;
   private readonly state: Uint8Array;
   /** Header bytes so far (while in Header), then the last 3 body bytes until the first frame header is found. */
   private readonly pending: Array<Buffer | undefined>;
@@ -84,6 +95,8 @@ class Fleet {
     this.firstFrame = new Float64Array(n).fill(NaN);
     this.bytes = new Float64Array(n);
     this.marked = new Float64Array(n);
+    this.lastRead = new Float64Array(n).fill(NaN);
+    this.markedRead = new Float64Array(n).fill(NaN);
     this.state = new Uint8Array(n);
     this.pending = new Array<Buffer | undefined>(n);
   }
@@ -155,6 +168,7 @@ class Fleet {
     const now = performance.now();
     if (this.bytes[i] === 0) this.firstByte[i] = now - (this.t0[i] as number);
     this.bytes[i] = (this.bytes[i] as number) + n;
+    this.lastRead[i] = now;
     if (!Number.isNaN(this.firstFrame[i])) return;
     const tail = this.pending[i];
     const buf = tail ? Buffer.concat([tail, chunk.subarray(from)]) : chunk.subarray(from);
@@ -185,12 +199,16 @@ class Fleet {
   mark(): void {
     this.markAt = performance.now();
     this.marked.set(this.bytes);
+    this.markedRead.set(this.lastRead);
   }
 
   /** The figures so far; the window ends now. */
   result(): ListenersResult {
     const windowBytes = Array.from(this.bytes, (b, i) => b - (this.marked[i] as number));
+    const now = performance.now();
     return {
+      spanMs: Array.from(this.lastRead, (t, i) => t - (this.markedRead[i] as number)),
+      silentMs: Array.from(this.lastRead, (t) => now - t),
       firstByteMs: Array.from(this.firstByte),
       firstFrameMs: Array.from(this.firstFrame),
       windowBytes,

@@ -63,6 +63,7 @@ function pointRow(p: PointResult): string[] {
     pct((p.serverCores / f.streaming) * 1000),
     fx(p.rssPerListenerBytes / 1024),
     `${pct(share(p))} (${f.keepingUp})`,
+    `${pct(f.keepingUpWall / f.requested)}`,
     `${fx((f.medianBytesPerS * 8) / 1000)} / ${fx((f.p1BytesPerS * 8) / 1000)}`,
     `${f.failed}/${f.cut}`,
     `${fx(f.firstByteMs.p50)} / ${fx(f.firstByteMs.p99)}`,
@@ -74,7 +75,7 @@ function pointRow(p: PointResult): string[] {
 }
 
 const HEADER = [
-  'server', 'listeners', 'CPU', 'CPU/1k streaming', 'RSS/listener KiB', 'keeping up', 'kbit/s median/p1', 'failed/cut',
+  'server', 'listeners', 'CPU', 'CPU/1k streaming', 'RSS/listener KiB', 'keeping up', 'over the wall window', 'kbit/s median/p1', 'failed/cut',
   'first byte p50/p99 ms', 'first frame p50/p99 ms', 'listen overflows/drops', 'clients CPU', 'cores busy/other',
 ];
 
@@ -95,7 +96,7 @@ export function renderReport(r: RadioReport): string {
   );
   const legend =
     'CPU: utime+stime of the serving process tree(s) over the window, % of one core (and per 1,000 listeners streaming); RSS/listener: (RSS at the end of the window - idle RSS) / listeners streaming; ' +
-    'keeping up: listeners with >= 99% of 128 kbit/s x window (share of all requested); kbit/s: the rate over the window of each listener that streamed, median and slowest 1%; failed: never streamed, cut: closed by the server; ' +
+    'keeping up: listeners that read within the last second of the window and got >= 99% of 128 kbit/s over the span between their reads nearest the window\'s edges (share of all requested; a server that batches its writes delivers a batch at once, so the wall-clock window\'s edges cut batches: over the wall window, the same rule on the wall-clock window itself); kbit/s: the rate over the window of each listener that streamed, median and slowest 1%; failed: never streamed, cut: closed by the server; ' +
     'first byte/frame: from connect() to the first body byte / the first valid Layer III frame header; listen overflows/drops: kernel TcpExt counters during the point ' +
     '(SYNs dropped at a full accept queue); clients CPU: the listener processes; cores busy/other: busy cores of the whole machine (2 = saturated here) and those used by other processes than the server, its listeners and the bench (other work on the machine: the figures are only worth something when it is near 0).';
   if (r.points.length > 0) parts.push(`1. Side by side, one server each, ffmpeg pushing\n${legend}\n${table(HEADER, r.points.map(pointRow))}`);

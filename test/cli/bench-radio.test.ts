@@ -20,17 +20,37 @@ describe('bench:radio helpers', () => {
     assert.equal(responseHead(Buffer.alloc(9000, 0x41)), 'too-long');
   });
 
-  it('merges the children: keeping up at >= 99% of rate x window, failed = requested - streaming', () => {
+  it('merges the children: keeping up at >= 99% of the rate over the span between reads, failed = requested - streaming', () => {
     const windowMs = 10_000;
     const expected = 16_000 * 10;
     const r = merge(
       [
-        { firstByteMs: [5, 7, NaN], firstFrameMs: [6, 8, NaN], windowBytes: [expected, 0.99 * expected, 0], windowMs, cut: 0, errors: { 'header-timeout': 1 } },
-        { firstByteMs: [9], firstFrameMs: [10], windowBytes: [0.99 * expected - 1], windowMs, cut: 1, errors: { closed: 1 } },
+        { firstByteMs: [5, 7, NaN], firstFrameMs: [6, 8, NaN], windowBytes: [expected, 0.99 * expected, 0], windowMs, spanMs: [windowMs, windowMs, NaN], silentMs: [10, 10, NaN], cut: 0, errors: { 'header-timeout': 1 } },
+        { firstByteMs: [9], firstFrameMs: [10], windowBytes: [0.99 * expected - 1], windowMs, spanMs: [windowMs], silentMs: [10], cut: 1, errors: { closed: 1 } },
       ],
       { count: 5, streamBytesPerS: 16_000 },
     );
     assert.equal(r.keepingUp, 2);
+    assert.equal(r.keepingUpWall, 2);
+    const batched = merge(
+      [
+        {
+          firstByteMs: [5, 5, 5],
+          firstFrameMs: [5, 5, 5],
+          // One 500-ms batch short of the wall window, but all of the span between its reads: keeping up.
+          // The same bytes with its last read 3 s before the end (it stalled): not keeping up. A short span: not either.
+          windowBytes: [expected - 8_000, expected - 8_000, 8_000],
+          windowMs,
+          spanMs: [windowMs - 500, windowMs - 500, 500],
+          silentMs: [300, 3_000, 300],
+          cut: 0,
+          errors: {},
+        },
+      ],
+      { count: 3, streamBytesPerS: 16_000 },
+    );
+    assert.equal(batched.keepingUp, 1);
+    assert.equal(batched.keepingUpWall, 0);
     assert.equal(r.streaming, 3);
     assert.equal(r.failed, 2);
     assert.equal(r.cut, 1);
