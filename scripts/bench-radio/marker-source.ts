@@ -53,6 +53,9 @@ export function markFrame(frame: Mp3Frame, seq: number): Buffer {
 }
 
 /** The bench's own paced source. */
+/** The golden ratio's fractional part: k x GOLDEN mod 1 spreads evenly over [0, 1). */
+const GOLDEN = 0.6180339887498949;
+
 export class MarkerSource implements Source {
   /** Send time (performance.now, ms) of each recent marker, by sequence number. */
   readonly sentAt = new Map<number, number>();
@@ -90,20 +93,26 @@ export class MarkerSource implements Source {
     return src;
   }
 
-  /** Writes every frame when its stream time comes, marking the first frame of each stream second. */
+  /**
+   * Writes every frame when its stream time comes, and marks one frame about once a second: marker k at stream time
+   * k + 0.5 x frac(k x golden ratio) s, so that markers fall at every phase of a server's write batches (markers at
+   * whole seconds against 500-ms batches would all land at one phase and measure one point of the batching delay).
+   */
   private pace(frames: readonly Mp3Frame[]): void {
     const start = performance.now();
+    const markAtS = (k: number): number => k + 0.5 * ((k * GOLDEN) % 1);
     let k = 0;
     let streamS = 0;
+    let seq = 1;
     this.timer = setInterval(() => {
       for (let n = 0; n < MAX_FRAMES_PER_TICK && start + streamS * 1000 <= performance.now(); n++, k++) {
         const frame = frames[k % frames.length] as Mp3Frame;
         const next = streamS + frame.header.samplesPerFrame / frame.header.sampleRate;
-        const seq = Math.floor(next);
-        if (seq > Math.floor(streamS)) {
+        if (next > markAtS(seq)) {
           this.socket.write(markFrame(frame, seq));
           this.sentAt.set(seq, performance.now());
           this.sentAt.delete(seq - KEEP_MARKERS);
+          seq++;
         } else this.socket.write(frame.bytes);
         streamS = next;
       }

@@ -4,7 +4,8 @@
  */
 
 import { createHash } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
+import { openMulticastSender } from '../net/multicast-sender.ts';
 import type { MulticastGroup } from '../api/join-answer.ts';
 import type { DataPacket } from '../session/data-header.ts';
 
@@ -39,14 +40,7 @@ export class LocalMulticast {
 
   /** Opens the sending socket on the interface. */
   async open(): Promise<void> {
-    const socket = createSocket('udp4');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('error', reject);
-      socket.bind(0, this.o.interface, () => resolve());
-    });
-    socket.setMulticastInterface(this.o.interface);
-    socket.setMulticastTTL(this.ttl);
-    socket.setMulticastLoopback(true);
+    const socket = await openMulticastSender(this.o.interface, this.ttl);
     socket.on('error', () => undefined);
     this.socket = socket;
   }

@@ -4,7 +4,8 @@
  * for players that take multicast (ffplay, VLC, mpv, given the SDP of sdp.ts). Unicast ICY stays the fallback.
  */
 
-import { createSocket, type Socket } from 'node:dgram';
+import type { Socket } from 'node:dgram';
+import { openMulticastSender } from '../../../net/multicast-sender.ts';
 import { isIPv4 } from 'node:net';
 import { ErrorCode, ScError } from '../../../core/errors.ts';
 
@@ -60,17 +61,10 @@ export class RtpMulticastEdge {
   /** Opens the sending socket on the interface; rejects with ScError ERR_LISTEN_FAILED when it cannot. */
   async start(): Promise<void> {
     if (this.socket) return;
-    const socket = createSocket('udp4');
+    let socket: Socket;
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind(0, this.o.interface, () => resolve());
-      });
-      socket.setMulticastInterface(this.o.interface);
-      socket.setMulticastTTL(this.ttl);
-      socket.setMulticastLoopback(true);
+      socket = await openMulticastSender(this.o.interface, this.ttl);
     } catch (err) {
-      socket.close();
       throw new ScError(ErrorCode.LISTEN_FAILED, `multicast edge on ${this.o.interface}: ${(err as Error).message}`);
     }
     socket.on('error', () => this.counters.sendErrors++);
