@@ -17,9 +17,9 @@
  * Progress goes to stderr, the report to stdout.
  */
 
+import { benchOptions } from './bench-options.ts';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { BENCH_GOSSAMER } from './bench-dataplane/cluster.ts';
 import { runIperf } from './bench-dataplane/iperf.ts';
 import { runLatency } from './bench-dataplane/latency.ts';
@@ -79,28 +79,14 @@ interface Args {
 }
 
 function parse(argv: string[]): Args {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        quick: { type: 'boolean', default: false },
-        json: { type: 'string' },
-        seed: { type: 'string', default: '1' },
-        only: { type: 'string' },
-        sessions: { type: 'string', default: '1,2,4,8,16,32,64' },
-        security: { type: 'string', default: SECURITY_MODES.join(',') },
-        help: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (err) {
-    process.stderr.write(`bench-dataplane: ${(err as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    process.exit(0);
-  }
+  const values = benchOptions('bench-dataplane', USAGE, argv, {
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+    only: { type: 'string' },
+    sessions: { type: 'string', default: '1,2,4,8,16,32,64' },
+    security: { type: 'string', default: SECURITY_MODES.join(',') },
+  });
   const seed = Number(values.seed);
   const only = new Set((values.only ?? EXPERIMENTS.join(',')).split(',').map((s) => s.trim()));
   const unknown = [...only].filter((x) => !(EXPERIMENTS as readonly string[]).includes(x));

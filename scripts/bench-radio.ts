@@ -9,10 +9,10 @@
  * Progress goes to stderr, the report to stdout. Exit 1 on a missed goal or an error.
  */
 
+import { benchOptions } from './bench-options.ts';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { freePort } from './bench-dataplane/cluster.ts';
 import { cleanup, systemCpu } from './bench-dataplane/procs.ts';
 import { sleep } from './bench-dataplane/util.ts';
@@ -71,29 +71,15 @@ const counts = (s: string): number[] => s.split(',').map((x) => Number(x.trim())
 const validCounts = (xs: number[]): boolean => xs.length > 0 && xs.every((n) => Number.isInteger(n) && n >= 1 && n <= 20_000);
 
 function parse(argv: string[]): Args {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        listeners: { type: 'string', default: '1000,5000,10000' },
-        window: { type: 'string', default: '30' },
-        servers: { type: 'string', default: SERVERS.join(',') },
-        overlay: { type: 'string' },
-        rate: { type: 'string', default: '100' },
-        json: { type: 'string' },
-        seed: { type: 'string', default: '1' },
-        help: { type: 'boolean', default: false },
-      },
-    }));
-  } catch (err) {
-    process.stderr.write(`bench-radio: ${(err as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    process.exit(0);
-  }
+  const values = benchOptions('bench-radio', USAGE, argv, {
+    listeners: { type: 'string', default: '1000,5000,10000' },
+    window: { type: 'string', default: '30' },
+    servers: { type: 'string', default: SERVERS.join(',') },
+    overlay: { type: 'string' },
+    rate: { type: 'string', default: '100' },
+    json: { type: 'string' },
+    seed: { type: 'string', default: '1' },
+  });
   const a = {
     counts: counts(values.listeners),
     windowS: Number(values.window),

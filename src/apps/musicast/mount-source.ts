@@ -60,7 +60,6 @@ export interface MountSourceCounters {
 interface Live {
   readonly framer: RtpFramer;
   readonly splitter: Mp3FrameSplitter;
-  readonly info: SourceInfo;
   /** When its last SR went out, ms since the epoch (0: none yet). */
   lastReportAt: number;
 }
@@ -79,22 +78,12 @@ export class MountSource {
     return this.live !== undefined;
   }
 
-  /** The encoder that is live, if any. */
-  get info(): SourceInfo | undefined {
-    return this.live?.info;
-  }
-
-  /** The stream title the source last set. */
-  get streamTitle(): string {
-    return this.title;
-  }
-
   /** An encoder connected: its bytes go to the sink; 'busy' when one is live already (the ingest answers 409). */
   open(info: SourceInfo): SourceSink | 'busy' {
     if (this.live) return 'busy';
     clearTimeout(this.linger);
     this.linger = undefined;
-    const live: Live = { framer: new RtpFramer(), splitter: new Mp3FrameSplitter(), info, lastReportAt: 0 };
+    const live: Live = { framer: new RtpFramer(), splitter: new Mp3FrameSplitter(), lastReportAt: 0 };
     this.live = live;
     this.counters.connections++;
     this.o.session.becomeSource();

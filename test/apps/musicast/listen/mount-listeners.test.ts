@@ -100,6 +100,8 @@ describe('MountListeners: ICY streaming to players on loopback', { timeout: 30_0
         }
       };
       account('First', steps[0]!.frames);
+      // Every player tuned in (its burst came) before the live frames: a later one would get a later burst.
+      for (const o of others) await o.until(() => o.bytes > 0);
       const settled = async (): Promise<void> => {
         await withMeta.until(() => withMeta.bytes > 0 && withMeta.answer().body.length >= expected.body);
         await without.until(() => without.bytes > 0 && without.answer().body.length >= expected.audio);
