@@ -1,8 +1,8 @@
 // `npm run build`, also run by `prepare` (so `npm ci` and `npm install` build) and `prepack`: compiles src/ to
 // dist/ (JavaScript and .d.ts, per tsconfig.build.json) from a clean folder, so no output of a deleted source
-// lingers, and copies the dashboard's page (plain .html, .js and .css, served as they are) beside the compiled
-// dashboard server. npm runs `prepare` right after `prepack` on `npm pack` and `npm publish`: that second
-// build would redo the first, so it is skipped.
+// lingers, and copies the pages (plain .html, .js and .css, served as they are: the dashboard's and the
+// whiteboard's) beside the compiled servers that serve them. npm runs `prepare` right after `prepack` on
+// `npm pack` and `npm publish`: that second build would redo the first, so it is skipped.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -22,8 +22,10 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
 
-const page = join(root, 'src/dashboard/page');
-const pageOut = join(dist, 'dashboard/page');
-mkdirSync(pageOut, { recursive: true });
-for (const f of readdirSync(page)) if (/\.(html|js|css)$/.test(f)) copyFileSync(join(page, f), join(pageOut, f));
+for (const folder of ['dashboard/page', 'apps/whiteboard/page']) {
+  const page = join(root, 'src', folder);
+  const pageOut = join(dist, folder);
+  mkdirSync(pageOut, { recursive: true });
+  for (const f of readdirSync(page)) if (/\.(html|js|css)$/.test(f)) copyFileSync(join(page, f), join(pageOut, f));
+}
 chmodSync(join(dist, 'cli/bin.js'), 0o755);

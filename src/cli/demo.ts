@@ -4,6 +4,7 @@ import { clusterDelayMs, DEMO_DEFAULTS, runDemo, type Demo } from '../demo/run-d
 import { intFlag } from './options.ts';
 import { untilStopped } from './signals.ts';
 import { runRadio } from './radio.ts';
+import { DEFAULT_SMALL_WIDTH, runWhiteboard } from './whiteboard.ts';
 
 interface DemoFlags {
   clusters: number;
@@ -14,8 +15,9 @@ interface DemoFlags {
   duration?: number;
   distances: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
-  app: 'stream' | 'radio';
+  app: 'stream' | 'radio' | 'whiteboard';
   file?: string;
+  deck?: string;
 }
 
 /** The demo should be flowing end to end within this long, ms; past it, the demo says what it is waiting for. */
@@ -34,10 +36,12 @@ export function addDemo(program: Command, out: (line: string) => void): void {
     .option('--no-distances', 'no emulated wide-area distances between the clusters: every link is bare loopback (same RTT everywhere)')
     .option('--duration <s>', 'stop by itself after this many seconds (default: run until Ctrl-C)', intFlag('--duration', 1, 86_400))
     .addOption(new Option('--log-level <level>', "nodes' log level; their JSON-lines logs go to stderr").choices(LOG_LEVELS).default('error'))
-    .addOption(new Option('--app <app>', 'what the demo carries: a test source (stream) or MusiCast, the Internet radio (radio, as `scattercast radio`)').choices(['stream', 'radio']).default('stream'))
+    .addOption(new Option('--app <app>', 'what the demo carries: a test source (stream), MusiCast, the Internet radio (radio, as `scattercast radio`), or the whiteboard (whiteboard, as `scattercast whiteboard`)').choices(['stream', 'radio', 'whiteboard']).default('stream'))
     .option('--file <mp3>', 'with --app radio: an MP3 file to loop as the backup source (default: the built-in test tone)')
+    .option('--deck <file>', 'with --app whiteboard: a deck file to present (default: the built-in sample deck)')
     .action(async (flags: DemoFlags) => {
       if (flags.app === 'radio') return runRadio({ ...flags, clusters: flags.clusters }, out);
+      if (flags.app === 'whiteboard') return runWhiteboard({ ...flags, port: 0, smallWidth: DEFAULT_SMALL_WIDTH }, out);
       // Before any start-up work: Ctrl-C or SIGTERM from here on stops the demo cleanly, once it has started.
       const stopped = untilStopped();
       const started = performance.now();

@@ -7,6 +7,7 @@ import { addNode } from './node.ts';
 import { addSend } from './send.ts';
 import { addRadio } from './radio.ts';
 import { addTrust } from './trust.ts';
+import { addWhiteboard } from './whiteboard.ts';
 import { addSimFigures } from './sim-figures.ts';
 import { addSimRun } from './sim-run.ts';
 import { holdSignals, type EarlySignals } from './signals.ts';
@@ -41,6 +42,10 @@ const INPUT_ERRORS: ReadonlySet<string> = new Set([
   ErrorCode.SOURCE_TOKEN_SESSION,
   ErrorCode.SOURCE_TOKEN_EXPIRED,
   ErrorCode.SOURCE_UNSIGNED_SESSION,
+  ErrorCode.WB_DECK_READ,
+  ErrorCode.WB_DECK_SYNTAX,
+  ErrorCode.WB_DECK_INVALID,
+  ErrorCode.WB_DECK_FULL,
 ]);
 
 /**
@@ -66,6 +71,7 @@ export async function main(argv: readonly string[], early?: EarlySignals): Promi
   for (const c of sim.commands) c.exitOverride();
   addDemo(program, out);
   addRadio(program, out);
+  addWhiteboard(program, out);
   addNode(program, out);
   addJoin(program);
   addSend(program);

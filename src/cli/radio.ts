@@ -4,6 +4,7 @@ import { runRadioDemo, RADIO_MOUNT, type RadioDemo } from '../demo/run-radio.ts'
 import { DEMO_DEFAULTS } from '../demo/run-demo.ts';
 import { intFlag } from './options.ts';
 import { untilStopped } from './signals.ts';
+import { statusUntilStopped } from './status-loop.ts';
 
 /** Flags of `scattercast radio`. */
 export interface RadioFlags {
@@ -44,22 +45,7 @@ export async function runRadio(flags: RadioFlags, out: (line: string) => void): 
     distances: flags.distances,
   });
   describe(radio, flags, out);
-  const tty = process.stdout.isTTY === true;
-  let ticks = 0;
-  const timer = setInterval(() => {
-    ticks++;
-    if (tty) process.stdout.write(`\r\x1b[K${status(radio)}`);
-    else if (ticks % 10 === 0) out(status(radio));
-  }, 1000);
-  let limit: NodeJS.Timeout | undefined;
-  await Promise.race([stopped, new Promise<void>((resolve) => flags.duration !== undefined && (limit = setTimeout(resolve, flags.duration * 1000)))]);
-  clearTimeout(limit);
-  clearInterval(timer);
-  if (tty) process.stdout.write('\r\x1b[K');
-  out(status(radio));
-  out('stopping: every node leaves the overlay and closes its sockets…');
-  await radio.stop();
-  out('stopped; nothing is left running.');
+  await statusUntilStopped(stopped, flags.duration, () => status(radio), () => radio.stop(), out);
 }
 
 function describe(radio: RadioDemo, flags: RadioFlags, out: (line: string) => void): void {

@@ -85,4 +85,46 @@ export const ErrorCode = {
   INGEST_METADATA: 'ERR_INGEST_METADATA',
   /** A transcoder's child process (`ffmpeg`) could not be started: not installed, not executable, out of processes. */
   TRANSCODER_SPAWN: 'ERR_TRANSCODER_SPAWN',
+  /** Whiteboard image bytes the small-device transcoder cannot read (not an image, truncated, unsupported type). */
+  WB_IMAGE_INVALID: 'ERR_WB_IMAGE_INVALID',
+  /** A whiteboard image over its byte limit or whose pixels exceed the transcoder's input limit (decompression bomb). */
+  WB_IMAGE_TOO_LARGE: 'ERR_WB_IMAGE_TOO_LARGE',
+  /** A whiteboard image transcode refused because the transcoder's queue is full. */
+  WB_IMAGE_BUSY: 'ERR_WB_IMAGE_BUSY',
+  /** A whiteboard image transcode that ran past its time limit. */
+  WB_IMAGE_TIMEOUT: 'ERR_WB_IMAGE_TIMEOUT',
+  /** A whiteboard deck file that is not valid JSON, or too large. */
+  WB_DECK_SYNTAX: 'ERR_WB_DECK_SYNTAX',
+  /** A whiteboard deck file that parses but breaks a rule (the message names the path, `slides[2].objects[0].body.x`). */
+  WB_DECK_INVALID: 'ERR_WB_DECK_INVALID',
+  /** A whiteboard deck file that cannot be read (missing, unreadable, far too large). */
+  WB_DECK_READ: 'ERR_WB_DECK_READ',
+  /** A whiteboard client whose first message is not a valid hello (closed). */
+  WB_HELLO: 'ERR_WB_HELLO',
+  /** A whiteboard client message that is not JSON, not a known message, or malformed (closed). */
+  WB_MESSAGE: 'ERR_WB_MESSAGE',
+  /** A whiteboard client message larger than its role may send (closed). */
+  WB_MESSAGE_SIZE: 'ERR_WB_MESSAGE_SIZE',
+  /** A whiteboard presenter whose credential the session's source admission refused (closed). */
+  WB_CREDENTIAL: 'ERR_WB_CREDENTIAL',
+  /** A whiteboard viewer refused because the node has whiteboard.maxViewers already (closed). */
+  WB_VIEWERS: 'ERR_WB_VIEWERS',
+  /** A whiteboard session this node does not serve. */
+  WB_SESSION: 'ERR_WB_SESSION',
+  /** A presenter's edit from a viewer (closed). */
+  WB_NOT_PRESENTER: 'ERR_WB_NOT_PRESENTER',
+  /** A whiteboard object body that breaks the kind's rules (a presenter's edit is refused; an ADU is dropped). */
+  WB_BODY: 'ERR_WB_BODY',
+  /** A whiteboard object version at or below the one held (a presenter's edit is refused; an ADU is dropped). */
+  WB_VERSION: 'ERR_WB_VERSION',
+  /** A whiteboard object that would take the presentation past whiteboard.maxDeckBytes or its object count. */
+  WB_DECK_FULL: 'ERR_WB_DECK_FULL',
+  /** An image's bytes missing, unannounced (a binary frame without an image object before it) or too large (closed). */
+  WB_IMAGE_FRAME: 'ERR_WB_IMAGE_FRAME',
+  /** An ADU from the network that is not a whiteboard ADU of this presentation (dropped, counted). */
+  WB_ADU: 'ERR_WB_ADU',
+  /** A whiteboard client cut for not reading what it was sent. */
+  WB_SLOW: 'ERR_WB_SLOW',
+  /** A presenter replaced by another one that said hello later (closed). */
+  WB_REPLACED: 'ERR_WB_REPLACED',
 } as const;

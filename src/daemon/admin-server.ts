@@ -1,12 +1,14 @@
 /**
  * The node's admin HTTP(S) server, for operators and for the other nodes of its cluster: the public
  * `GET /metrics` (Prometheus), `GET /v1/health` and the live dashboard (`/dashboard/`, WebSocket `/v1/live`), each
- * bounded; and the cluster-internal routes, which answer only the cluster token (cluster-gate.ts): `GET /state`
+ * bounded; the whiteboard's pages, attach path and WebSocket when the node serves one (src/apps/whiteboard/); and
+ * the cluster-internal routes, which answer only the cluster token (cluster-gate.ts): `GET /state`
  * (JSON), `POST /v1/host` (host a session here, for the frontend) and `POST /v1/probe` (RTTs from this node's probe
  * module, for the cluster's other nodes). `/v1/health` names the sessions hosted only to a caller with the token.
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { ErrorCode, ScError } from '../core/errors.ts';
 import { DashboardServer } from '../dashboard/dashboard-server.ts';
 import type { DashboardSnapshot } from '../dashboard/snapshot.ts';
@@ -20,6 +22,7 @@ import { joinHere } from './local-join.ts';
 import type { Logger } from './log.ts';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.ts';
 import type { RadioMetrics } from '../apps/musicast/radio-metrics.ts';
+import type { Whiteboard } from '../apps/whiteboard/whiteboard.ts';
 import { nodeState } from './node-state.ts';
 import type { ScxNode } from './scx-node.ts';
 import { SHARED_PROBE_MAX_PEERS } from '../cluster/shared-probe.ts';
@@ -43,6 +46,8 @@ export interface AdminOptions {
   readonly log: Logger;
   /** MusiCast at this node (its metrics are added). */
   readonly radio?: RadioMetrics;
+  /** The whiteboard at this node: its pages, attach path and WebSocket (its metrics are added). */
+  readonly whiteboard?: Pick<Whiteboard, 'handle' | 'upgrade' | 'presentations' | 'stats'>;
 }
 
 /** What a 401 answer says the route takes (RFC 6750). */
@@ -63,7 +68,7 @@ export async function startAdminServer(node: ScxNode, at: Address, options: Admi
   const routes: Record<string, Record<string, Route>> = {
     '/metrics': {
       GET: async (_req, res) => {
-        const text = await renderMetrics(node, { placement: options.placement, live: dashboard, gate, radio: options.radio });
+        const text = await renderMetrics(node, { placement: options.placement, live: dashboard, gate, radio: options.radio, whiteboard: options.whiteboard });
         res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE });
         res.end(text);
       },
@@ -77,7 +82,7 @@ export async function startAdminServer(node: ScxNode, at: Address, options: Admi
   };
   const server = createHttpServer(node.guard.wrap('admin request', (req: IncomingMessage, res: ServerResponse) => {
     req.on('error', () => undefined);
-    if (dashboard.handle(req, res)) return;
+    if (dashboard.handle(req, res) || options.whiteboard?.handle(req, res)) return;
     const path = (req.url ?? '/').split('?')[0] as string;
     if (INTERNAL_ROUTES.has(path) && !gate.authorized(req)) {
       req.resume();
@@ -97,7 +102,21 @@ export async function startAdminServer(node: ScxNode, at: Address, options: Admi
         sendError(res, err instanceof ScError && err.code in STATUS ? err : new ScError(ErrorCode.INTERNAL, 'internal error; the request was not served'));
       });
   }), options.tls);
-  dashboard.attach(server);
+  const wb = options.whiteboard;
+  dashboard.attach(server, wb && ((req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // An exception in the whiteboard's upgrade is counted and reported by the guard, and the socket closed.
+    let took = true;
+    node.guard.run('whiteboard upgrade', () => {
+      socket.once('error', () => undefined);
+      try {
+        took = wb.upgrade(req, socket, head);
+      } catch (err) {
+        socket.destroy();
+        throw err;
+      }
+    });
+    return took;
+  }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: Error) => reject(new ScError(ErrorCode.LISTEN_FAILED, `admin server cannot listen on ${formatAddress(at)}: ${err.message}`)));
     server.listen(at.port, at.host, () => resolve());

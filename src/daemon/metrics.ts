@@ -12,6 +12,8 @@
 import { Registry } from 'prom-client';
 import { family, type Sample } from './metric-family.ts';
 import { addRadio, type RadioMetrics } from '../apps/musicast/radio-metrics.ts';
+import { addWhiteboard } from '../apps/whiteboard/whiteboard-metrics.ts';
+import type { WhiteboardMetrics } from '../apps/whiteboard/whiteboard.ts';
 import type { ClusterPlacement } from '../cluster/cluster-placement.ts';
 import type { LiveStats } from '../dashboard/dashboard-server.ts';
 import type { ClusterGateStats } from './cluster-gate.ts';
@@ -34,6 +36,8 @@ export interface MetricParts {
   readonly gate?: { readonly stats: ClusterGateStats };
   /** MusiCast's mounts and radio port. */
   readonly radio?: RadioMetrics;
+  /** The whiteboard's presentations and counters. */
+  readonly whiteboard?: WhiteboardMetrics;
 }
 
 interface NodeRegistry {
@@ -55,6 +59,7 @@ export async function renderMetrics(node: ScxNode, parts: MetricParts = {}): Pro
   addOnce(entry, 'live', parts.live, addLive);
   addOnce(entry, 'gate', parts.gate, addGate);
   addOnce(entry, 'radio', parts.radio, addRadio);
+  addOnce(entry, 'whiteboard', parts.whiteboard, addWhiteboard);
   return Registry.merge([entry.registry, processMetrics()]).metrics();
 }
 

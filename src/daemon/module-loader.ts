@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { ErrorCode, ScError } from '../core/errors.ts';
+import { adu } from '../services/adu/adu.ts';
 import { bulk } from '../services/bulk/bulk.ts';
 import { forwardTcp, forwardUdp } from '../services/forward/forward.ts';
 import { layered } from '../services/layered/layered.ts';
@@ -19,6 +20,7 @@ export function builtinRegistry(transcoders?: TranscoderFactory): ServiceRegistr
   r.register(pushbackBranch);
   r.register(layered);
   r.register(bulk);
+  r.register(adu);
   r.register(rtpFactory(transcoders ? { transcoders } : {}));
   return r;
 }

@@ -26,6 +26,7 @@ import type { TestSourceOptions } from './test-source.ts';
 import { TRUST_CONFIG_SCHEMA, trustConfig, type TrustConfig } from './trust-config.ts';
 import { UPLINKS_CONFIG_SCHEMA, uplinkConfig, type UplinkConfig } from './uplinks-config.ts';
 import { RADIO_CONFIG_SCHEMA, radioConfig, radioConfigJson, type RadioConfig } from '../apps/musicast/radio-config.ts';
+import { WHITEBOARD_CONFIG_SCHEMA, whiteboardConfig, whiteboardConfigJson, type WhiteboardConfig } from '../apps/whiteboard/whiteboard-config.ts';
 import { EMULATE_CONFIG_SCHEMA, emulateConfig, emulateConfigJson } from './link-emulator-config.ts';
 import type { EmulatorConfig } from './link-emulator.ts';
 
@@ -81,6 +82,8 @@ export interface NodeConfig {
   readonly uplinks?: UplinkConfig;
   /** MusiCast: the Icecast-compatible radio port and the station's mounts, keys in src/apps/musicast/radio-config.ts (default: none). */
   readonly radio?: RadioConfig;
+  /** The whiteboard: the presentations this node serves and what it grants browsers, keys in src/apps/whiteboard/whiteboard-config.ts (default: none). */
+  readonly whiteboard?: WhiteboardConfig;
 }
 
 /** A node's cluster: its name, the members its frontend spreads sessions over, and the node that probes for all. */
@@ -115,6 +118,7 @@ const NODE_CONFIG_SCHEMA = {
   emulate: EMULATE_CONFIG_SCHEMA,
   uplinks: UPLINKS_CONFIG_SCHEMA,
   radio: RADIO_CONFIG_SCHEMA,
+  whiteboard: WHITEBOARD_CONFIG_SCHEMA,
 } as const;
 
 /**
@@ -182,6 +186,7 @@ export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
   const emulate = emulateConfig(raw.emulate, seed);
   const uplinks = uplinkConfig(raw.uplinks);
   const radio = radioConfig(raw.radio, baseDir);
+  const whiteboard = whiteboardConfig(raw.whiteboard);
   return {
     listen: parseAddress(raw.listen),
     advertise: raw.advertise,
@@ -203,6 +208,7 @@ export function nodeConfig(raw: RawNodeConfig, baseDir: string): NodeConfig {
     ...(emulate && { emulate }),
     ...(uplinks && { uplinks }),
     ...(radio && { radio }),
+    ...(whiteboard && { whiteboard }),
   };
 }
 
@@ -236,6 +242,7 @@ export function nodeConfigJson(c: NodeConfig): NodeConfigFile {
     ...(c.emulate && { emulate: emulateConfigJson(c.emulate) }),
     ...(c.uplinks && { uplinks: { ...(c.uplinks.rateKbps !== undefined && { rateKbps: c.uplinks.rateKbps }), peers: c.uplinks.peers.map((p) => ({ ...p })), sessions: c.uplinks.sessions.map((x) => ({ ...x })) } }),
     ...(c.radio && { radio: radioConfigJson(c.radio) }),
+    ...(c.whiteboard && { whiteboard: whiteboardConfigJson(c.whiteboard) }),
   };
 }
 

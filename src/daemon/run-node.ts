@@ -16,6 +16,7 @@ import { formatAddress, parseAddress } from '../net/address.ts';
 import { AdminClient } from '../net/admin-client.ts';
 import type { WebServer } from '../net/http-server.ts';
 import { startRadio, type Radio } from '../apps/musicast/radio.ts';
+import { startWhiteboard, type Whiteboard } from '../apps/whiteboard/whiteboard.ts';
 import { ffmpegAvailable, ffmpegTranscoders } from '../apps/musicast/transcode/ffmpeg-transcoder.ts';
 
 /** A running node and how to stop it. */
@@ -27,6 +28,8 @@ export interface RunningNode {
   readonly trust: NodeTrust;
   /** MusiCast, when the config has a `radio` section. */
   readonly radio: Radio | undefined;
+  /** The whiteboard, when the config has a `whiteboard` section (served on the admin port). */
+  readonly whiteboard: Whiteboard | undefined;
   /** Leaves every session (flooding LEAVE), closes sockets and files. */
   stop(): Promise<void>;
 }
@@ -70,6 +73,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   let frontend: WebServer | undefined;
   let placement: ClusterPlacement | undefined;
   let radio: Radio | undefined;
+  let whiteboard: Whiteboard | undefined;
   const stops: Array<() => void> = [];
   try {
     const members = config.frontend ? (config.cluster?.members ?? []) : [];
@@ -90,9 +94,15 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
       radio = await startRadio({ node, config: config.radio, log, ...(https && { tls: { key: https.pem.key, cert: https.pem.cert } }) });
       log('info', 'radio port listening', { url: `${https ? 'https' : 'http'}://${formatAddress(radio.port.address)}/`, mounts: config.radio.mounts.map((m) => m.mount) });
     }
+    if (config.whiteboard) {
+      if (!config.admin) log('warn', 'the whiteboard is served on the admin port, and this node has none ("admin"): browsers cannot reach it');
+      const members = config.cluster?.members;
+      whiteboard = startWhiteboard({ node, config: config.whiteboard, log, ...(placement && { placement }), ...(members && { members }), tls: config.trust.https !== undefined });
+    }
     if (config.admin) {
       admin = await startAdminServer(node, config.admin, {
         ...(radio && { radio }),
+        ...(whiteboard && { whiteboard }),
         cluster: config.cluster?.name ?? null,
         snapshot: () => nodeSnapshot(node, config.cluster, frontendUrl, clusterCalls),
         ...(placement && { placement }),
@@ -101,6 +111,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
         log,
       });
       log('info', 'admin server listening', { dashboard: `${clusterCalls.scheme}://${formatAddress(config.admin)}/dashboard/` });
+      if (whiteboard) log('info', 'whiteboard served', { presenter: `${clusterCalls.scheme}://${formatAddress(config.admin)}/whiteboard/present.html`, viewer: `${clusterCalls.scheme}://${formatAddress(config.admin)}/whiteboard/view.html` });
     }
     if (config.frontend) {
       const p = placement;
@@ -116,6 +127,7 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
   } catch (err) {
     placement?.stop();
     admin?.close();
+    whiteboard?.close();
     await radio?.close();
     await node.stop();
     throw err;
@@ -136,8 +148,10 @@ export async function runNode(config: NodeConfig): Promise<RunningNode> {
     placement,
     trust,
     radio,
+    whiteboard,
     async stop() {
       for (const stop of stops) stop();
+      whiteboard?.close();
       await radio?.close();
       placement?.stop();
       await node.stop();

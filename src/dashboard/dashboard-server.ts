@@ -89,9 +89,13 @@ export class DashboardServer {
     return true;
   }
 
-  /** Takes WebSocket upgrades for `/v1/live` on `server` while fewer than `liveClients` are open; other upgrades are refused. */
-  attach(server: Server): void {
+  /**
+   * Takes WebSocket upgrades for `/v1/live` on `server` while fewer than `liveClients` are open; `before` is offered
+   * every upgrade first (true: it took it); other upgrades are refused.
+   */
+  attach(server: Server, before?: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (before?.(req, socket, head)) return;
       socket.on('error', () => undefined);
       if ((req.url ?? '').split('?')[0] !== '/v1/live') {
         return refuseUpgrade(socket, new ScError(ErrorCode.NOT_FOUND, 'WebSocket upgrades are served at /v1/live only'));

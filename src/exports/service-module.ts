@@ -19,6 +19,23 @@ export { decodeLossReport, isLossReport, LOSS_SOURCE, type LossReport } from '..
 export { pushback, pushbackBranch, pushbackFactory, PushbackModule } from '../services/pushback/pushback.ts';
 export { layered, layeredFactory, LayeredModule } from '../services/layered/layered.ts';
 export { bulk, bulkFactory, BulkModule } from '../services/bulk/bulk.ts';
+export { adu, ADU_CLASSES, ADU_WEIGHTS, aduFactory, AduModule } from '../services/adu/adu.ts';
+export type { AduOptions, InterestLevel } from '../services/adu/options.ts';
+export {
+  ADU_TYPE,
+  decodeAduFragment,
+  encodeAduFragment,
+  fragmentAdu,
+  fragmentCount,
+  MAX_ADU_BYTES,
+  MAX_FRAGMENT_BODY,
+  type AduFragment,
+  type AduHeader,
+  type AduSpec,
+  type Reliability,
+} from '../services/adu/wire/adu.ts';
+export { AduAssembler } from '../services/adu/wire/assembler.ts';
+export { decodeClientInterest, encodeClientInterest, type ClientInterest } from '../services/adu/wire/interest.ts';
 export { decodeDataPacket, encodeDataPacket, payloadOf, seqDiff, type DataHeader, type DataPacket } from '../session/data-header.ts';
 export type { NeighbourDownReason } from '../gossamer/events.ts';
 export type { ScxId } from '../gossamer/wire/messages.ts';
