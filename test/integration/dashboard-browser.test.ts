@@ -11,9 +11,7 @@ import { after, before, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_DEFAULTS, runDemo, type Demo } from '../../src/demo/run-demo.ts';
 import { tokenHeaders } from '../support/cluster-token.ts';
-import { CHROMIUM, needs } from '../support/prerequisite.ts';
-
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+import { CHROMIUM, CHROMIUM_ARGS, needs } from '../support/prerequisite.ts';
 
 /** What the graph shows, read from the DOM. */
 interface Drawn {
@@ -77,7 +75,7 @@ needs({ chromium: true }).describe('the dashboard in headless Chromium', { timeo
 
   before(async () => {
     demo = await runDemo({ ...DEMO_DEFAULTS, dashboard: { host: '127.0.0.1', port: 0 }, seed: 5 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
 
   after(async () => {

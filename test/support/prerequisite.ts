@@ -18,6 +18,9 @@ import { describe, test, type TestOptions } from 'node:test';
 /** Where the browser tests find Chromium (Debian's package; .ci/run installs it). */
 export const CHROMIUM = '/usr/bin/chromium';
 
+/** Chromium's flags in the browser tests: headless, nothing fetched from elsewhere. */
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
 /** What a suite needs. */
 export interface Prerequisites {
   /** Runs as root. */

@@ -11,10 +11,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { after, before, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sharp from 'sharp';
-import { CHROMIUM, needs } from '../../../support/prerequisite.ts';
+import { CHROMIUM, CHROMIUM_ARGS, needs } from '../../../support/prerequisite.ts';
 import { startPageRelay, type PageRelay } from './page-relay.ts';
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SECRET = 'relay-secret';
 const VIEWPORT = { width: 1400, height: 900 };
 
@@ -82,7 +81,7 @@ needs({ chromium: true }).describe('the whiteboard pages in headless Chromium', 
 
   before(async () => {
     relay = await startPageRelay(SECRET);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
