@@ -1,7 +1,8 @@
 /**
  * Device adaptation's savings and cost: each image (the two photos in assets/whiteboard, a screenshot-like PNG and
- * a line drawing, both drawn here from SVG) transcoded by transcodeForSmall to a 2-bit grayscale PNG at 320 and
- * 640 px wide. Prints, per image and width, the original and small bytes, the share of bytes saved, and the
+ * a line drawing, both drawn here from SVG) transcoded by transcodeForSmall to a 2-bit grayscale PNG at 240, 320
+ * and 480 px wide (what a device narrower than the default `smallWidth`, 640 px, gets: an image as wide as it is
+ * drawn there), and at 640 px for reference. Prints, per image and width, the original and small bytes, the share of bytes saved, and the
  * transcode time's median over `runs` runs (after one warm-up).
  *
  *   node --import tsx scripts/bench-whiteboard-adapt.ts [runs, default 9]
@@ -52,7 +53,7 @@ console.log(`transcodeForSmall: 2-bit grayscale PNG, median of ${runs} runs`);
 console.log(`${'image'.padEnd(20)} ${'size'.padStart(9)} ${'bytes'.padStart(8)} | ${'width'.padStart(5)} ${'small'.padStart(7)} ${'saved'.padStart(6)} ${'median'.padStart(8)}`);
 for (const [name, bytes] of images) {
   const meta = await sharp(bytes).metadata();
-  for (const maxWidth of [320, 640]) {
+  for (const maxWidth of [240, 320, 480, 640]) {
     await transcodeForSmall(bytes, { maxWidth });
     const times: number[] = [];
     let out: Buffer = Buffer.alloc(0);
