@@ -1,8 +1,9 @@
 // `npm run build`, also run by `prepare` (so `npm ci` and `npm install` build) and `prepack`: compiles src/ to
 // dist/ (JavaScript and .d.ts, per tsconfig.build.json) from a clean folder, so no output of a deleted source
 // lingers, and copies the pages (plain .html, .js and .css, served as they are: the dashboard's and the
-// whiteboard's) beside the compiled servers that serve them. npm runs `prepare` right after `prepack` on
-// `npm pack` and `npm publish`: that second build would redo the first, so it is skipped.
+// whiteboard's, with the .d.ts of a page module the servers import too) beside the compiled servers that serve
+// them. npm runs `prepare` right after `prepack` on `npm pack` and `npm publish`: that second build would redo the
+// first, so it is skipped.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,6 +27,6 @@ for (const folder of ['dashboard/page', 'apps/whiteboard/page']) {
   const page = join(root, 'src', folder);
   const pageOut = join(dist, folder);
   mkdirSync(pageOut, { recursive: true });
-  for (const f of readdirSync(page)) if (/\.(html|js|css)$/.test(f)) copyFileSync(join(page, f), join(pageOut, f));
+  for (const f of readdirSync(page)) if (/\.(html|js|css|d\.ts)$/.test(f)) copyFileSync(join(page, f), join(pageOut, f));
 }
 chmodSync(join(dist, 'cli/bin.js'), 0o755);

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { LOG_LEVELS } from '../daemon/log.ts';
-import { clusterDelayMs, DEMO_DEFAULTS, runDemo, type Demo } from '../demo/run-demo.ts';
+import { clusterDelayMs } from '../demo/overlay.ts';
+import { DEMO_DEFAULTS, runDemo, type Demo } from '../demo/run-demo.ts';
 import { intFlag } from './options.ts';
 import { untilStopped } from './signals.ts';
 import { runRadio } from './radio.ts';

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { LOG_LEVELS } from '../daemon/log.ts';
-import { clusterDelayMs, DEMO_DEFAULTS } from '../demo/run-demo.ts';
+import { clusterDelayMs } from '../demo/overlay.ts';
+import { DEMO_DEFAULTS } from '../demo/run-demo.ts';
 import { boardAt, runWhiteboardDemo, type WhiteboardDemo } from '../demo/run-whiteboard.ts';
 import { intFlag } from './options.ts';
 import { untilStopped } from './signals.ts';

@@ -7,24 +7,16 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readDeckFile, type Deck } from '../apps/whiteboard/deck/deck-file.ts';
+import { readDeckFile } from '../apps/whiteboard/deck/deck-file.ts';
 import { ErrorCode, ScError } from '../core/errors.ts';
-import { nodeConfig } from '../daemon/node-config.ts';
 import { nodeState } from '../daemon/node-state.ts';
-import { runNode, type RunningNode } from '../daemon/run-node.ts';
-import { DashboardServer } from '../dashboard/dashboard-server.ts';
+import type { RunningNode } from '../daemon/run-node.ts';
 import type { DashboardSnapshot, ReceiverView } from '../dashboard/snapshot.ts';
-import type { Address } from '../net/address.ts';
-import { freePort } from '../net/free-port.ts';
-import { CLUSTER_NAMES, emulateSection, startDashboard } from './run-demo.ts';
+import { DemoStarted, planOverlay, type OverlayDemoOptions, serveDashboard, startOverlay } from './overlay.ts';
 
 /** Options of the whiteboard demo. */
-export interface WhiteboardDemoOptions {
+export interface WhiteboardDemoOptions extends OverlayDemoOptions {
   /** Number of clusters (1..8). */
   readonly clusters: number;
   /** Nodes (SCXs) per cluster (1..8); the frontend on each cluster's first node picks one for each browser. */
@@ -35,16 +27,6 @@ export interface WhiteboardDemoOptions {
   readonly port: number;
   /** Viewers whose screen is narrower than this get 2-bit images, CSS px. */
   readonly smallWidth: number;
-  /** Where the demo's dashboard listens; port 0 picks a free one. */
-  readonly dashboard: Address;
-  /** If the dashboard's port is taken, take any free one instead of failing. */
-  readonly dashboardFallback: boolean;
-  /** Seed of every random choice the nodes make. */
-  readonly seed: number;
-  /** Log level of the nodes (their JSON-lines logs go to stderr). */
-  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
-  /** Place the clusters at wide-area distances (false: bare loopback). */
-  readonly distances: boolean;
 }
 
 /** The built-in sample deck (a few slides with text, strokes, rectangles and a photo). */
@@ -92,53 +74,23 @@ export async function runWhiteboardDemo(o: WhiteboardDemoOptions): Promise<White
   const deck = readDeckFile(o.deck ?? BUILTIN_DECK, o.deck === undefined ? 'the built-in sample deck' : '--deck');
   // The pages' title: the deck's, on one line (a deck without one leaves the presentation's name).
   const title = deck.title.replace(/\s+/g, ' ').trim();
-  const stateDir = mkdtempSync(join(tmpdir(), 'scattercast-whiteboard-'));
+  const started = new DemoStarted('scattercast-whiteboard-');
   const credential = randomBytes(18).toString('base64url');
-  const clusters: WhiteboardDemoCluster[] = [];
-  const started: RunningNode[] = [];
-  let dashboard: { server: Server; live: DashboardServer } | undefined;
-  const stop = async (): Promise<void> => {
-    dashboard?.live.close();
-    dashboard?.server.close();
-    dashboard?.server.closeAllConnections();
-    await Promise.all(started.map((n) => n.stop()));
-    rmSync(stateDir, { recursive: true, force: true });
-  };
   try {
-    const plan = await planClusters(o);
+    const plan = await planOverlay(o.clusters, o.nodesPerCluster, o.port);
     const rendezvous = plan[0]!.nodes[0]!.scx;
-    let seed = o.seed;
-    for (const [ci, c] of plan.entries()) {
-      const nodes: WhiteboardDemoNode[] = [];
-      const cluster = { name: c.name, members: c.nodes, prober: c.nodes[0]!.admin };
-      for (const [i, m] of c.nodes.entries()) {
-        const config = nodeConfig(
-          {
-            listen: m.scx,
-            admin: m.admin,
-            cluster,
-            seed: seed++,
-            logLevel: o.logLevel,
-            trust: { stateDir, sourceSecrets: [{ session: WHITEBOARD_SESSION, secret: credential }] },
-            ...(i === 0 && { frontend: c.frontend }),
-            ...(o.distances && { emulate: emulateSection(plan, ci, m.scx) }),
-            whiteboard: { presentations: [{ session: WHITEBOARD_SESSION, ...(title && { title }) }], rendezvous: [rendezvous], smallWidth: o.smallWidth },
-          },
-          process.cwd(),
-        );
-        const running = await runNode(config);
-        started.push(running);
-        nodes.push({ scx: m.scx, httpUrl: `http://${m.admin}`, running });
-      }
-      clusters.push({ name: c.name, entry: nodes[0]!, nodes });
-    }
+    const trust = { stateDir: started.stateDir, sourceSecrets: [{ session: WHITEBOARD_SESSION, secret: credential }] };
+    const whiteboard = { presentations: [{ session: WHITEBOARD_SESSION, ...(title && { title }) }], rendezvous: [rendezvous], smallWidth: o.smallWidth };
+    const nodes = await startOverlay(plan, { ...o, clustered: true, trust }, started.nodes, () => ({ whiteboard }));
+    const clusters: WhiteboardDemoCluster[] = plan.map((c, ci) => {
+      const here = nodes[ci]!.map((n) => ({ scx: n.scx, httpUrl: `http://${n.admin}`, running: n.running }));
+      return { name: c.name, entry: here[0]!, nodes: here };
+    });
     const first = clusters[0]!;
     const host = await presenterScx(first, clusters);
     whiteboardOf(host).loadDeck(WHITEBOARD_SESSION, deck);
     const snapshot = (): DashboardSnapshot => whiteboardSnapshot(clusters, title || WHITEBOARD_SESSION);
-    const live = new DashboardServer(async () => snapshot());
-    dashboard = { server: await startDashboard(o.dashboard, o.dashboardFallback, live, snapshot), live };
-    const port = (dashboard.server.address() as { port: number }).port;
+    started.dashboard = await serveDashboard(o.dashboard, o.dashboardFallback, snapshot);
     const query = `?session=${encodeURIComponent(WHITEBOARD_SESSION)}`;
     return {
       clusters,
@@ -147,26 +99,14 @@ export async function runWhiteboardDemo(o: WhiteboardDemoOptions): Promise<White
       deck: { title: title || WHITEBOARD_SESSION, slides: deck.slides.length, objects: deck.slides.reduce((n, s) => n + s.objects.length, 0), scx: host.scx },
       presenterUrl: `${first.entry.httpUrl}/whiteboard/present.html${query}#credential=${credential}`,
       viewerUrl: `${clusters[clusters.length - 1]!.entry.httpUrl}/whiteboard/view.html${query}`,
-      dashboardUrl: `http://${o.dashboard.host}:${port}/dashboard/`,
+      dashboardUrl: started.dashboard.url,
       snapshot,
-      stop,
+      stop: () => started.stop(),
     };
   } catch (err) {
-    await stop();
+    await started.stop();
     throw err;
   }
-}
-
-/** Ports for every node and frontend on loopback; the first node's HTTP port is `o.port` unless that is 0. */
-async function planClusters(o: WhiteboardDemoOptions): Promise<Array<{ name: string; frontend: string; nodes: Array<{ scx: string; admin: string }> }>> {
-  const at = async (): Promise<string> => `127.0.0.1:${await freePort()}`;
-  const plan = [];
-  for (let c = 0; c < o.clusters; c++) {
-    const nodes = [];
-    for (let i = 0; i < o.nodesPerCluster; i++) nodes.push({ scx: await at(), admin: c === 0 && i === 0 && o.port !== 0 ? `127.0.0.1:${o.port}` : await at() });
-    plan.push({ name: CLUSTER_NAMES[c]!, frontend: await at(), nodes });
-  }
-  return plan;
 }
 
 /** The node the first cluster's attach path picks for the presenter (asked as a browser asks), where the deck goes. */

@@ -11,7 +11,8 @@ import { MPA_PAYLOAD_TYPE, mpaPacketize, rtpTicks } from '../../src/services/rtp
 import { encodeRtcp, SDES_CNAME, SDES_NOTE } from '../../src/services/rtp/wire/rtcp.ts';
 import { encodeRtp } from '../../src/services/rtp/wire/rtp-packet.ts';
 import { encodeDataPacket, type DataPacket } from '../../src/session/data-header.ts';
-import type { ChannelContext, DropReason, LinkId } from '../../src/transport/service-module.ts';
+import type { LinkId } from '../../src/transport/service-module.ts';
+import { fakeChannel } from './fake-channel.ts';
 import { mp3Frame } from './model-transcoder.ts';
 import { advanceClock } from './virtual-clock.ts';
 
@@ -62,38 +63,9 @@ export function aggregateBytes(mediaSsrc: number, ownFraction: number, subtree: 
   return encodeAggregate({ reporterSsrc: 0xabc, mediaSsrc, own, subtree: full });
 }
 
-/** One packet the module sent. */
-export interface Sent {
-  readonly link: LinkId;
-  readonly packet: DataPacket;
-  readonly trafficClass: string | undefined;
-}
-
 /** One SCX `self` whose routes are `upstream` (source -> link) and `downstream` (source -> links). */
 export function rtpScx(self: string, upstream: Record<string, LinkId>, downstream: Record<string, LinkId[]>, options: RtpOptions = {}) {
-  const clock = { now: 0, wake: undefined as number | undefined };
-  const sent: Sent[] = [];
-  const controls: Array<{ link: LinkId; data: Uint8Array }> = [];
-  const delivered: DataPacket[] = [];
-  const drops: Partial<Record<DropReason, number>> = {};
-  const ctx: ChannelContext = {
-    self,
-    channel: 1,
-    now: () => clock.now,
-    upstream: (source) => upstream[source],
-    downstream: (source) => downstream[source] ?? [],
-    links: () => [...new Set([...Object.values(upstream), ...Object.values(downstream).flat()])],
-    queuedBytes: () => 0,
-    linkRate: () => undefined,
-    queueDelayMs: () => 0,
-    send: (link, packet, trafficClass) => sent.push({ link, packet, trafficClass }),
-    sendControl: (link, data) => controls.push({ link, data }),
-    sendClientControl: () => undefined,
-    deliver: (p) => delivered.push(p),
-    drop: (reason) => (drops[reason] = (drops[reason] ?? 0) + 1),
-    wakeAt: (at) => (clock.wake = at),
-    upstreamSilent: () => undefined,
-  };
+  const { ctx, clock, sent, controls, delivered, drops } = fakeChannel(self, upstream, downstream);
   const m = new RtpModule(ctx, options);
   /** Moves the clock to `to`, running every deadline met on the way. */
   const advance = (to: number): void => advanceClock(clock, to, (at) => m.handleTimeout(at));

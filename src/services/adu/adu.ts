@@ -14,6 +14,7 @@ import type { DataPacket } from '../../session/data-header.ts';
 import { LOCAL_LINK, type ChannelContext, type LinkId, type ServiceModule, type ServiceModuleFactory } from '../../transport/service-module.ts';
 import { ForwardModule } from '../forward/forward.ts';
 import { innerContext } from '../inner-context.ts';
+import { prefixed } from '../pushback/prefixed.ts';
 import { LinkRateLimit } from '../reliable/rate-limit.ts';
 import { LocalDelivery } from './delivery.ts';
 import { FragmentCache } from './fragment-cache.ts';
@@ -78,9 +79,7 @@ export class AduModule implements ServiceModule {
 
   /** This module's counters, and the forward module's inside with a `forward` prefix. */
   counters(): Readonly<Record<string, number>> {
-    const out: Record<string, number> = { ...this.stats };
-    for (const [name, n] of Object.entries(this.inner.counters())) out[`forward${name[0]?.toUpperCase()}${name.slice(1)}`] = n;
-    return out;
+    return { ...this.stats, ...prefixed('forward', this.inner.counters()) };
   }
 
   /** What the module holds now (read-only): slides tracked, cached and partial bytes, held ADUs, objects remembered, interest reporters and slides listed, open requests. */

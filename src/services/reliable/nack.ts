@@ -45,11 +45,20 @@ const writer = new ByteWriter(512);
  * MAX_NACK_RANGES ranges, a range count under 1, over MAX_NACK_SEQS seqs in all, or a first seq outside u32.
  */
 export function encodeNack(source: string, ranges: readonly SeqRange[], type: RangeMessageType = NACK_TYPE): Uint8Array {
-  if (ranges.length === 0 || ranges.length > MAX_NACK_RANGES) throw new RangeError(`a NACK holds 1..${MAX_NACK_RANGES} ranges`);
   const w = writer;
   w.reset();
   w.u8(type);
   w.shortString(source, 1);
+  writeRanges(w, ranges);
+  return w.finish();
+}
+
+/**
+ * Writes `[range count u8]([first seq u32][count u16])*` (this file's and the adu module's NACKs); throws RangeError on
+ * no or over MAX_NACK_RANGES ranges, a count under 1, over MAX_NACK_SEQS seqs in all, or a first seq outside u32.
+ */
+export function writeRanges(w: ByteWriter, ranges: readonly SeqRange[]): void {
+  if (ranges.length === 0 || ranges.length > MAX_NACK_RANGES) throw new RangeError(`a NACK holds 1..${MAX_NACK_RANGES} ranges`);
   w.u8(ranges.length);
   let total = 0;
   for (const r of ranges) {
@@ -58,13 +67,19 @@ export function encodeNack(source: string, ranges: readonly SeqRange[], type: Ra
     w.u32(r.first);
     w.u16(r.count);
   }
-  return w.finish();
 }
 
 function readNack(r: ByteReader, expected: RangeMessageType): Nack {
   const type = r.u8();
   if (type !== expected) throw new DecodeError(WireCode.UNKNOWN_TYPE, `unknown reliable control type ${type}`);
   const source = r.shortString('source', 1);
+  const ranges = readRanges(r);
+  r.end('NACK');
+  return { source, ranges };
+}
+
+/** Reads `[range count u8]([first seq u32][count u16])*`: 1..MAX_NACK_RANGES non-empty ranges, MAX_NACK_SEQS seqs in all at most (a DecodeError otherwise). */
+export function readRanges(r: ByteReader): SeqRange[] {
   const at = r.offset;
   const n = r.u8();
   if (n === 0) throw new DecodeError(WireCode.RANGE, `NACK at offset ${at} has no ranges`);
@@ -79,8 +94,7 @@ function readNack(r: ByteReader, expected: RangeMessageType): Nack {
     if (total > MAX_NACK_SEQS) throw new DecodeError(WireCode.OVERSIZE, `NACK names over ${MAX_NACK_SEQS} seqs`);
     ranges.push({ first, count });
   }
-  r.end('NACK');
-  return { source, ranges };
+  return ranges;
 }
 
 /**

@@ -30,6 +30,7 @@ import { seqDiff, type DataPacket } from '../../session/data-header.ts';
 import { LOCAL_LINK, type ChannelContext, type LinkId, type ServiceModule, type ServiceModuleFactory } from '../../transport/service-module.ts';
 import { BUSY_RECHECK_MS, ForwardModule } from '../forward/forward.ts';
 import { innerContext } from '../inner-context.ts';
+import { prefixed } from '../pushback/prefixed.ts';
 import { LOSS_SOURCE, encodeLossReport, type LossReason } from './loss-report.ts';
 import { NACK_TYPE, UNAVAILABLE_TYPE, decodeNack, encodeNack, toRanges, type RangeMessageType } from './nack.ts';
 import { reliableSettings, type ReliableOptions, type ReliableSettings } from './options.ts';
@@ -74,9 +75,7 @@ export class ReliableModule implements ServiceModule {
 
   /** This module's counters, and the forward module's inside with a `forward` prefix (`forwardSourcesRefused`). */
   counters(): Readonly<Record<string, number>> {
-    const out: Record<string, number> = { ...this.stats };
-    for (const [name, n] of Object.entries(this.inner.counters())) out[`forward${name[0]?.toUpperCase()}${name.slice(1)}`] = n;
-    return out;
+    return { ...this.stats, ...prefixed('forward', this.inner.counters()) };
   }
 
   /** What the module holds now (read-only). */

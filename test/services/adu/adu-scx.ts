@@ -11,7 +11,8 @@ import { decodeAduFragment, fragmentAdu, type AduHeader, type AduSpec } from '..
 import { ADU_NACK_TYPE, ADU_UNAVAILABLE_TYPE, decodeSlideRanges, decodeSummary, seqsOf, SUMMARY_TYPE } from '../../../src/services/adu/wire/control.ts';
 import { decodeClientInterest, INTEREST_TYPE } from '../../../src/services/adu/wire/interest.ts';
 import { encodeDataPacket, type DataPacket } from '../../../src/session/data-header.ts';
-import type { ChannelContext, DropReason, LinkId } from '../../../src/transport/service-module.ts';
+import type { LinkId } from '../../../src/transport/service-module.ts';
+import { fakeChannel } from '../../support/fake-channel.ts';
 import { advanceClock } from '../../support/virtual-clock.ts';
 
 /** The decoded header of an ADU data packet. */
@@ -47,13 +48,6 @@ export function controlText(data: Uint8Array): string {
   return `? ${Buffer.from(data).toString('hex')}`;
 }
 
-/** One data packet the module sent. */
-export interface Sent {
-  readonly link: LinkId;
-  readonly packet: DataPacket;
-  readonly trafficClass: string | undefined;
-}
-
 /**
  * One SCX `self` whose upstream for each source is `upstream[source]` and downstream links `downstream[source]`
  * (by default X below P for source S, above D and E; X is its own source, above D, E and P).
@@ -62,29 +56,7 @@ export function aduScx(options: AduOptions = {}, topology: { self?: string; upst
   const self = topology.self ?? 'X';
   const upstream: Record<string, LinkId> = topology.upstream ?? { S: 'P' };
   const downstream: Record<string, LinkId[]> = topology.downstream ?? { S: ['D', 'E'], [self]: ['D', 'E', 'P'] };
-  const clock = { now: 0, wake: undefined as number | undefined };
-  const sent: Sent[] = [];
-  const controls: Array<{ link: LinkId; data: Uint8Array }> = [];
-  const delivered: DataPacket[] = [];
-  const drops: Partial<Record<DropReason, number>> = {};
-  const ctx: ChannelContext = {
-    self,
-    channel: 1,
-    now: () => clock.now,
-    upstream: (source) => upstream[source],
-    downstream: (source) => downstream[source] ?? [],
-    links: () => [...new Set([...Object.values(upstream), ...Object.values(downstream).flat()])],
-    queuedBytes: () => 0,
-    linkRate: () => undefined,
-    queueDelayMs: () => 0,
-    send: (link, packet, trafficClass) => sent.push({ link, packet, trafficClass }),
-    sendControl: (link, data) => controls.push({ link, data }),
-    sendClientControl: () => undefined,
-    deliver: (p) => delivered.push(p),
-    drop: (reason) => (drops[reason] = (drops[reason] ?? 0) + 1),
-    wakeAt: (at) => (clock.wake = at),
-    upstreamSilent: () => undefined,
-  };
+  const { ctx, clock, sent, controls, delivered, drops } = fakeChannel(self, upstream, downstream);
   const m = new AduModule(ctx, options);
   /** Moves the clock to `to`, running every deadline met on the way. */
   const advance = (to: number): void => advanceClock(clock, to, (at) => m.handleTimeout(at));

@@ -9,7 +9,7 @@
 
 import { ByteWriter, decodeWith, DecodeError, type ByteReader } from '../../../core/bytes.ts';
 import { WireCode, type Decoded } from '../../../core/decoded.ts';
-import { MAX_NACK_RANGES, MAX_NACK_SEQS, toRanges, type SeqRange } from '../../reliable/nack.ts';
+import { readRanges, toRanges, writeRanges, type SeqRange } from '../../reliable/nack.ts';
 import { MAX_PRESENTATION_BYTES } from './adu.ts';
 
 /** The type byte of a NACK: 'N'. */
@@ -67,20 +67,12 @@ function readPresentation(r: ByteReader): string {
 
 /** Encodes a NACK (or UNAVAILABLE); throws a RangeError on what cannot be encoded. */
 export function encodeSlideRanges(m: SlideRanges, type: AduRangeType = ADU_NACK_TYPE): Uint8Array {
-  if (m.ranges.length === 0 || m.ranges.length > MAX_NACK_RANGES) throw new RangeError(`a NACK holds 1..${MAX_NACK_RANGES} ranges`);
   const w = new ByteWriter(64 + 6 * m.ranges.length);
   w.u8(type);
   w.shortString(m.source, 1);
   writePresentation(w, m.presentation);
   w.u16(m.slide);
-  w.u8(m.ranges.length);
-  let total = 0;
-  for (const r of m.ranges) {
-    total += r.count;
-    if (!(r.count >= 1) || total > MAX_NACK_SEQS) throw new RangeError(`range count ${r.count} out of bounds, or over ${MAX_NACK_SEQS} seqs in all`);
-    w.u32(r.first);
-    w.u16(r.count);
-  }
+  writeRanges(w, m.ranges);
   return w.finish();
 }
 
@@ -92,20 +84,7 @@ export function decodeSlideRanges(bytes: Uint8Array, type: AduRangeType = ADU_NA
     const source = r.shortString('source', 1);
     const presentation = readPresentation(r);
     const slide = r.u16();
-    const at = r.offset;
-    const n = r.u8();
-    if (n === 0) throw new DecodeError(WireCode.RANGE, `NACK at offset ${at} has no ranges`);
-    if (n > MAX_NACK_RANGES) throw new DecodeError(WireCode.OVERSIZE, `NACK at offset ${at}: ${n} ranges exceed ${MAX_NACK_RANGES}`);
-    const ranges: SeqRange[] = [];
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const first = r.u32();
-      const count = r.u16();
-      if (count === 0) throw new DecodeError(WireCode.RANGE, `range at offset ${r.offset - 6} is empty`);
-      total += count;
-      if (total > MAX_NACK_SEQS) throw new DecodeError(WireCode.OVERSIZE, `NACK names over ${MAX_NACK_SEQS} seqs`);
-      ranges.push({ first, count });
-    }
+    const ranges = readRanges(r);
     r.end('NACK');
     return { source, presentation, slide, ranges };
   });

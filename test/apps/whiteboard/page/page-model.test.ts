@@ -1,15 +1,15 @@
 /**
  * The pages' pure modules under Node (no browser): the model (latest version wins, hostile messages refused and
- * counted), the body checks held to the edge's own (src/apps/whiteboard/deck/bodies.ts; the browser cannot import
- * TypeScript, so the two are compared here on random bodies), and deck files (the page's reader takes the sample
- * deck and what the server's parser takes, and the server's parser takes what the page saves).
+ * counted), the body checks (the edge's own: src/apps/whiteboard/deck/bodies.ts re-exports the page's body-rules.js,
+ * and the page's `validBody` says what the edge's `checkBody` says on random bodies), and deck files (the page's
+ * reader takes the sample deck and what the server's parser takes, and the server's parser takes what the page saves).
  */
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { checkBody } from '../../../../src/apps/whiteboard/deck/bodies.ts';
+import { checkBody, findBodyProblem } from '../../../../src/apps/whiteboard/deck/bodies.ts';
 import { parseDeck } from '../../../../src/apps/whiteboard/deck/deck-file.ts';
 import { fcSeed } from '../../../support/wire.ts';
 
@@ -21,6 +21,7 @@ const PAGE = new URL('../../../../src/apps/whiteboard/page/', import.meta.url);
 type Any = any;
 const { Model }: Any = await import(new URL('model.js', PAGE).href);
 const kinds: Any = await import(new URL('kinds.js', PAGE).href);
+const rules: Any = await import(new URL('body-rules.js', PAGE).href);
 const decks: Any = await import(new URL('deck-file.js', PAGE).href);
 
 const obj = (slide: number, id: number, v: number, kind: string, body: unknown) => ({ t: 'obj', slide, id, v, kind, body });
@@ -96,6 +97,11 @@ const mutated = fc.constantFrom(...Object.keys(BODIES)).chain((kind) =>
   }));
 
 describe('the page\'s body checks', () => {
+  it('are the edge\'s: bodies.ts re-exports the page\'s body-rules.js, one implementation', () => {
+    assert.equal(checkBody, rules.checkBody);
+    assert.equal(findBodyProblem, rules.findBodyProblem);
+  });
+
   it('agree with the edge\'s bodies.ts on random bodies of every kind', () => {
     let valid = 0;
     fc.assert(
