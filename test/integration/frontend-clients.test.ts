@@ -81,7 +81,7 @@ describe('clients attach through cluster frontends', { timeout: 120_000 }, () =>
     const srm = doc('scast://test.scattercast/srm').replace('unicast="tcp"', 'unicast="srm"');
     await assert.rejects(askFrontend(frontends[0] as string, 'scast://test.scattercast/srm', { announcement: srm }), {
       code: 'ERR_TRANSPORT_UNSUPPORTED',
-      message: /HTTP 422.*srm.*supported: bulk, forward, layered, pushback, pushback-branch, reliable, rtp, tcp, udp/,
+      message: /HTTP 422.*srm.*supported: adu, bulk, forward, layered, pushback, pushback-branch, reliable, rtp, tcp, udp/,
     });
   });
 
