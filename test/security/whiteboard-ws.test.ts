@@ -10,8 +10,9 @@ import WebSocket from 'ws';
 import { fragmentAdu } from '../../src/services/adu/wire/adu.ts';
 import { sessionIdHex } from '../../src/session/name.ts';
 import { VIEWER_MAX_MESSAGE } from '../../src/apps/whiteboard/edge/board-client.ts';
+import { MAX_PRESENTER_SOCKETS_PER_ADDRESS } from '../../src/apps/whiteboard/whiteboard.ts';
 import { metric, SECRET, SESSION, startBoardNodes, type BoardNode } from '../apps/whiteboard/edge/board-nodes.ts';
-import { until, type BoardSocket } from '../apps/whiteboard/edge/board-socket.ts';
+import { openBoard, until, type BoardSocket } from '../apps/whiteboard/edge/board-socket.ts';
 import { watchUncaught, type UncaughtWatch } from '../support/uncaught.ts';
 
 const MAX_VIEWERS = 6;
@@ -147,6 +148,35 @@ describe('a whiteboard node under hostile browsers', { timeout: 60_000 }, () => 
     fresh.send(HELLO);
     await fresh.wait((x) => x.m.t === 'welcome');
     fresh.close();
+    assert.deepEqual(uncaught.errors, []);
+  });
+  it('keeps a stranger from holding every presenter socket: a cap per address, and the presenter gets in from its own', async () => {
+    const url = `${node.admin.replace('http', 'ws')}/v1/whiteboard?session=${encodeURIComponent(SESSION)}&role=present`;
+    const held: BoardSocket[] = [];
+    for (let i = 0; i < MAX_PRESENTER_SOCKETS_PER_ADDRESS; i++) held.push(await openBoard(url, '127.0.0.1'));
+    const before = await metric(node, 'scattercast_whiteboard_refusals_total', 'ERR_WB_VIEWERS');
+    const more = new WebSocket(url, { localAddress: '127.0.0.1' });
+    more.on('error', () => undefined);
+    const status = await new Promise<number>((resolve) => {
+      more.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      more.once('open', () => resolve(101));
+    });
+    more.close();
+    assert.equal(status, 503, 'one more presenter socket from the same address is refused');
+    assert.equal(await metric(node, 'scattercast_whiteboard_refusals_total', 'ERR_WB_VIEWERS'), before + 1);
+    const presenter = await openBoard(url, '127.0.0.2');
+    presenter.send({ t: 'hello', role: 'present', device: 'desktop', width: 1600, credential: SECRET });
+    const welcome = await presenter.wait((x) => x.m.t === 'welcome');
+    assert.equal(welcome.m.role, 'present');
+    presenter.close();
+    for (const b of held) b.close();
+    // The address's sockets are counted until their connections close: then it may open one again (20 tries, 50 ms apart).
+    let again: BoardSocket | undefined;
+    for (let i = 0; i < 20 && again === undefined; i++) {
+      again = await openBoard(url, '127.0.0.1').catch(async () => void (await new Promise((r) => setTimeout(r, 50))));
+    }
+    assert.ok(again, 'the address may open a presenter socket again once its others closed');
+    again.close();
     assert.deepEqual(uncaught.errors, []);
   });
 });

@@ -28,6 +28,12 @@ const REFUSAL_SLACK = 64;
 /** Presenter sockets (`role=present`, large messages) open at once on this node, at most. */
 export const MAX_PRESENTER_SOCKETS = 8;
 
+/**
+ * Presenter sockets open at once from one remote address, at most: they are taken before the credential is checked,
+ * so a stranger alone cannot hold every one of MAX_PRESENTER_SOCKETS and keep the presenter out.
+ */
+export const MAX_PRESENTER_SOCKETS_PER_ADDRESS = 2;
+
 /** How often every browser's interest is reported again, ms. */
 const INTEREST_INTERVAL_MS = 1000;
 
@@ -96,6 +102,8 @@ export function startWhiteboard(o: WhiteboardOptions): Whiteboard {
   /** The id each deck object (`slide:deck id`) was published under, per presentation, so a reload makes new versions. */
   const deckIds = new Map<PresentationEdge, Map<string, number>>();
   const open = (): number => viewerWss.clients.size + presenterWss.clients.size;
+  /** Presenter sockets open now, by remote address. */
+  const presentersFrom = new Map<string, number>();
 
   const accept = (ws: WebSocket, edge: PresentationEdge): void => {
     const client = new BoardClient(ws, {
@@ -128,7 +136,22 @@ export function startWhiteboard(o: WhiteboardOptions): Whiteboard {
       if (closed || open() >= config.maxViewers + REFUSAL_SLACK || (presenter && presenterWss.clients.size >= MAX_PRESENTER_SOCKETS)) {
         return refuseUpgrade(socket, stats, 503, new ScError(ErrorCode.WB_VIEWERS, 'this node has as many browsers as it may take; try again later'));
       }
-      (presenter ? presenterWss : viewerWss).handleUpgrade(req, socket, head, (ws) => accept(ws, edge));
+      const from = req.socket.remoteAddress ?? '';
+      if (presenter && (presentersFrom.get(from) ?? 0) >= MAX_PRESENTER_SOCKETS_PER_ADDRESS) {
+        return refuseUpgrade(socket, stats, 503, new ScError(ErrorCode.WB_VIEWERS, `${MAX_PRESENTER_SOCKETS_PER_ADDRESS} presenter sockets are open from your address, as many as may be`));
+      }
+      if (!presenter) {
+        viewerWss.handleUpgrade(req, socket, head, (ws) => accept(ws, edge));
+        return true;
+      }
+      // Counted until the connection closes, whether the handshake fails or the browser leaves later.
+      presentersFrom.set(from, (presentersFrom.get(from) ?? 0) + 1);
+      socket.once('close', () => {
+        const n = (presentersFrom.get(from) ?? 1) - 1;
+        if (n > 0) presentersFrom.set(from, n);
+        else presentersFrom.delete(from);
+      });
+      presenterWss.handleUpgrade(req, socket, head, (ws) => accept(ws, edge));
       return true;
     },
     loadDeck(session, deck) {

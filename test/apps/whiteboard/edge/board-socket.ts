@@ -37,9 +37,9 @@ export async function until(cond: () => boolean, ms: number, what: string | (() 
   }
 }
 
-/** Opens `url` and resolves once it is open. */
-export async function openBoard(url: string): Promise<BoardSocket> {
-  const ws = new WebSocket(url);
+/** Opens `url` (from `localAddress`, a loopback address, if given) and resolves once it is open. */
+export async function openBoard(url: string, localAddress?: string): Promise<BoardSocket> {
+  const ws = new WebSocket(url, localAddress === undefined ? {} : { localAddress });
   const got: Received[] = [];
   const closed: { done: boolean; code?: number } = { done: false };
   ws.on('message', (data: Buffer, binary: boolean) => {
